@@ -1,4 +1,5 @@
 import type { Provider } from '../providers/provider.js';
+import type { TargetTimeouts } from './registry.js';
 
 /**
  * Seam 2: how a deployment's target comes to exist (embedded GGUF, existing endpoint,
@@ -11,6 +12,11 @@ export interface DeploymentTarget<Spec = unknown> {
   parseSpec(input: unknown): Spec;
   /** Brings the target up and resolves when it can serve; rejects with the reason when it cannot. */
   start(spec: Spec, context: TargetContext): Promise<RunningTarget>;
+  /**
+   * Optional: names the library model a spec serves, called when a deployment is created without
+   * a model (e.g. a GGUF file whose header created a library entry). Undefined when unknown.
+   */
+  resolveModel?(spec: Spec): Promise<string | undefined>;
 }
 
 export interface TargetContext {
@@ -39,5 +45,17 @@ export interface RunningTarget {
   address?: string;
   /** Bytes of memory the target holds in this process or on this host, when known. */
   memoryBytes?(): number | undefined;
+  /** The model name the upstream expects, when the target knows it (else the deployment's model or name). */
+  upstreamModel?: string;
+  /** This target's timeouts; unset fields fall back to the deployment's settings, then the defaults. */
+  timeouts?: Partial<TargetTimeouts>;
+  /** The last lines of the target's own output (a managed process's stdout and stderr), oldest first. */
+  logs?(limit: number): string[];
+  /**
+   * Optional: lets go of the target without stopping it, when the gateway shuts down; the next
+   * start re-attaches (a managed engine keeps its loaded weights across a gateway restart).
+   * Targets without it are stopped on shutdown.
+   */
+  detach?(): Promise<void>;
   stop(): Promise<void>;
 }
