@@ -1,0 +1,97 @@
+import type { LlamaContext, LlamaContextSequence, LlamaEmbeddingContext, LlamaModel, Token } from 'node-llama-cpp';
+import { DevupError } from '../../errors.js';
+import { loadLlamaRuntime } from './llama-runtime.js';
+import { SequencePool } from './sequence-pool.js';
+
+export interface EngineOptions {
+  file: string;
+  /** Tokens per sequence (prompt + completion). */
+  contextSize: number;
+  /** Sequences decoding together in one batch. */
+  parallel: number;
+  threads: number;
+  /** Requests that may wait for a sequence before new ones get 503. */
+  queueSize: number;
+  onProgress?(fraction: number): void;
+  signal?: AbortSignal;
+}
+
+/**
+ * One loaded GGUF model with one context of `parallel` sequences that llama.cpp decodes together
+ * in a batch, and the pool that lends those sequences to requests.
+ *
+ * @example
+ *   const engine = await EmbeddedEngine.load({ file, contextSize: 2048, parallel: 8, threads: 1, queueSize: 64 });
+ *   const lease = await engine.pool.acquire(signal); // …generate with lease.slot…; lease.release()
+ */
+export class EmbeddedEngine {
+  private embeddingContext?: Promise<LlamaEmbeddingContext>;
+  private embeddingQueue: Promise<unknown> = Promise.resolve();
+
+  private constructor(
+    readonly model: LlamaModel,
+    readonly context: LlamaContext,
+    readonly pool: SequencePool<LlamaContextSequence>,
+    readonly options: EngineOptions,
+    private readonly contextBytes: number,
+  ) {}
+
+  static async load(options: EngineOptions): Promise<EmbeddedEngine> {
+    const llama = await loadLlamaRuntime();
+    const model = await llama.loadModel({ modelPath: options.file, gpuLayers: 0, onLoadProgress: options.onProgress, loadSignal: options.signal });
+    try {
+      const context = await model.createContext({ contextSize: options.contextSize, sequences: options.parallel, threads: options.threads, createSignal: options.signal });
+      const sequences = Array.from({ length: options.parallel }, () => context.getSequence());
+      const estimate = await model.fileInsights.estimateContextResourceRequirementsV2({ contextSize: options.contextSize, sequences: options.parallel, modelGpuLayers: 0 });
+      return new EmbeddedEngine(model, context, new SequencePool(sequences, options.queueSize), options, estimate.cpuRam);
+    } catch (error) {
+      await model.dispose();
+      throw error;
+    }
+  }
+
+  get contextSize(): number {
+    return this.context.contextSize;
+  }
+
+  /** Text → tokens; `withBos` prepends the model's BOS token when its tokenizer asks for one. */
+  tokenize(text: string, withBos: boolean): Token[] {
+    const tokens = this.model.tokenize(text, false);
+    const bos = this.model.tokens.bos;
+    return withBos && bos !== null && this.model.tokens.shouldPrependBosToken ? [bos, ...tokens] : tokens;
+  }
+
+  /** Mean-pooled (as llama.cpp pools for this model) embedding vectors; one request at a time. */
+  embed(inputs: Array<string | Token[]>): Promise<{ vectors: number[][]; promptTokens: number }> {
+    const run = this.embeddingQueue.then(async () => {
+      this.embeddingContext ??= this.model.createEmbeddingContext({ contextSize: this.options.contextSize, threads: this.options.threads });
+      const context = await this.embeddingContext;
+      const vectors: number[][] = [];
+      let promptTokens = 0;
+      for (const input of inputs) {
+        const tokens = typeof input === 'string' ? this.tokenize(input, true) : input;
+        if (tokens.length > this.contextSize) {
+          throw new DevupError('invalid_request', `An input has ${tokens.length} tokens; this deployment's context holds ${this.contextSize}`, { param: 'input' });
+        }
+        promptTokens += tokens.length;
+        vectors.push([...(await context.getEmbeddingFor(tokens)).vector]);
+      }
+      return { vectors, promptTokens };
+    });
+    this.embeddingQueue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Weights plus the context's KV cache and compute buffers, as llama.cpp sizes them. */
+  memoryBytes(): number {
+    return this.model.size + this.contextBytes;
+  }
+
+  /** Frees the context and the weights; requests still waiting for a sequence get 503. */
+  async unload(): Promise<void> {
+    this.pool.drain(new DevupError('unavailable', 'The embedded model was unloaded'));
+    if (this.embeddingContext) await (await this.embeddingContext.catch(() => undefined))?.dispose();
+    await this.context.dispose();
+    await this.model.dispose();
+  }
+}

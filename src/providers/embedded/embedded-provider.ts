@@ -1,0 +1,109 @@
+import fs from 'node:fs/promises';
+import type { Provider, ProviderReply, ProviderRequest, Usage } from '../provider.js';
+import { chatPromptTokens, completionPromptTokens } from './chat-prompt.js';
+import { embeddingsResponse } from './embeddings-request.js';
+import type { EngineHolder, EngineUse } from './engine-holder.js';
+import { generateText, type GenerationOutcome } from './generate-text.js';
+import { parseGenerationSettings } from './generation-settings.js';
+import { answerIdentity, chatCompletion, chunkJson, textCompletion, usageChunkJson } from './openai-shapes.js';
+
+export interface EmbeddedProviderOptions {
+  holder: EngineHolder;
+  file: string;
+  /** Whether the GGUF carries a chat template (else chat uses the documented transcript fallback). */
+  hasChatTemplate: boolean;
+  /** Model name for answers when the request names none. */
+  name: string;
+}
+
+/**
+ * Provider over the in-process llama.cpp engine: chat, completions and embeddings, whole or
+ * streamed, in OpenAI shapes. Requests share one context's parallel sequences; beyond them they
+ * queue, and a full queue answers 503 `overloaded` with Retry-After.
+ *
+ * @example
+ *   const provider = new EmbeddedProvider({ holder, file, hasChatTemplate: false, name: 'stories' });
+ *   await provider.call({ operation: 'completion', body: { prompt: 'Once upon a time', max_tokens: 16 }, signal });
+ */
+export class EmbeddedProvider implements Provider {
+  readonly kind = 'embedded';
+
+  constructor(private readonly options: EmbeddedProviderOptions) {}
+
+  async call(request: ProviderRequest): Promise<ProviderReply> {
+    const model = typeof request.body.model === 'string' ? request.body.model : this.options.name;
+    request.signal.throwIfAborted();
+    const use = await this.options.holder.acquire();
+    try {
+      if (request.operation === 'embeddings') {
+        const { body, promptTokens } = await embeddingsResponse(use.engine, request.body, model);
+        use.done();
+        return { kind: 'json', body, usage: { promptTokens, completionTokens: 0 } };
+      }
+      return await this.generate(use, request, request.operation, model);
+    } catch (error) {
+      use.done();
+      throw error;
+    }
+  }
+
+  async health(): Promise<void> {
+    await fs.access(this.options.file);
+  }
+
+  close(): Promise<void> {
+    return this.options.holder.close();
+  }
+
+  private async generate(use: EngineUse, request: ProviderRequest, kind: 'chat' | 'completion', model: string): Promise<ProviderReply> {
+    const { engine } = use;
+    const prompt = kind === 'chat' ? await chatPromptTokens(engine, request.body, this.options.hasChatTemplate) : completionPromptTokens(engine, request.body.prompt);
+    const settings = parseGenerationSettings(request.body, prompt.stops);
+    const lease = await engine.pool.acquire(request.signal);
+    let released = false;
+    const release = async () => {
+      if (released) return;
+      released = true;
+      await lease.slot.clearHistory().catch(() => undefined);
+      lease.release();
+      use.done();
+    };
+    const identity = answerIdentity(kind, model);
+    const pieces = generateText(engine, lease.slot, prompt.tokens, settings, request.signal);
+    const usageOf = (outcome: GenerationOutcome): Usage => ({ promptTokens: outcome.promptTokens, completionTokens: outcome.completionTokens });
+
+    if (!settings.stream) {
+      try {
+        let text = '';
+        let step = await pieces.next();
+        for (; !step.done; step = await pieces.next()) text += step.value;
+        const usage = usageOf(step.value);
+        const body = kind === 'chat' ? chatCompletion(identity, text, step.value.finishReason, usage) : textCompletion(identity, text, step.value.finishReason, usage);
+        return { kind: 'json', body, usage };
+      } finally {
+        await release();
+      }
+    }
+
+    async function* chunks(): AsyncGenerator<string> {
+      try {
+        if (kind === 'chat') yield chunkJson(kind, identity, { role: 'assistant', content: '' });
+        let step = await pieces.next();
+        for (; !step.done; step = await pieces.next()) yield chunkJson(kind, identity, { content: step.value });
+        yield chunkJson(kind, identity, {}, step.value.finishReason);
+        if (settings.includeUsage) yield usageChunkJson(kind, identity, usageOf(step.value));
+      } finally {
+        request.signal.removeEventListener('abort', onAbort);
+        await pieces.return(undefined as never).catch(() => undefined);
+        await release();
+      }
+    }
+    const stream = chunks();
+    // A client that leaves frees its sequence even if nobody pulls the stream again.
+    const onAbort = () => {
+      void stream.return(undefined).finally(release);
+    };
+    request.signal.addEventListener('abort', onAbort, { once: true });
+    return { kind: 'stream', chunks: stream };
+  }
+}

@@ -1,0 +1,49 @@
+import crypto from 'node:crypto';
+import type { Usage } from '../provider.js';
+
+/** The identity every chunk and the final body of one answer share. */
+export interface AnswerIdentity {
+  id: string;
+  created: number;
+  model: string;
+}
+
+export function answerIdentity(kind: 'chat' | 'completion', model: string): AnswerIdentity {
+  const prefix = kind === 'chat' ? 'chatcmpl' : 'cmpl';
+  return { id: `${prefix}-${crypto.randomBytes(12).toString('base64url')}`, created: Math.floor(Date.now() / 1000), model };
+}
+
+export function usageBody(usage: Usage) {
+  return { prompt_tokens: usage.promptTokens, completion_tokens: usage.completionTokens, total_tokens: usage.promptTokens + usage.completionTokens };
+}
+
+export function chatCompletion(identity: AnswerIdentity, text: string, finishReason: string, usage: Usage) {
+  return {
+    ...identity,
+    object: 'chat.completion',
+    choices: [{ index: 0, message: { role: 'assistant', content: text, refusal: null }, logprobs: null, finish_reason: finishReason }],
+    usage: usageBody(usage),
+  };
+}
+
+export function textCompletion(identity: AnswerIdentity, text: string, finishReason: string, usage: Usage) {
+  return {
+    ...identity,
+    object: 'text_completion',
+    choices: [{ index: 0, text, logprobs: null, finish_reason: finishReason }],
+    usage: usageBody(usage),
+  };
+}
+
+/** One streamed chunk's JSON: a text delta, or the closing chunk when `finishReason` is set. */
+export function chunkJson(kind: 'chat' | 'completion', identity: AnswerIdentity, delta: { role?: 'assistant'; content?: string }, finishReason: string | null = null): string {
+  if (kind === 'chat') {
+    return JSON.stringify({ ...identity, object: 'chat.completion.chunk', choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason }] });
+  }
+  return JSON.stringify({ ...identity, object: 'text_completion', choices: [{ index: 0, text: delta.content ?? '', logprobs: null, finish_reason: finishReason }] });
+}
+
+/** The last chunk of a stream with `stream_options.include_usage`: no choices, the usage. */
+export function usageChunkJson(kind: 'chat' | 'completion', identity: AnswerIdentity, usage: Usage): string {
+  return JSON.stringify({ ...identity, object: kind === 'chat' ? 'chat.completion.chunk' : 'text_completion', choices: [], usage: usageBody(usage) });
+}
