@@ -48,6 +48,12 @@ export type ProviderReply =
       /** The OpenAI response object (chat.completion, text_completion, list of embeddings). */
       body: Record<string, unknown>;
       usage?: Usage;
+      /**
+       * `body` as the exact JSON text the upstream sent, when the provider passed it on unchanged
+       * (OpenAI-compatible upstreams). The gateway may write it as is instead of serialising `body`
+       * again; absent when the provider built `body` itself (translation).
+       */
+      text?: string;
     }
   | {
       kind: 'stream';

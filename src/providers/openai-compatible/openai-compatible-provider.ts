@@ -1,0 +1,93 @@
+import type { TargetTimeouts } from '../../deploy/registry.js';
+import { UpstreamError, type Operation, type Provider, type ProviderReply, type Usage } from '../provider.js';
+import { afterFirstChunk, assertNotErrorPayload, ssePayloads } from '../sse-payloads.js';
+import { UpstreamClient, type UpstreamBody } from '../upstream-client.js';
+import { errorFromNetwork } from '../upstream-errors.js';
+
+export interface OpenAICompatibleProviderOptions {
+  /** Base URL including the API prefix, e.g. `http://127.0.0.1:8000/v1` (vLLM) or `https://api.deepseek.com/v1`. */
+  baseUrl: string;
+  /** Sent as `Authorization: Bearer <apiKey>`. */
+  apiKey?: string;
+  /** Extra headers for every request (e.g. `OpenAI-Organization`); they override the defaults. */
+  headers?: Record<string, string>;
+  timeouts: TargetTimeouts;
+}
+
+const paths: Record<Operation, string> = {
+  chat: '/chat/completions',
+  completion: '/completions',
+  embeddings: '/embeddings',
+};
+
+/**
+ * A Provider for any server speaking the OpenAI HTTP API: vLLM, SGLang, TGI, llama.cpp's
+ * llama-server, Ollama's `/v1`, LM Studio, hosted APIs (OpenAI, DeepSeek, Together, Groq…).
+ * Request bodies go out exactly as given (unknown fields included); JSON answers come back with
+ * their exact text in `reply.text`; streams yield each SSE data payload as it arrives, up to
+ * `[DONE]`.
+ *
+ * @example
+ *   const provider = createOpenAICompatibleProvider({ baseUrl: 'http://127.0.0.1:8000/v1', timeouts: defaultTimeouts });
+ *   const reply = await provider.call({ operation: 'chat', body: { model: 'qwen', messages, stream: true }, signal });
+ */
+export function createOpenAICompatibleProvider(options: OpenAICompatibleProviderOptions): Provider {
+  const label = `openai-compatible ${options.baseUrl}`;
+  const client = new UpstreamClient({
+    baseUrl: options.baseUrl,
+    headers: { ...(options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {}), ...options.headers },
+    timeouts: options.timeouts,
+    label,
+  });
+
+  return {
+    kind: 'openai-compatible',
+
+    async call({ operation, body, signal }): Promise<ProviderReply> {
+      const response = await client.post(paths[operation], JSON.stringify(body), signal);
+      if (body.stream === true) {
+        return { kind: 'stream', chunks: await afterFirstChunk(chunksOf(response, signal, label)) };
+      }
+      return jsonReply(response, signal, label);
+    },
+
+    async health(signal) {
+      const response = await client.get('/models', signal);
+      await response.dump();
+    },
+
+    close: () => client.close(),
+  };
+}
+
+async function* chunksOf(response: UpstreamBody, signal: AbortSignal, label: string) {
+  let yielded = false;
+  for await (const payload of ssePayloads(response, signal, label, '[DONE]')) {
+    assertNotErrorPayload(payload, label, yielded);
+    yield payload;
+    yielded = true;
+  }
+}
+
+async function jsonReply(response: UpstreamBody, signal: AbortSignal, label: string): Promise<ProviderReply> {
+  let text: string;
+  try {
+    text = await response.text();
+  } catch (error) {
+    throw signal.aborted ? signal.reason : errorFromNetwork(error, label);
+  }
+  let body: Record<string, unknown>;
+  try {
+    body = JSON.parse(text) as Record<string, unknown>;
+  } catch (error) {
+    throw new UpstreamError(`${label} answered with invalid JSON: ${text.slice(0, 200)}`, undefined, false, { cause: error });
+  }
+  return { kind: 'json', body, usage: usageOf(body), text };
+}
+
+/** Normalised usage of an OpenAI answer; embeddings have no completion tokens. */
+export function usageOf(body: Record<string, unknown>): Usage | undefined {
+  const usage = body.usage as { prompt_tokens?: number; completion_tokens?: number } | null | undefined;
+  if (!usage || typeof usage.prompt_tokens !== 'number') return undefined;
+  return { promptTokens: usage.prompt_tokens, completionTokens: usage.completion_tokens ?? 0 };
+}
