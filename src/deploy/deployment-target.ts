@@ -25,6 +25,8 @@ export interface TargetContext {
   /** Decrypted upstream secret (API key), if the target has one. */
   secret?: string;
   dataDir: string;
+  /** The deployment's timeouts (its settings over the defaults); a target's own spec may narrow them. */
+  timeouts: TargetTimeouts;
   /** Progress and log lines for the deployment's event log ("loading weights 40%", "process exited 137"). */
   emit(event: TargetEvent): void;
   /** Aborted when the deployment is stopped or deleted while starting. */

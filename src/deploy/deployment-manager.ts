@@ -1,0 +1,299 @@
+import crypto from 'node:crypto';
+import type { Logger } from 'pino';
+import { DevupError, notFound } from '../errors.js';
+import type { Store } from '../store/database.js';
+import { deploymentInputSchema, parseOrThrow, type DeploymentInput, type TargetKinds } from './deployment-input.js';
+import type { DeploymentEvent, DeploymentRecord, DeploymentState, Pricing } from './deployment-record.js';
+import { DeploymentRun } from './deployment-run.js';
+import { DeploymentStore } from './deployment-store.js';
+import { toDeploymentView, type DeploymentView } from './deployment-view.js';
+import type { ModelCatalog } from './model-catalog.js';
+import type { DeploymentRegistry, RoutableDeployment } from './registry.js';
+import type { SecretBox } from './secrets.js';
+
+export interface DeploymentManagerOptions {
+  store: Store;
+  kinds: TargetKinds;
+  secrets: SecretBox;
+  dataDir: string;
+  logger: Logger;
+  /** The library, for model checks and default pricing. */
+  models?: ModelCatalog;
+  /** Default interval of target health checks (a deployment's settings may override it). */
+  healthIntervalMs?: number;
+}
+
+interface Managed {
+  record: DeploymentRecord;
+  pricing?: Pricing;
+  run?: DeploymentRun;
+}
+
+/**
+ * Owns every deployment's lifecycle (pending → provisioning → loading → ready / degraded /
+ * failed / stopped), persists states and events, and serves the gateway's hot path from memory:
+ * `get`/`list` return ready (and degraded) deployments, each object replaced whole on change.
+ *
+ * @example
+ *   const manager = await DeploymentManager.open({ store, kinds, secrets, dataDir, logger });
+ *   await manager.create({ name: 'local', targets: [{ kind: 'endpoint', spec: { url: 'http://127.0.0.1:8000/v1' } }] });
+ *   manager.get('local'); // RoutableDeployment once ready
+ */
+export class DeploymentManager implements DeploymentRegistry {
+  private readonly deployments = new Map<string, Managed>();
+  private routable = new Map<string, RoutableDeployment>();
+  private routableList: RoutableDeployment[] = [];
+  private readonly persistence: DeploymentStore;
+  private readonly inputSchema;
+  private closed = false;
+
+  private constructor(private readonly options: DeploymentManagerOptions) {
+    this.persistence = new DeploymentStore(options.store, options.logger);
+    this.inputSchema = deploymentInputSchema(options.kinds);
+  }
+
+  /** Loads every deployment and brings back those that should run (re-attaching where a target can). */
+  static async open(options: DeploymentManagerOptions): Promise<DeploymentManager> {
+    const manager = new DeploymentManager(options);
+    for (const record of await manager.persistence.loadAll()) {
+      const managed: Managed = { record, pricing: await manager.pricingFor(record) };
+      manager.deployments.set(record.name, managed);
+      if (record.desiredState === 'running') {
+        manager.setState(managed, 'pending', null, 'gateway started: bringing the deployment back');
+        manager.launch(managed);
+      }
+    }
+    return manager;
+  }
+
+  get(name: string): RoutableDeployment | undefined {
+    return this.routable.get(name);
+  }
+
+  list(): RoutableDeployment[] {
+    return this.routableList;
+  }
+
+  /** Validates and records a deployment, then starts it (unless `start: false`); resolves before it is ready. */
+  async create(body: unknown): Promise<DeploymentView> {
+    const input: DeploymentInput = parseOrThrow(this.inputSchema, body, 'deployment');
+    await this.checkReferences(input);
+    const modelId = input.model ?? (await this.resolveModel(input));
+    const now = Date.now();
+    const id = crypto.randomUUID();
+    const record: DeploymentRecord = {
+      id,
+      name: input.name,
+      modelId: modelId ?? null,
+      desiredState: input.start ? 'running' : 'stopped',
+      state: input.start ? 'pending' : 'stopped',
+      reason: null,
+      fallbacks: input.fallbacks,
+      settings: input.settings,
+      createdAt: now,
+      updatedAt: now,
+      targets: input.targets.map((target, position) => ({
+        id: crypto.randomUUID(),
+        kind: target.kind,
+        weight: target.weight,
+        position,
+        spec: target.spec,
+        encryptedSecret: target.secret ? this.options.secrets.encrypt(target.secret) : null,
+      })),
+    };
+    try {
+      await this.persistence.insert(record, { at: now, type: 'created', message: `created with ${record.targets.length} target(s)${modelId ? ` for model ${modelId}` : ''}` });
+    } catch (error) {
+      // Another request created the same name between our check and the insert.
+      if (this.deployments.has(input.name)) throw conflict(input.name);
+      throw error;
+    }
+    const managed: Managed = { record, pricing: await this.pricingFor(record) };
+    this.deployments.set(record.name, managed);
+    if (input.start) this.launch(managed);
+    return this.describe(record.name);
+  }
+
+  /** Starts a stopped or failed deployment; a running one is left as it is. */
+  async start(name: string): Promise<DeploymentView> {
+    const managed = this.require(name);
+    if (managed.run && managed.record.state !== 'failed') return this.describe(name);
+    await managed.run?.end('stop');
+    managed.run = undefined;
+    managed.record.desiredState = 'running';
+    this.setState(managed, 'pending', null, 'start requested');
+    this.launch(managed);
+    return this.describe(name);
+  }
+
+  /** Stops every target and keeps the deployment stopped across gateway restarts. */
+  async stop(name: string): Promise<DeploymentView> {
+    const managed = this.require(name);
+    managed.record.desiredState = 'stopped';
+    const run = managed.run;
+    managed.run = undefined;
+    this.unpublish(name);
+    await run?.end('stop');
+    this.setState(managed, 'stopped', null, 'stopped on request');
+    return this.describe(name);
+  }
+
+  async delete(name: string): Promise<void> {
+    const managed = this.require(name);
+    const run = managed.run;
+    managed.run = undefined;
+    this.unpublish(name);
+    this.deployments.delete(name);
+    await run?.end('stop');
+    await this.persistence.delete(managed.record.id);
+  }
+
+  describe(name: string): DeploymentView {
+    const managed = this.require(name);
+    return toDeploymentView(managed.record, managed.pricing, managed.run);
+  }
+
+  describeAll(): DeploymentView[] {
+    return [...this.deployments.values()].map((managed) => toDeploymentView(managed.record, managed.pricing, managed.run));
+  }
+
+  async events(name: string, limit = 200): Promise<DeploymentEvent[]> {
+    return this.persistence.events(this.require(name).record.id, limit);
+  }
+
+  /** The last output lines of the deployment's targets (managed processes). */
+  logs(name: string, limit = 200): Array<{ target: string; line: string }> {
+    return this.require(name).run?.logs(limit) ?? [];
+  }
+
+  /** Gateway shutdown: detaches targets that can keep running (re-attached on the next start), stops the rest. */
+  async close(): Promise<void> {
+    this.closed = true;
+    const runs = [...this.deployments.values()].flatMap((managed) => (managed.run ? [managed.run] : []));
+    for (const managed of this.deployments.values()) managed.run = undefined;
+    this.routable = new Map();
+    this.routableList = [];
+    await Promise.all(runs.map((run) => run.end('detach')));
+    await this.persistence.flush();
+  }
+
+  private launch(managed: Managed): void {
+    const name = managed.record.name;
+    const run = new DeploymentRun({
+      record: managed.record,
+      kinds: this.options.kinds,
+      secrets: this.options.secrets,
+      dataDir: this.options.dataDir,
+      healthIntervalMs: managed.record.settings.healthIntervalMs ?? this.options.healthIntervalMs ?? 10_000,
+      reporter: {
+        state: (state, reason, message) => {
+          if (managed.run === run) this.setState(managed, state, reason, message);
+        },
+        event: (type, message) => {
+          if (managed.run === run || type === 'target') this.event(managed, type, message);
+        },
+        targetsChanged: () => {
+          if (managed.run === run) this.publish(managed);
+        },
+      },
+    });
+    managed.run = run;
+    run.start().catch((error) => {
+      this.options.logger.error({ err: error, deployment: name }, 'deployment start crashed');
+      if (managed.run === run) this.setState(managed, 'failed', (error as Error).message, 'start crashed');
+    });
+  }
+
+  private setState(managed: Managed, state: DeploymentState, reason: string | null, message: string): void {
+    if (this.closed) return;
+    const record = managed.record;
+    if (record.state === state && record.reason === reason) return;
+    const at = Date.now();
+    record.state = state;
+    record.reason = reason;
+    record.updatedAt = at;
+    if (!this.deployments.has(record.name)) return;
+    this.persistence.saveState(record.id, { state, reason, desiredState: record.desiredState, at }, { at, type: 'state', message: `${state}: ${message}` });
+    this.options.logger.info({ deployment: record.name, state }, message);
+    this.publish(managed);
+  }
+
+  private event(managed: Managed, type: string, message: string): void {
+    if (this.closed || !this.deployments.has(managed.record.name)) return;
+    this.persistence.appendEvent(managed.record.id, { at: Date.now(), type, message });
+  }
+
+  /** Rebuilds the deployment's routable view (a new object) or removes it when it cannot serve. */
+  private publish(managed: Managed): void {
+    const { record, run } = managed;
+    if (!run || (record.state !== 'ready' && record.state !== 'degraded')) return this.unpublish(record.name);
+    const next = new Map(this.routable);
+    next.set(record.name, {
+      name: record.name,
+      modelId: record.modelId,
+      fallbacks: record.fallbacks,
+      pricing: managed.pricing,
+      targets: run.routableTargets(record.modelId ?? record.name),
+    });
+    this.replaceRoutable(next);
+  }
+
+  private unpublish(name: string): void {
+    if (!this.routable.has(name)) return;
+    const next = new Map(this.routable);
+    next.delete(name);
+    this.replaceRoutable(next);
+  }
+
+  private replaceRoutable(next: Map<string, RoutableDeployment>): void {
+    this.routable = next;
+    this.routableList = [...next.values()];
+  }
+
+  private async checkReferences(input: DeploymentInput): Promise<void> {
+    if (this.deployments.has(input.name)) throw conflict(input.name);
+    const fieldErrors = input.fallbacks.flatMap((fallback, index) =>
+      fallback === input.name
+        ? [{ path: `fallbacks.${index}`, message: 'a deployment cannot fall back to itself' }]
+        : this.deployments.has(fallback)
+          ? []
+          : [{ path: `fallbacks.${index}`, message: `no deployment named '${fallback}'` }],
+    );
+    if (input.model && this.options.models && !(await this.options.models.find(input.model))) {
+      fieldErrors.push({ path: 'model', message: `model '${input.model}' is not in the library` });
+    }
+    if (fieldErrors.length > 0) {
+      throw new DevupError('invalid_request', `Invalid deployment: ${fieldErrors.map((error) => `${error.path}: ${error.message}`).join('; ')}`, { fieldErrors });
+    }
+  }
+
+  /** Asks the targets that can tell (an embedded GGUF file) which library model they serve. */
+  private async resolveModel(input: DeploymentInput): Promise<string | undefined> {
+    for (const target of input.targets) {
+      const modelId = await this.options.kinds.get(target.kind)?.resolveModel?.(target.spec);
+      if (modelId) return modelId;
+    }
+    return undefined;
+  }
+
+  private async pricingFor(record: DeploymentRecord): Promise<Pricing | undefined> {
+    if (record.settings.pricing) return record.settings.pricing;
+    if (!record.modelId || !this.options.models) return undefined;
+    try {
+      return (await this.options.models.find(record.modelId))?.pricing;
+    } catch (error) {
+      this.options.logger.warn({ err: error, model: record.modelId }, 'reading model pricing failed; deployment unpriced');
+      return undefined;
+    }
+  }
+
+  private require(name: string): Managed {
+    const managed = this.deployments.get(name);
+    if (!managed) throw notFound('deployment', name);
+    return managed;
+  }
+}
+
+function conflict(name: string): DevupError {
+  return new DevupError('conflict', `A deployment named '${name}' already exists`, { param: 'name' });
+}

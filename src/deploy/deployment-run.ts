@@ -1,0 +1,183 @@
+import type { DeploymentTarget, RunningTarget, TargetEvent } from './deployment-target.js';
+import type { DeploymentRecord, DeploymentState, TargetRecord } from './deployment-record.js';
+import { HealthMonitor } from './health-monitor.js';
+import { defaultTimeouts, type RoutableTarget } from './registry.js';
+import type { SecretBox } from './secrets.js';
+
+export type TargetStatus = 'starting' | 'up' | 'down' | 'failed' | 'stopped';
+
+export interface TargetEntry {
+  record: TargetRecord;
+  status: TargetStatus;
+  running?: RunningTarget;
+  /** Why the target is down or failed. */
+  detail?: string;
+}
+
+export interface RunReporter {
+  /** A deployment state change, with the event message that explains it. */
+  state(state: DeploymentState, reason: string | null, message: string): void;
+  event(type: string, message: string): void;
+  /** The set of healthy targets changed (the routable view must be rebuilt). */
+  targetsChanged(): void;
+}
+
+export interface RunOptions {
+  record: DeploymentRecord;
+  kinds: ReadonlyMap<string, DeploymentTarget>;
+  secrets: SecretBox;
+  dataDir: string;
+  healthIntervalMs: number;
+  reporter: RunReporter;
+}
+
+/**
+ * One start of a deployment: starts its targets, watches their health and events, and turns
+ * them into the deployment's state (ready when every target is up, degraded when some are
+ * down, failed when none could start). Stopping or detaching ends the run.
+ */
+export class DeploymentRun {
+  readonly entries: TargetEntry[];
+  private readonly abort = new AbortController();
+  private readonly monitor: HealthMonitor;
+  private settled = false;
+  private loading = false;
+
+  constructor(private readonly options: RunOptions) {
+    this.entries = options.record.targets.map((record) => ({ record, status: 'starting' }));
+    this.monitor = new HealthMonitor(
+      options.healthIntervalMs,
+      () => this.entries.filter((entry) => entry.running).map((entry) => ({ id: entry.record.id, provider: entry.running!.provider })),
+      (targetId, healthy, detail) => {
+        const entry = this.entries.find((candidate) => candidate.record.id === targetId);
+        if (entry) this.mark(entry, healthy, healthy ? 'health check passes again' : `health check failed: ${detail}`, 'health');
+      },
+    );
+  }
+
+  async start(): Promise<void> {
+    const { record, reporter } = this.options;
+    reporter.state('provisioning', null, `starting ${record.targets.length} target(s): ${record.targets.map(label).join(', ')}`);
+    await Promise.all(this.entries.map((entry) => this.startTarget(entry)));
+    if (this.abort.signal.aborted) return;
+    this.settled = true;
+    if (this.entries.every((entry) => entry.status === 'failed')) {
+      reporter.state('failed', this.entries.map((entry) => `${label(entry.record)}: ${entry.detail}`).join('\n'), 'no target could start');
+      return;
+    }
+    this.monitor.start();
+    this.evaluate('every target started');
+  }
+
+  /** Stops every target (`stop`), or lets them run for the next gateway start (`detach`). */
+  async end(mode: 'stop' | 'detach'): Promise<void> {
+    this.abort.abort();
+    this.monitor.stop();
+    await Promise.all(
+      this.entries.map(async (entry) => {
+        const running = entry.running;
+        entry.running = undefined;
+        entry.status = 'stopped';
+        if (!running) return;
+        try {
+          await (mode === 'detach' && running.detach ? running.detach() : running.stop());
+        } catch (error) {
+          this.options.reporter.event('target', `${label(entry.record)}: stopping failed: ${(error as Error).message}`);
+        }
+      }),
+    );
+  }
+
+  /** The targets the gateway may route to: the healthy ones, or every running one when none is healthy (so requests fail upstream, not as unknown models). */
+  routableTargets(modelName: string): RoutableTarget[] {
+    const running = this.entries.filter((entry) => entry.running);
+    const up = running.filter((entry) => entry.status === 'up');
+    return (up.length > 0 ? up : running).map((entry) => ({
+      id: entry.record.id,
+      kind: entry.record.kind,
+      weight: entry.record.weight,
+      upstreamModel: entry.running!.upstreamModel ?? modelName,
+      provider: entry.running!.provider,
+      timeouts: { ...defaultTimeouts, ...this.options.record.settings.timeouts, ...entry.running!.timeouts },
+    }));
+  }
+
+  logs(limit: number): Array<{ target: string; line: string }> {
+    return this.entries.flatMap((entry) => (entry.running?.logs?.(limit) ?? []).map((line) => ({ target: label(entry.record), line })));
+  }
+
+  private async startTarget(entry: TargetEntry): Promise<void> {
+    const { record, kinds, secrets, dataDir, reporter } = this.options;
+    const kind = kinds.get(entry.record.kind);
+    try {
+      if (!kind) throw new Error(`target kind '${entry.record.kind}' is not available in this gateway`);
+      const spec = kind.parseSpec(entry.record.spec);
+      const running = await kind.start(spec, {
+        deploymentName: record.name,
+        targetId: entry.record.id,
+        secret: entry.record.encryptedSecret ? secrets.decrypt(entry.record.encryptedSecret) : undefined,
+        dataDir,
+        timeouts: { ...defaultTimeouts, ...record.settings.timeouts },
+        signal: this.abort.signal,
+        emit: (event) => this.onTargetEvent(entry, event),
+      });
+      if (this.abort.signal.aborted) {
+        await running.stop();
+        return;
+      }
+      entry.running = running;
+      entry.status = 'up';
+      reporter.event('target', `${label(entry.record)} ready${running.address ? ` at ${running.address}` : ''}`);
+    } catch (error) {
+      entry.status = 'failed';
+      entry.detail = (error as Error).message;
+      if (!this.abort.signal.aborted) reporter.event('target', `${label(entry.record)} failed to start: ${entry.detail}`);
+    }
+  }
+
+  private onTargetEvent(entry: TargetEntry, event: TargetEvent): void {
+    const { reporter } = this.options;
+    if (this.abort.signal.aborted) return;
+    if (event.type === 'state') {
+      if (event.state === 'loading' && !this.loading && !this.settled) {
+        this.loading = true;
+        reporter.state('loading', null, `${label(entry.record)}: ${event.message}`);
+      } else {
+        reporter.event('target', `${label(entry.record)}: ${event.message}`);
+      }
+    } else if (event.type === 'log') {
+      reporter.event('log', `${label(entry.record)}: ${event.message}`);
+    } else if (entry.running) {
+      this.mark(entry, event.type === 'recovered', event.message, event.type === 'recovered' ? 'recovered' : 'target');
+    } else {
+      reporter.event('target', `${label(entry.record)}: ${event.message}`);
+    }
+  }
+
+  private mark(entry: TargetEntry, healthy: boolean, message: string, eventType: string): void {
+    const status: TargetStatus = healthy ? 'up' : 'down';
+    this.monitor.assume(entry.record.id, healthy);
+    if (entry.status === status || !entry.running) {
+      return;
+    }
+    entry.status = status;
+    entry.detail = healthy ? undefined : message;
+    this.options.reporter.event(eventType, `${label(entry.record)}: ${message}`);
+    if (this.settled) this.evaluate(message);
+  }
+
+  private evaluate(message: string): void {
+    const down = this.entries.filter((entry) => entry.status !== 'up');
+    if (down.length === 0) {
+      this.options.reporter.state('ready', null, message);
+    } else {
+      this.options.reporter.state('degraded', down.map((entry) => `${label(entry.record)} ${entry.status}: ${entry.detail ?? ''}`.trim()).join('\n'), message);
+    }
+    this.options.reporter.targetsChanged();
+  }
+}
+
+/** How events name a target: `process#1`. */
+export function label(target: TargetRecord): string {
+  return `${target.kind}#${target.position + 1}`;
+}

@@ -1,0 +1,70 @@
+import type { DeploymentRecord, DeploymentSettings, DeploymentState, DesiredState, Pricing } from './deployment-record.js';
+import { label, type DeploymentRun, type TargetStatus } from './deployment-run.js';
+
+/** A deployment as the admin API and CLI show it; secrets never appear, only `hasSecret`. */
+export interface DeploymentView {
+  id: string;
+  name: string;
+  model: string | null;
+  desiredState: DesiredState;
+  state: DeploymentState;
+  reason: string | null;
+  fallbacks: string[];
+  settings: DeploymentSettings;
+  /** The effective price (settings, else the library model's); null when unpriced. */
+  pricing: Pricing | null;
+  targets: TargetView[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface TargetView {
+  id: string;
+  label: string;
+  kind: string;
+  weight: number;
+  spec: unknown;
+  hasSecret: boolean;
+  status: TargetStatus;
+  address: string | null;
+  detail: string | null;
+}
+
+// Header values such as `Authorization` or `x-api-key` may carry credentials: shown masked.
+const sensitiveHeader = /auth|key|token|secret|cookie|password/i;
+
+export function toDeploymentView(record: DeploymentRecord, pricing: Pricing | undefined, run: DeploymentRun | undefined): DeploymentView {
+  return {
+    id: record.id,
+    name: record.name,
+    model: record.modelId,
+    desiredState: record.desiredState,
+    state: record.state,
+    reason: record.reason,
+    fallbacks: record.fallbacks,
+    settings: record.settings,
+    pricing: pricing ?? null,
+    targets: record.targets.map((target) => {
+      const entry = run?.entries.find((candidate) => candidate.record.id === target.id);
+      return {
+        id: target.id,
+        label: label(target),
+        kind: target.kind,
+        weight: target.weight,
+        spec: maskHeaders(target.spec),
+        hasSecret: target.encryptedSecret !== null,
+        status: entry?.status ?? 'stopped',
+        address: entry?.running?.address ?? null,
+        detail: entry?.detail ?? null,
+      };
+    }),
+    createdAt: new Date(record.createdAt).toISOString(),
+    updatedAt: new Date(record.updatedAt).toISOString(),
+  };
+}
+
+function maskHeaders(spec: unknown): unknown {
+  if (!spec || typeof spec !== 'object' || !('headers' in spec) || !spec.headers || typeof spec.headers !== 'object') return spec;
+  const headers = Object.fromEntries(Object.entries(spec.headers).map(([name, value]) => [name, sensitiveHeader.test(name) ? '********' : value]));
+  return { ...spec, headers };
+}

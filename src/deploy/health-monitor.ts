@@ -1,0 +1,66 @@
+import type { Provider } from '../providers/provider.js';
+
+export interface MonitoredTarget {
+  id: string;
+  provider: Provider;
+}
+
+/**
+ * Checks every running target's health on an interval and reports transitions only (healthy →
+ * unhealthy and back), so the deployment can go degraded and recover. Checks never overlap.
+ *
+ * @example
+ *   const monitor = new HealthMonitor(10_000, () => running, (id, healthy, detail) => mark(id, healthy, detail));
+ *   monitor.start(); … monitor.stop();
+ */
+export class HealthMonitor {
+  private timer?: NodeJS.Timeout;
+  private checking = false;
+  private readonly healthy = new Map<string, boolean>();
+
+  constructor(
+    private readonly intervalMs: number,
+    private readonly targets: () => MonitoredTarget[],
+    private readonly onChange: (targetId: string, healthy: boolean, detail: string) => void,
+  ) {}
+
+  start(): void {
+    this.timer = setInterval(() => void this.checkAll(), this.intervalMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  /** Tells the monitor what another source (a process exit, a restart) learned about a target. */
+  assume(targetId: string, healthy: boolean): void {
+    this.healthy.set(targetId, healthy);
+  }
+
+  private async checkAll(): Promise<void> {
+    if (this.checking) return;
+    this.checking = true;
+    try {
+      await Promise.all(this.targets().map((target) => this.check(target)));
+    } finally {
+      this.checking = false;
+    }
+  }
+
+  private async check(target: MonitoredTarget): Promise<void> {
+    let healthy = true;
+    let detail = 'health check passed';
+    try {
+      await target.provider.health(AbortSignal.timeout(Math.min(this.intervalMs, 5_000)));
+    } catch (error) {
+      healthy = false;
+      detail = (error as Error).message;
+    }
+    if (!this.timer) return;
+    const before = this.healthy.get(target.id) ?? true;
+    this.healthy.set(target.id, healthy);
+    if (before !== healthy) this.onChange(target.id, healthy, detail);
+  }
+}
