@@ -1,0 +1,105 @@
+/** Shapes of the `/api` answers the UI reads (camelCase, as the server writes them). */
+
+export interface ModelResult {
+  benchmark: string;
+  benchmarkId: string;
+  category: string;
+  metric: string;
+  shots: number | null;
+  suite: 'base' | 'chat' | 'open-ended' | string;
+  direction: 'higher' | 'lower';
+  setting?: string;
+  value: number;
+}
+
+export interface ModelLink {
+  label: string;
+  url: string;
+}
+
+export interface ModelSummary {
+  id: string;
+  name: string;
+  publisher: string;
+  family?: string | null;
+  variant?: string | null;
+  description?: string;
+  architecture: 'MoE' | 'Dense' | 'unknown' | string;
+  totalParams: number | null;
+  activatedParams: number | null;
+  contextLength: number | null;
+  license?: string | null;
+  openWeights: boolean;
+  releaseDate?: string | null;
+  tags?: string[];
+  /** Present when the list was sorted by a benchmark. */
+  sortValue?: number | null;
+}
+
+export interface Model extends ModelSummary {
+  description: string;
+  links: ModelLink[];
+  notes: string[];
+  results: ModelResult[];
+  variants?: ModelSummary[];
+  spec?: Record<string, unknown> | null;
+  niah: Array<{ contextLength: number; depthPercent: number; score: number }>;
+}
+
+export interface FacetValue {
+  value: string;
+  count: number;
+  label?: string;
+}
+
+export interface ModelPage {
+  items: ModelSummary[];
+  total: number;
+  page: number;
+  pageSize: number;
+  facets: Record<string, FacetValue[]>;
+}
+
+export interface Benchmark {
+  id: string;
+  name: string;
+  category: string;
+  metric: string;
+  shots: number | null;
+  direction: 'higher' | 'lower';
+  suite: string;
+}
+
+export interface Deployment {
+  id?: string;
+  name: string;
+  modelId?: string | null;
+  state: string;
+  stateReason?: string | null;
+  desiredState?: string;
+  targets?: Array<{ id?: string; kind: string; weight?: number; spec?: Record<string, unknown> }>;
+  createdAt?: number | string;
+  updatedAt?: number | string;
+  memoryBytes?: number | null;
+}
+
+export interface DeploymentEvent {
+  at: number | string;
+  type: string;
+  message: string;
+}
+
+export interface ApiKey {
+  id: string;
+  name: string;
+  prefix?: string;
+  keyPrefix?: string;
+  deployments?: string[] | null;
+  createdAt?: number | string;
+  expiresAt?: number | string | null;
+  revokedAt?: number | string | null;
+}
+
+export interface CreatedKey extends ApiKey {
+  key: string;
+}

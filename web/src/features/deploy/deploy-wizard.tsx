@@ -1,0 +1,152 @@
+import { useState, type FormEvent } from 'react';
+import { ApiError, request } from '../../api/client.js';
+import type { Deployment, Model } from '../../api/types.js';
+import { useResource } from '../../api/use-resource.js';
+import { Link, navigate } from '../../router.js';
+import { PlanPanel } from './plan-panel.js';
+import { dtypeChoices, gpuChoices, targetKinds } from './target-kinds.js';
+
+/** A deployment name from the model id: `deepseek-v3` → `deepseek-v3`, a file → its base name. */
+function suggestName(modelId: string | undefined, file: string): string {
+  const base = modelId ?? file.split('/').pop()?.replace(/\.gguf$/i, '') ?? '';
+  return base.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '');
+}
+
+/** `/models/:id/deploy` and `/deploy`: choose a target, see the plan, name it, create it. */
+export function DeployWizard({ modelId }: { modelId?: string }) {
+  const model = useResource<Model>(modelId ? `/api/models/${encodeURIComponent(modelId)}` : null);
+  const [kind, setKind] = useState(model.data?.openWeights === false ? 'endpoint' : 'embedded');
+  const [values, setValues] = useState<Record<string, string>>({});
+  const [name, setName] = useState('');
+  const [gpu, setGpu] = useState('h200');
+  const [dtype, setDtype] = useState('fp8');
+  const [errors, setErrors] = useState<string[]>([]);
+  const [creating, setCreating] = useState(false);
+  const target = targetKinds.find((entry) => entry.kind === kind) ?? targetKinds[0];
+  const effectiveName = name || suggestName(modelId, values.file ?? '');
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setErrors([]);
+    setCreating(true);
+    const spec: Record<string, unknown> = {};
+    let secret: string | undefined;
+    for (const field of target.fields) {
+      const value = values[`${kind}.${field.name}`]?.trim();
+      if (!value) continue;
+      if (field.secret) secret = value;
+      else spec[field.name] = value;
+    }
+    if (target.planned) Object.assign(spec, { gpu, dtype });
+    try {
+      const created = await request<Deployment>('/api/deployments', {
+        method: 'POST',
+        body: { name: effectiveName, ...(modelId ? { model: modelId } : {}), targets: [{ kind, spec, ...(secret ? { secret } : {}) }] },
+      });
+      navigate(`/deployments/${encodeURIComponent(created.name ?? effectiveName)}`);
+    } catch (failure) {
+      setErrors(failure instanceof ApiError ? failure.message.split('; ') : [(failure as Error).message]);
+    } finally {
+      setCreating(false);
+    }
+  };
+
+  return (
+    <form onSubmit={submit} aria-labelledby="deploy-title">
+      <p className="breadcrumb">
+        {modelId ? <Link to={`/models/${modelId}`}>{model.data?.name ?? modelId}</Link> : <Link to="/deployments">Deployments</Link>} / Deploy
+      </p>
+      <h1 id="deploy-title">Deploy {model.data?.name ?? (modelId ? modelId : 'a model')}</h1>
+      <p className="subtitle">The deployment’s name is the <code>model</code> your clients send to the gateway.</p>
+
+      <section className="panel">
+        <h2>1. Target</h2>
+        <fieldset className="target-options">
+          <legend className="visually-hidden">Where the model runs</legend>
+          {targetKinds.map((entry) => (
+            <label key={entry.kind} className="target-option">
+              <input type="radio" name="target" value={entry.kind} checked={kind === entry.kind} onChange={() => setKind(entry.kind)} />
+              <div>
+                <strong>{entry.title}</strong>
+                <span>{entry.summary}</span>
+              </div>
+            </label>
+          ))}
+        </fieldset>
+      </section>
+
+      <section className="panel">
+        <h2>2. Configure {target.title.toLowerCase()}</h2>
+        <div className="form-grid">
+          {target.fields.map((field) => {
+            const id = `field-${kind}-${field.name}`;
+            const valueKey = `${kind}.${field.name}`;
+            return (
+              <div key={valueKey} className="field">
+                <label htmlFor={id}>{field.label}</label>
+                {field.options ? (
+                  <select id={id} value={values[valueKey] ?? field.options[0]} onChange={(event) => setValues({ ...values, [valueKey]: event.target.value })}>
+                    {field.options.map((option) => (
+                      <option key={option}>{option}</option>
+                    ))}
+                  </select>
+                ) : (
+                  <input id={id} type={field.secret ? 'password' : 'text'} placeholder={field.placeholder} required={field.required} value={values[valueKey] ?? ''} onChange={(event) => setValues({ ...values, [valueKey]: event.target.value })} />
+                )}
+                {field.hint && <span className="field-hint">{field.hint}</span>}
+              </div>
+            );
+          })}
+          {target.planned && (
+            <>
+              <div className="field">
+                <label htmlFor="plan-gpu">GPU</label>
+                <select id="plan-gpu" value={gpu} onChange={(event) => setGpu(event.target.value)}>
+                  {gpuChoices.map((choice) => (
+                    <option key={choice}>{choice}</option>
+                  ))}
+                </select>
+              </div>
+              <div className="field">
+                <label htmlFor="plan-dtype">Weights dtype</label>
+                <select id="plan-dtype" value={dtype} onChange={(event) => setDtype(event.target.value)}>
+                  {dtypeChoices.map((choice) => (
+                    <option key={choice}>{choice}</option>
+                  ))}
+                </select>
+              </div>
+            </>
+          )}
+        </div>
+        {target.planned && modelId && (
+          <>
+            <h3>Hardware plan</h3>
+            <PlanPanel planRequest={{ model: modelId, gpu, dtype }} />
+          </>
+        )}
+      </section>
+
+      <section className="panel">
+        <h2>3. Name and create</h2>
+        <div className="field">
+          <label htmlFor="deployment-name">Deployment name</label>
+          <input id="deployment-name" value={effectiveName} onChange={(event) => setName(event.target.value)} required pattern="[A-Za-z0-9][A-Za-z0-9._:@/\-]*" />
+          <span className="field-hint">Letters, digits and . _ : @ / -</span>
+        </div>
+        {errors.length > 0 && (
+          <div className="notice notice-error" role="alert">
+            <strong>The deployment was not created:</strong>
+            <ul>
+              {errors.map((message) => (
+                <li key={message}>{message}</li>
+              ))}
+            </ul>
+          </div>
+        )}
+        <button className="button button-primary" type="submit" disabled={creating || !effectiveName}>
+          {creating ? 'Creating…' : 'Create deployment'}
+        </button>
+      </section>
+    </form>
+  );
+}

@@ -1,0 +1,49 @@
+import type { FacetValue } from '../../api/types.js';
+import { formatContext, formatParams } from '../../components/format.js';
+
+const facetTitles: Record<string, string> = {
+  publisher: 'Publisher',
+  architecture: 'Architecture',
+  params: 'Parameters',
+  totalParams: 'Parameters',
+  activatedParams: 'Activated parameters',
+  context: 'Context',
+  contextLength: 'Context',
+  minContext: 'Context',
+  license: 'License',
+  openWeights: 'Weights',
+};
+
+function valueLabel(facet: string, entry: FacetValue): string {
+  if (entry.label) return entry.label;
+  if (facet === 'openWeights') return entry.value === 'true' || entry.value === '1' ? 'Open weights' : 'API only';
+  if (/context/i.test(facet) && /^\d+$/.test(entry.value)) return `≥ ${formatContext(Number(entry.value))}`;
+  if (/params/i.test(facet) && /^\d+$/.test(entry.value)) return formatParams(Number(entry.value));
+  return entry.value;
+}
+
+/** Facet filters with counts for the current query; each value is a toggle (a real checkbox). */
+export function FacetPanel({ facets, query, onToggle }: { facets: Record<string, FacetValue[]>; query: URLSearchParams; onToggle(facet: string, value: string): void }) {
+  return (
+    <aside className="facets" aria-label="Filters">
+      {Object.entries(facets)
+        .filter(([, values]) => values.length > 0)
+        .map(([facet, values]) => (
+          <fieldset key={facet} className="facet">
+            <legend>{facetTitles[facet] ?? facet}</legend>
+            {values.map((entry) => {
+              const checked = query.getAll(facet).includes(entry.value);
+              const id = `facet-${facet}-${entry.value}`.replace(/[^\w-]/g, '_');
+              return (
+                <div key={entry.value} className="facet-value">
+                  <input id={id} type="checkbox" checked={checked} onChange={() => onToggle(facet, entry.value)} />
+                  <label htmlFor={id}>{valueLabel(facet, entry)}</label>
+                  <span className="count">{entry.count}</span>
+                </div>
+              );
+            })}
+          </fieldset>
+        ))}
+    </aside>
+  );
+}

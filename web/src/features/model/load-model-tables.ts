@@ -1,0 +1,63 @@
+import { request } from '../../api/client.js';
+import type { Model, ModelPage, ModelResult } from '../../api/types.js';
+import type { ComparisonTableData, TableRow } from './benchmark-table.js';
+import { orderColumns } from './column-order.js';
+
+export interface ModelTables {
+  /** The model and its family's other variants, in full. */
+  family: Model[];
+  base?: ComparisonTableData;
+  chat?: ComparisonTableData;
+  openEnded?: ComparisonTableData;
+}
+
+const suites = [
+  ['base', 'base'],
+  ['chat', 'chat'],
+  ['open-ended', 'openEnded'],
+] as const;
+
+/**
+ * Builds the page's evaluation tables: for each suite, the family member evaluated in it (the
+ * Base variant for base-model benchmarks) against every library model with results on the same
+ * benchmarks; rows follow the subject's result order (the source table's order).
+ */
+export async function loadModelTables(model: Model, signal?: AbortSignal): Promise<ModelTables> {
+  const variants = await Promise.all((model.variants ?? []).map((variant) => request<Model>(`/api/models/${encodeURIComponent(variant.id)}`, { signal })));
+  const family = [model, ...variants];
+  const tables: ModelTables = { family };
+  await Promise.all(
+    suites.map(async ([suite, key]) => {
+      const subject = family.find((member) => member.results.some((result) => result.suite === suite));
+      if (!subject) return;
+      const subjectResults = subject.results.filter((result) => result.suite === suite);
+      const others = await modelsWithResults(subjectResults, subject.id, signal);
+      const columns = orderColumns(subject, others);
+      tables[key] = { suite, columns, subjectIndex: columns.length - 1, rows: buildRows(subjectResults, columns as Model[]) };
+    }),
+  );
+  return tables;
+}
+
+/** Models with a result on any of these benchmarks (the search API's has-results filter). */
+async function modelsWithResults(results: ModelResult[], subjectId: string, signal?: AbortSignal): Promise<Model[]> {
+  const ids = new Set<string>();
+  const benchmarkIds = [...new Set(results.map((result) => result.benchmarkId))];
+  const query = new URLSearchParams({ pageSize: '50' });
+  for (const benchmarkId of benchmarkIds) query.append('hasResults', benchmarkId);
+  const page = await request<ModelPage>(`/api/models?${query}`, { signal });
+  for (const item of page.items) if (item.id !== subjectId) ids.add(item.id);
+  return Promise.all([...ids].slice(0, 7).map((id) => request<Model>(`/api/models/${encodeURIComponent(id)}`, { signal })));
+}
+
+function buildRows(subjectResults: ModelResult[], columns: Model[]): TableRow[] {
+  return subjectResults.map((result) => ({
+    benchmarkId: result.benchmarkId,
+    name: result.benchmark,
+    category: result.category,
+    metric: result.metric,
+    shots: result.shots,
+    direction: result.direction,
+    values: columns.map((column) => column.results.find((other) => other.benchmarkId === result.benchmarkId && (other.setting ?? '') === (result.setting ?? ''))?.value ?? null),
+  }));
+}
