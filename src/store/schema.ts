@@ -17,6 +17,8 @@ export interface Database {
 }
 
 export interface ModelRow {
+  /** Stable integer key (the FTS5 rowid on SQLite); `id` is the public slug. */
+  seq: Generated<number>;
   id: string;
   name: string;
   publisher: string;

@@ -1,0 +1,113 @@
+import { z } from 'zod';
+import { architectureSchema, directionSchema, linkSchema, pricingSchema, suiteSchema } from './model-input.js';
+
+/**
+ * The JSON shapes the library answers with (camelCase). The UI, the gateway (`pricing`) and the
+ * planner (`spec`) read these; the zod schemas document them in `/api/openapi.json`.
+ */
+export const benchmarkSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  category: z.string(),
+  metric: z.string(),
+  shots: z.number().int().nullable(),
+  direction: directionSchema,
+  suite: suiteSchema,
+  description: z.string().nullable(),
+});
+
+export const resultSchema = z.object({
+  id: z.number().int(),
+  benchmark: z.string().describe('Benchmark name, e.g. "MMLU"'),
+  benchmarkId: z.string(),
+  category: z.string(),
+  metric: z.string(),
+  shots: z.number().int().nullable(),
+  suite: suiteSchema,
+  direction: directionSchema,
+  value: z.number(),
+  setting: z.string(),
+  source: z.string().nullable(),
+});
+
+export const niahResultSchema = z.object({
+  contextLength: z.number().int(),
+  depthPercent: z.number(),
+  score: z.number(),
+  source: z.string().nullable(),
+});
+
+export const modelSummarySchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  publisher: z.string(),
+  family: z.string().nullable(),
+  variant: z.string().nullable(),
+  architecture: architectureSchema,
+  totalParams: z.number().nullable().describe('Parameter count, 671e9 for 671B; null when unpublished'),
+  activatedParams: z.number().nullable(),
+  contextLength: z.number().int().nullable().describe('Tokens, 131072 for 128K'),
+  license: z.string().nullable(),
+  openWeights: z.boolean(),
+  releaseDate: z.string().nullable().describe('YYYY-MM-DD'),
+  tags: z.array(z.string()),
+  pricing: pricingSchema.nullable(),
+});
+
+export const modelSchema = modelSummarySchema.extend({
+  description: z.string().describe('Markdown'),
+  links: z.array(linkSchema),
+  notes: z.array(z.string()),
+  spec: z.record(z.string(), z.unknown()).nullable().describe('Architecture parameters for the planner'),
+  source: z.string().nullable(),
+  results: z.array(resultSchema),
+  niah: z.array(niahResultSchema),
+  variants: z.array(z.object({ id: z.string(), name: z.string(), variant: z.string().nullable() })).describe('Other models of the same family'),
+  createdAt: z.number().int(),
+  updatedAt: z.number().int(),
+});
+
+const facetSchema = z.array(z.object({ value: z.string(), count: z.number().int() }));
+export const facetsSchema = z.object({ publisher: facetSchema, architecture: facetSchema, license: facetSchema, openWeights: facetSchema });
+
+export const searchPageSchema = z.object({
+  items: z.array(modelSummarySchema.extend({ score: z.number().nullable().describe('Value of the sort benchmark, when sorting by one') })),
+  total: z.number().int(),
+  page: z.number().int(),
+  pageSize: z.number().int(),
+  facets: facetsSchema.optional(),
+});
+
+export const comparisonSchema = z.object({
+  models: z.array(modelSummarySchema),
+  rows: z.array(
+    z.object({
+      benchmark: z.string(),
+      benchmarkIds: z.array(z.string()),
+      category: z.string(),
+      metric: z.string(),
+      shots: z.number().int().nullable(),
+      setting: z.string(),
+      direction: directionSchema,
+      values: z.array(z.number().nullable()).describe('One cell per model, in `models` order; null where missing'),
+      best: z.array(z.boolean()).describe('Best value, or within 0.3 of it (the same level)'),
+    }),
+  ),
+  categories: z.array(
+    z.object({
+      category: z.string(),
+      benchmarks: z.number().int(),
+      wins: z.array(z.number().int()).describe('Rows where each model is at the best level'),
+      averages: z.array(z.number().nullable()).describe('Mean over the category rows every model has (higher-is-better rows only)'),
+    }),
+  ),
+});
+
+export type Benchmark = z.infer<typeof benchmarkSchema>;
+export type Result = z.infer<typeof resultSchema>;
+export type NiahResult = z.infer<typeof niahResultSchema>;
+export type ModelSummary = z.infer<typeof modelSummarySchema>;
+export type Model = z.infer<typeof modelSchema>;
+export type Facets = z.infer<typeof facetsSchema>;
+export type SearchPage = z.infer<typeof searchPageSchema>;
+export type Comparison = z.infer<typeof comparisonSchema>;

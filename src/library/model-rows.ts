@@ -1,0 +1,79 @@
+import type { Selectable } from 'kysely';
+import type { BenchmarkRow, ModelRow, ResultRow } from '../store/schema.js';
+import type { Benchmark, ModelSummary, Result } from './library-shapes.js';
+import type { ModelInput } from './model-input.js';
+
+/** Conversions between table rows (snake_case, JSON as text) and the library's JSON shapes. */
+export function toModelRow(input: ModelInput, now: number): Omit<ModelRow, 'seq' | 'created_at'> {
+  return {
+    id: input.id,
+    name: input.name,
+    publisher: input.publisher,
+    family: input.family,
+    variant: input.variant,
+    description: input.description,
+    architecture: input.architecture,
+    total_params: input.totalParams,
+    activated_params: input.activatedParams,
+    context_length: input.contextLength,
+    license: input.license,
+    open_weights: input.openWeights ? 1 : 0,
+    release_date: input.releaseDate,
+    tags: JSON.stringify(input.tags),
+    links: JSON.stringify(input.links),
+    notes: JSON.stringify(input.notes),
+    spec: input.spec === null ? null : JSON.stringify(input.spec),
+    pricing: input.pricing === null ? null : JSON.stringify(input.pricing),
+    source: input.source,
+    updated_at: now,
+  };
+}
+
+export type SummaryRow = Pick<
+  Selectable<ModelRow>,
+  'id' | 'name' | 'publisher' | 'family' | 'variant' | 'architecture' | 'total_params' | 'activated_params' | 'context_length' | 'license' | 'open_weights' | 'release_date' | 'tags' | 'pricing'
+>;
+
+export const summaryColumns = [
+  'id', 'name', 'publisher', 'family', 'variant', 'architecture', 'total_params', 'activated_params',
+  'context_length', 'license', 'open_weights', 'release_date', 'tags', 'pricing',
+] as const;
+
+export function toModelSummary(row: SummaryRow): ModelSummary {
+  return {
+    id: row.id,
+    name: row.name,
+    publisher: row.publisher,
+    family: row.family,
+    variant: row.variant,
+    architecture: row.architecture,
+    totalParams: row.total_params,
+    activatedParams: row.activated_params,
+    contextLength: row.context_length,
+    license: row.license,
+    openWeights: Boolean(row.open_weights),
+    releaseDate: row.release_date,
+    tags: JSON.parse(row.tags) as string[],
+    pricing: row.pricing === null ? null : JSON.parse(row.pricing),
+  };
+}
+
+export function toBenchmark(row: BenchmarkRow): Benchmark {
+  return { ...row };
+}
+
+export function toResult(row: Pick<Selectable<ResultRow>, 'id' | 'benchmark_id' | 'setting' | 'value' | 'source'>, benchmark: BenchmarkRow): Result {
+  return {
+    id: row.id,
+    benchmark: benchmark.name,
+    benchmarkId: benchmark.id,
+    category: benchmark.category,
+    metric: benchmark.metric,
+    shots: benchmark.shots,
+    suite: benchmark.suite,
+    direction: benchmark.direction,
+    value: row.value,
+    setting: row.setting,
+    source: row.source,
+  };
+}

@@ -1,0 +1,41 @@
+import type { Kysely } from 'kysely';
+import { notFound } from '../errors.js';
+import type { Database } from '../store/schema.js';
+import type { Model } from './library-shapes.js';
+import { toModelSummary, toResult } from './model-rows.js';
+
+/** Reads one model card with its results (grouped as the source tables are), NIAH scores and family variants. */
+export async function readModel(db: Kysely<Database>, id: string): Promise<Model> {
+  const row = await db.selectFrom('models').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row) throw notFound('Model', id);
+  const [results, niah, variants] = await Promise.all([
+    db
+      .selectFrom('results')
+      .innerJoin('benchmarks', 'benchmarks.id', 'results.benchmark_id')
+      .select([
+        'results.id', 'results.benchmark_id', 'results.setting', 'results.value', 'results.source',
+        'benchmarks.name', 'benchmarks.category', 'benchmarks.metric', 'benchmarks.shots', 'benchmarks.direction',
+        'benchmarks.suite', 'benchmarks.description',
+      ])
+      .where('results.model_id', '=', id)
+      .orderBy('results.id')
+      .execute(),
+    db.selectFrom('niah_results').selectAll().where('model_id', '=', id).orderBy('context_length').orderBy('depth_percent').execute(),
+    row.family === null
+      ? Promise.resolve([])
+      : db.selectFrom('models').select(['id', 'name', 'variant']).where('family', '=', row.family).where('id', '<>', id).orderBy('id').execute(),
+  ]);
+  return {
+    ...toModelSummary(row),
+    description: row.description,
+    links: JSON.parse(row.links),
+    notes: JSON.parse(row.notes),
+    spec: row.spec === null ? null : JSON.parse(row.spec),
+    source: row.source,
+    results: results.map((result) => toResult(result, { ...result, id: result.benchmark_id })),
+    niah: niah.map((entry) => ({ contextLength: entry.context_length, depthPercent: entry.depth_percent, score: entry.score, source: entry.source })),
+    variants,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}

@@ -1,0 +1,116 @@
+import { sql, type RawBuilder } from 'kysely';
+import type { Store } from '../store/database.js';
+import { fts5Expression, fullTextCondition, searchWords, tsqueryExpression } from './full-text.js';
+import type { Facets, SearchPage } from './library-shapes.js';
+import { summaryColumns, toModelSummary, type SummaryRow } from './model-rows.js';
+import type { SearchQuery } from './search-query.js';
+
+export interface SortBenchmark {
+  id: string;
+  direction: 'higher' | 'lower';
+}
+
+interface Plan {
+  from: RawBuilder<unknown>;
+  where: RawBuilder<unknown>;
+  words: string[];
+}
+
+/**
+ * Library search in the database: full-text (FTS5 | tsvector), filters, a sort (benchmark
+ * scores through the `results (benchmark_id, setting, value, model_id)` index), one page.
+ * Sorting by a benchmark lists the models that have a result for it (default setting).
+ */
+export async function searchModels(store: Store, query: SearchQuery, benchmark?: SortBenchmark): Promise<SearchPage> {
+  const plan = planSearch(store, query, benchmark);
+  const columns = sql.join(summaryColumns.map((column) => sql.ref(`m.${column}`)));
+  const score = benchmark ? sql`r.value` : sql`null`;
+  const rows = await sql<SummaryRow & { score: number | null }>`select ${columns}, ${score} as score from ${plan.from} where ${plan.where}
+    order by ${orderBy(store, query, plan, benchmark)} limit ${query.pageSize} offset ${(query.page - 1) * query.pageSize}`.execute(store.db);
+  const total = await sql<{ total: number }>`select count(*) as total from ${plan.from} where ${plan.where}`.execute(store.db);
+  return {
+    items: rows.rows.map((row) => ({ ...toModelSummary(row), score: row.score })),
+    total: Number(total.rows[0].total),
+    page: query.page,
+    pageSize: query.pageSize,
+  };
+}
+
+const facetColumns = { publisher: 'm.publisher', architecture: 'm.architecture', license: 'm.license', openWeights: 'm.open_weights' } as const;
+
+/** Counts per publisher, architecture, license and open weights over every model the query matches. */
+export async function countFacets(store: Store, query: SearchQuery, benchmark?: SortBenchmark): Promise<Facets> {
+  const plan = planSearch(store, query, benchmark);
+  const entries = await Promise.all(
+    Object.entries(facetColumns).map(async ([facet, column]) => {
+      const rows = await sql<{ value: string | number | null; count: number }>`select ${sql.raw(column)} as value, count(*) as count
+        from ${plan.from} where ${plan.where} group by ${sql.raw(column)} order by count(*) desc, 1 limit 50`.execute(store.db);
+      return [
+        facet,
+        rows.rows.map((row) => ({
+          value: facet === 'openWeights' ? String(Boolean(Number(row.value))) : String(row.value ?? 'unknown'),
+          count: Number(row.count),
+        })),
+      ] as const;
+    }),
+  );
+  return Object.fromEntries(entries) as Facets;
+}
+
+function planSearch(store: Store, query: SearchQuery, benchmark?: SortBenchmark): Plan {
+  const words = searchWords(query.q);
+  const conditions: RawBuilder<unknown>[] = [];
+  if (words.length > 0) conditions.push(fullTextCondition(store.dialect, words));
+  const anyOf = (column: string, values: readonly string[] | undefined) => {
+    if (values?.length) conditions.push(sql`${sql.raw(column)} in (${sql.join(values)})`);
+  };
+  anyOf('m.publisher', query.publisher);
+  anyOf('m.architecture', query.architecture);
+  anyOf('m.license', query.license);
+  if (query.openWeights !== undefined) conditions.push(sql`m.open_weights = ${query.openWeights ? 1 : 0}`);
+  const range = (column: string, minimum?: number, maximum?: number) => {
+    if (minimum !== undefined) conditions.push(sql`${sql.raw(column)} >= ${minimum}`);
+    if (maximum !== undefined) conditions.push(sql`${sql.raw(column)} <= ${maximum}`);
+  };
+  range('m.total_params', query.minTotalParams, query.maxTotalParams);
+  range('m.activated_params', query.minActivatedParams, query.maxActivatedParams);
+  range('m.context_length', query.minContext);
+  for (const benchmarkId of query.hasResultsFor ?? []) {
+    conditions.push(sql`exists (select 1 from results h where h.model_id = m.id and h.benchmark_id = ${benchmarkId})`);
+  }
+  const from = benchmark
+    ? sql`models m join results r on r.model_id = m.id and r.benchmark_id = ${benchmark.id} and r.setting = ''`
+    : sql`models m`;
+  return { from, where: conditions.length > 0 ? sql.join(conditions, sql` and `) : sql`1 = 1`, words };
+}
+
+function orderBy(store: Store, query: SearchQuery, plan: Plan, benchmark?: SortBenchmark): RawBuilder<unknown> {
+  const sort = query.sort ?? (plan.words.length > 0 ? 'relevance' : 'name');
+  const natural = sort === 'name' ? 'asc' : 'desc';
+  const descending = (query.order ?? (benchmark ? (benchmark.direction === 'lower' ? 'asc' : 'desc') : natural)) === 'desc';
+  const direction = sql.raw(descending ? 'desc' : 'asc');
+  // Missing values (closed models' parameter counts) sort last either way.
+  const nullsLast = (column: string) => sql`(${sql.raw(column)} is null), ${sql.raw(column)} ${direction}, m.id`;
+  if (benchmark) return sql`r.value ${direction}, m.id`;
+  switch (sort) {
+    case 'params':
+      return nullsLast('m.total_params');
+    case 'activatedParams':
+      return nullsLast('m.activated_params');
+    case 'context':
+      return nullsLast('m.context_length');
+    case 'released':
+      return nullsLast('m.release_date');
+    case 'relevance':
+      if (plan.words.length > 0) return sql`${relevanceOf(store, plan.words)} desc, m.id`;
+      return sql`m.name asc, m.id`;
+    default:
+      return sql`m.name ${direction}, m.id`;
+  }
+}
+
+function relevanceOf(store: Store, words: string[]) {
+  return store.dialect === 'sqlite'
+    ? sql`(select -bm25(models_fts, 10.0, 5.0, 1.0, 5.0) from models_fts where models_fts match ${fts5Expression(words)} and rowid = m.seq)`
+    : sql`ts_rank(m.search, to_tsquery('simple', ${tsqueryExpression(words)}))`;
+}
