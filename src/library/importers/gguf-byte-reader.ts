@@ -1,4 +1,4 @@
-import type { FileHandle } from 'node:fs/promises';
+import fs from 'node:fs';
 
 /** Raised when the file ends inside the header: the caller reports it as truncated. */
 export class GgufEndOfFile extends Error {
@@ -19,19 +19,20 @@ export class GgufByteReader {
   private bufferStart = 0;
   private cursor = 0;
 
-  constructor(private readonly file: FileHandle) {}
+  /** `descriptor`: a file opened for reading (fs.openSync). */
+  constructor(private readonly descriptor: number) {}
 
   /** Absolute file position of the next byte to read. */
   get position(): number {
     return this.bufferStart + this.cursor;
   }
 
-  async need(bytes: number): Promise<void> {
+  need(bytes: number): void {
     if (this.cursor + bytes <= this.buffer.length) return;
     const kept = this.buffer.subarray(this.cursor);
     const wanted = Math.max(chunkBytes, bytes - kept.length);
     const fresh = Buffer.allocUnsafe(wanted);
-    const { bytesRead } = await this.file.read(fresh, 0, wanted, this.bufferStart + this.buffer.length);
+    const bytesRead = fs.readSync(this.descriptor, fresh, 0, wanted, this.bufferStart + this.buffer.length);
     this.bufferStart += this.cursor;
     this.buffer = Buffer.concat([kept, fresh.subarray(0, bytesRead)]);
     this.cursor = 0;

@@ -1,4 +1,4 @@
-import fs from 'node:fs/promises';
+import fs from 'node:fs';
 import { DevupError } from '../../errors.js';
 import { GgufByteReader, GgufEndOfFile } from './gguf-byte-reader.js';
 import { GgufValueType, ggmlTypes } from './gguf-types.js';
@@ -36,16 +36,17 @@ const sanityLimit = 100_000_000;
 
 /**
  * Reads a GGUF (v2/v3, little-endian) header without reading the weights, and checks the file is
- * complete. A file that is not GGUF, is corrupt or truncated throws DevupError('invalid_request').
+ * complete. Synchronous (a header is kilobytes to a few megabytes) so specs can be checked where
+ * they are parsed. A file that is not GGUF, is corrupt or truncated throws DevupError('invalid_request').
  *
  * @example
- *   const header = await readGgufHeader('/models/stories260K.gguf');
+ *   const header = readGgufHeader('/models/stories260K.gguf');
  *   header.metadata['general.architecture'] // 'llama'
  */
-export async function readGgufHeader(filePath: string, options: { maxArrayItems?: number } = {}): Promise<GgufHeader> {
-  let file;
+export function readGgufHeader(filePath: string, options: { maxArrayItems?: number } = {}): GgufHeader {
+  let descriptor;
   try {
-    file = await fs.open(filePath, 'r');
+    descriptor = fs.openSync(filePath, 'r');
   } catch (error) {
     throw new DevupError('invalid_request', `cannot open ${filePath}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, {
       param: 'file',
@@ -53,8 +54,8 @@ export async function readGgufHeader(filePath: string, options: { maxArrayItems?
     });
   }
   try {
-    const fileBytes = (await file.stat()).size;
-    const header = await parse(new GgufByteReader(file), fileBytes, options.maxArrayItems ?? 256);
+    const fileBytes = fs.fstatSync(descriptor).size;
+    const header = parse(new GgufByteReader(descriptor), fileBytes, options.maxArrayItems ?? 256);
     if (header.fileBytes < header.expectedBytes) {
       throw invalid(filePath, `is truncated: ${header.fileBytes} bytes, the header describes ${header.expectedBytes}`);
     }
@@ -64,7 +65,7 @@ export async function readGgufHeader(filePath: string, options: { maxArrayItems?
     if (error instanceof GgufFormatError) throw invalid(filePath, error.message);
     throw error;
   } finally {
-    await file.close();
+    fs.closeSync(descriptor);
   }
 }
 
@@ -74,29 +75,29 @@ function invalid(filePath: string, problem: string): DevupError {
   return new DevupError('invalid_request', `${filePath} ${problem}`, { param: 'file' });
 }
 
-async function parse(reader: GgufByteReader, fileBytes: number, maxArrayItems: number): Promise<GgufHeader> {
-  await reader.need(8);
+function parse(reader: GgufByteReader, fileBytes: number, maxArrayItems: number): GgufHeader {
+  reader.need(8);
   if (reader.uint32() !== magic) throw new GgufFormatError('is not a GGUF file (no GGUF magic at its start)');
   const version = reader.uint32();
   if (version !== 2 && version !== 3) throw new GgufFormatError(`has GGUF version ${version}; versions 2 and 3 are supported`);
-  await reader.need(16);
+  reader.need(16);
   const tensorCount = checkedCount(reader.uint64(), 'tensor count');
   const metadataCount = checkedCount(reader.uint64(), 'metadata count');
 
   const metadata: Record<string, GgufValue> = {};
   for (let index = 0; index < metadataCount; index++) {
-    const key = await readString(reader);
-    await reader.need(4);
-    metadata[key] = await readValue(reader, reader.uint32(), maxArrayItems);
+    const key = readString(reader);
+    reader.need(4);
+    metadata[key] = readValue(reader, reader.uint32(), maxArrayItems);
   }
 
   const tensors: GgufTensorInfo[] = [];
   for (let index = 0; index < tensorCount; index++) {
-    const name = await readString(reader);
-    await reader.need(4);
+    const name = readString(reader);
+    reader.need(4);
     const dimensionCount = reader.uint32();
     if (dimensionCount > 8) throw new GgufFormatError(`is corrupt: tensor ${name} has ${dimensionCount} dimensions`);
-    await reader.need(dimensionCount * 8 + 12);
+    reader.need(dimensionCount * 8 + 12);
     const dimensions = Array.from({ length: dimensionCount }, () => reader.uint64());
     tensors.push({ name, dimensions, ggmlType: reader.uint32(), offset: reader.uint64() });
   }
@@ -124,10 +125,10 @@ function checkedCount(value: number, what: string): number {
   return value;
 }
 
-async function readString(reader: GgufByteReader): Promise<string> {
-  await reader.need(8);
+function readString(reader: GgufByteReader): string {
+  reader.need(8);
   const length = checkedCount(reader.uint64(), 'string length');
-  await reader.need(length);
+  reader.need(length);
   return reader.utf8(length);
 }
 
@@ -145,22 +146,22 @@ const scalarBytes: Partial<Record<number, number>> = {
   [GgufValueType.Float64]: 8,
 };
 
-async function readValue(reader: GgufByteReader, type: number, maxArrayItems: number): Promise<GgufValue> {
+function readValue(reader: GgufByteReader, type: number, maxArrayItems: number): GgufValue {
   if (type === GgufValueType.String) return readString(reader);
   if (type === GgufValueType.Array) {
-    await reader.need(12);
+    reader.need(12);
     const elementType = reader.uint32();
     const length = checkedCount(reader.uint64(), 'array length');
     const items: GgufValue[] = [];
     for (let index = 0; index < length; index++) {
-      const item = await readValue(reader, elementType, maxArrayItems);
+      const item = readValue(reader, elementType, maxArrayItems);
       if (index < maxArrayItems) items.push(item);
     }
     return length <= maxArrayItems ? items : { arrayLength: length, elementType };
   }
   const bytes = scalarBytes[type];
   if (bytes === undefined) throw new GgufFormatError(`is corrupt: unknown metadata value type ${type}`);
-  await reader.need(bytes);
+  reader.need(bytes);
   return readScalar(reader, type);
 }
 

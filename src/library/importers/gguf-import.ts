@@ -1,0 +1,63 @@
+import type { ModelImport } from '../model-input.js';
+import { readGgufHeader } from './gguf-header.js';
+import { describeGguf, ggufMetadataMap, type GgufModelInfo } from './gguf-model-info.js';
+
+export interface GgufImport {
+  model: ModelImport;
+  info: GgufModelInfo;
+  /** The header's metadata, flat (arrays as lengths): the planner's input. */
+  metadata: Record<string, string | number | boolean>;
+}
+
+/**
+ * GGUF header → library model import: name, parameter count, trained context length, and in
+ * `spec` the quantization, layer/head/KV-head counts, vocabulary size, chat template and the whole
+ * metadata map for the planner. Only the header is read, never the weights; a file that is not
+ * GGUF or is truncated throws DevupError('invalid_request').
+ *
+ * @example importGguf('/models/stories260K.gguf').model // { id: 'stories260k', totalParams: 292800, … }
+ */
+export function importGguf(filePath: string, options: { id?: string } = {}): GgufImport {
+  const header = readGgufHeader(filePath);
+  const info = describeGguf(header, filePath);
+  const metadata = ggufMetadataMap(header);
+  const publisher = [metadata['general.organization'], metadata['general.author']].find((value) => typeof value === 'string' && value !== '');
+  const license = metadata['general.license'];
+  const model: ModelImport = {
+    id: options.id ?? modelIdFor(info.name),
+    name: info.name,
+    ...(typeof publisher === 'string' ? { publisher } : {}),
+    ...(typeof license === 'string' && license !== '' ? { license } : {}),
+    architecture: info.expertCount && info.expertCount > 1 ? 'MoE' : 'Dense',
+    totalParams: info.parameterCount > 0 ? info.parameterCount : null,
+    contextLength: info.contextLength,
+    openWeights: true,
+    tags: ['gguf', info.quantization.toLowerCase()],
+    spec: {
+      format: 'gguf',
+      ggufArchitecture: info.architecture,
+      quantization: info.quantization,
+      layers: info.layers,
+      heads: info.heads,
+      kvHeads: info.kvHeads,
+      embeddingLength: info.embeddingLength,
+      vocabularySize: info.vocabularySize,
+      experts: info.expertCount,
+      chatTemplate: info.chatTemplate,
+      fileBytes: info.fileBytes,
+      ggufMetadata: metadata,
+    },
+    source: `GGUF header of ${filePath}`,
+  };
+  return { model, info, metadata };
+}
+
+/** "Stories 260K" → "stories-260k": a library id (lowercase slug) from a model name. */
+export function modelIdFor(name: string): string {
+  const slug = name
+    .toLowerCase()
+    .replace(/[^a-z0-9._-]+/g, '-')
+    .replace(/^[^a-z0-9]+|-+$/g, '')
+    .slice(0, 128);
+  return slug || 'gguf-model';
+}
