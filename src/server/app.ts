@@ -1,34 +1,50 @@
 import crypto from 'node:crypto';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { DevupError } from '../errors.js';
 import { bearerToken, matchesAdminKey } from './admin-key.js';
 import { ApiRouter } from './api-router.js';
 import { installErrorHandler } from './error-handler.js';
 import { OpenApiRegistry } from './openapi.js';
 import type { AppServices } from './services.js';
+import { keyRoutes } from '../gateway/keys/key-routes.js';
+import { usageRoutes } from '../gateway/usage/usage-routes.js';
+import { v1Routes } from '../gateway/v1/v1-routes.js';
 
 export const version = '0.1.0';
 
 /** A feature area's routes: library, deployments, keys, usage, gateway, UI. */
 export type RouteModule = (context: { app: FastifyInstance; router: ApiRouter; services: AppServices }) => void;
 
-const routeModules: RouteModule[] = [];
+const routeModules: RouteModule[] = [keyRoutes, usageRoutes, v1Routes];
 
 /** Builds the app without listening; tests drive it in process, only `serve` opens a port. */
 export async function createApp(services: AppServices): Promise<FastifyInstance> {
   const app: FastifyInstance = Fastify({
     loggerInstance: services.logger as FastifyBaseLogger,
-    disableRequestLogging: true,
+    // Fastify's two lines per request are off; the hook below writes one line per request instead.
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 16 * 1024 * 1024,
     requestIdHeader: 'x-request-id',
     genReqId: () => crypto.randomUUID(),
   });
   installErrorHandler(app);
-  app.addHook('onRequest', async (request, reply) => {
+  app.decorateRequest('receivedAt', 0);
+  // A callback hook, not an async one: it runs on every request, including the /v1 hot path.
+  app.addHook('onRequest', (request, reply, done) => {
+    request.receivedAt = performance.now();
     reply.header('x-request-id', request.id);
     if (request.routeOptions.config.auth === 'admin' && !matchesAdminKey(bearerToken(request.headers), services.adminKey.hash)) {
-      throw new DevupError('invalid_api_key', 'A valid admin key is required (Authorization: Bearer DEVUP_ADMIN_KEY)');
+      done(new DevupError('invalid_api_key', 'A valid admin key is required (Authorization: Bearer DEVUP_ADMIN_KEY)'));
+      return;
     }
+    done();
+  });
+  // One structured line per request with its id; /v1 routes log a richer line of their own.
+  app.addHook('onResponse', (request, reply, done) => {
+    if (request.routeOptions.config.requestLog !== false) {
+      request.log.info({ method: request.method, url: request.url, status: reply.statusCode, ms: Math.round((performance.now() - request.receivedAt) * 1000) / 1000 }, 'request');
+    }
+    done();
   });
 
   const openapi = new OpenApiRegistry();
@@ -38,4 +54,15 @@ export async function createApp(services: AppServices): Promise<FastifyInstance>
   for (const register of routeModules) register({ app, router, services });
   await app.ready();
   return app;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** `performance.now()` when the request arrived, for latency and overhead. */
+    receivedAt: number;
+  }
+  interface FastifyContextConfig {
+    /** false: the route writes its own log line (the /v1 routes), so the generic one is skipped. */
+    requestLog?: boolean;
+  }
 }

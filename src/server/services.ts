@@ -2,6 +2,11 @@ import pino, { type Logger } from 'pino';
 import type { Config } from '../config.js';
 import { openStore, type Store } from '../store/database.js';
 import { resolveAdminKey, type AdminKey } from './admin-key.js';
+import type { DeploymentRegistry } from '../deploy/registry.js';
+import { createGatewayServices, type GatewayServices } from '../gateway/gateway-services.js';
+
+// Until the deployment manager is wired in here, the gateway serves no deployments.
+const noDeploymentsYet: DeploymentRegistry = { get: () => undefined, list: () => [] };
 
 /** Everything the routes need, built once at start from the config and passed down. */
 export interface AppServices {
@@ -9,6 +14,10 @@ export interface AppServices {
   store: Store;
   logger: Logger;
   adminKey: AdminKey;
+  /** Ready deployments, read by the gateway per request. */
+  deployments: DeploymentRegistry;
+  /** Keys, limits, usage records, metrics, routing state of the /v1 gateway. */
+  gateway: GatewayServices;
   /** Stops background work and closes the store, in reverse order of start. */
   close(): Promise<void>;
 }
@@ -17,11 +26,15 @@ export async function createServices(config: Config, logger: Logger = createLogg
   const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   const adminKey = resolveAdminKey(config.dataDir, config.adminKey);
   const closers: Array<() => Promise<void>> = [() => store.close()];
+  const gateway = await createGatewayServices({ config, store, logger, adminKey });
+  closers.push(() => gateway.close());
   return {
     config,
     store,
     logger,
     adminKey,
+    deployments: noDeploymentsYet,
+    gateway,
     async close() {
       for (const close of closers.reverse()) await close();
     },

@@ -1,0 +1,69 @@
+import type { Logger } from 'pino';
+import type { Config } from '../config.js';
+import type { AdminKey } from '../server/admin-key.js';
+import type { Store } from '../store/database.js';
+import { createCounters, type Counters } from '../store/counters/counters.js';
+import { GatewayMetrics } from './gateway-metrics.js';
+import { KeyStore } from './keys/key-store.js';
+import { Limiter } from './limiter.js';
+import { defaultRoutingPolicy, type RoutingPolicy } from './routing/routing-policy.js';
+import { TargetHealth } from './routing/target-health.js';
+import { UsageRecorder, type UsageRecorderOptions } from './usage/usage-recorder.js';
+
+/** The gateway's long-lived parts, built once at start (no database on the request path). */
+export interface GatewayServices {
+  keys: KeyStore;
+  counters: Counters;
+  limiter: Limiter;
+  usage: UsageRecorder;
+  metrics: GatewayMetrics;
+  health: TargetHealth;
+  policy: RoutingPolicy;
+  /** Flushes usage records and stops timers; call after the HTTP server stopped taking requests. */
+  close(): Promise<void>;
+}
+
+export interface GatewayOptions {
+  policy?: Partial<RoutingPolicy>;
+  usage?: UsageRecorderOptions;
+  /** How often keys are reloaded from the database, for changes made by other replicas (0: never). */
+  keyReloadMs?: number;
+  /** Process metrics (CPU, memory, event loop) in `/metrics`; tests with two apps in one process turn them off. */
+  processMetrics?: boolean;
+}
+
+/**
+ * @example
+ *   const gateway = await createGatewayServices({ config, store, logger, adminKey });
+ *   // …serve…
+ *   await gateway.close(); // writes the last usage records
+ */
+export async function createGatewayServices(
+  base: { config: Config; store: Store; logger: Logger; adminKey: AdminKey },
+  options: GatewayOptions = {},
+): Promise<GatewayServices> {
+  const { config, store, logger } = base;
+  const policy = { ...defaultRoutingPolicy, ...options.policy, breaker: { ...defaultRoutingPolicy.breaker, ...options.policy?.breaker } };
+  const keys = new KeyStore(store, base.adminKey.hash, logger);
+  await keys.start(options.keyReloadMs ?? 10_000);
+  const counters = createCounters(config);
+  const limiter = new Limiter(counters, logger);
+  await limiter.seedBudgets(store, keys.keysWithBudget());
+  const usage = new UsageRecorder(store, logger, options.usage);
+  const health = new TargetHealth(policy.breaker, logger);
+  return {
+    keys,
+    counters,
+    limiter,
+    usage,
+    metrics: new GatewayMetrics({ processMetrics: options.processMetrics ?? true }),
+    health,
+    policy,
+    async close() {
+      keys.stop();
+      health.close();
+      await usage.close();
+      await counters.close();
+    },
+  };
+}

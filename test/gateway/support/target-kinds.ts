@@ -1,0 +1,48 @@
+import { defaultTimeouts, type RoutableTarget, type TargetTimeouts } from '../../../src/deploy/registry.js';
+import { createOpenAICompatibleProvider } from '../../../src/providers/openai-compatible/openai-compatible-provider.js';
+import { startOpenAIPeer } from '../../support/upstreams/openai-peer.js';
+import type { PeerServer } from '../../support/upstreams/peer-server.js';
+
+/** A running upstream of one kind, and targets pointed at it. */
+export interface TargetFixture {
+  peer: PeerServer;
+  /** Builds a routable target with a real provider of this kind aimed at the peer. */
+  target(id: string, options?: { weight?: number; timeouts?: Partial<TargetTimeouts>; upstreamModel?: string }): RoutableTarget;
+  /** Whether the kind answers embeddings and legacy completions. */
+  supports: { embeddings: boolean; completions: boolean };
+  stop(): Promise<void>;
+}
+
+export interface TargetKind {
+  kind: string;
+  start(): Promise<TargetFixture>;
+}
+
+/**
+ * Every target kind the conformance suite runs against. To add one (e.g. `embedded`), append an
+ * entry that starts its upstream and builds its provider; every gateway test then runs on it too.
+ */
+export const targetKinds: TargetKind[] = [
+  {
+    kind: 'endpoint',
+    async start() {
+      const peer = await startOpenAIPeer({ models: ['peer-model'] });
+      return {
+        peer,
+        supports: { embeddings: true, completions: true },
+        target: (id, options = {}) => {
+          const timeouts = { ...defaultTimeouts, ...options.timeouts };
+          return {
+            id,
+            kind: 'endpoint',
+            weight: options.weight ?? 1,
+            upstreamModel: options.upstreamModel ?? 'peer-model',
+            provider: createOpenAICompatibleProvider({ baseUrl: peer.baseUrl, timeouts }),
+            timeouts,
+          };
+        },
+        stop: () => peer.stop(),
+      };
+    },
+  },
+];
