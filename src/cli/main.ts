@@ -3,10 +3,14 @@ import { ConfigError, loadConfig } from '../config.js';
 import { DevupError } from '../errors.js';
 import { CliError } from './cli-error.js';
 import type { Command, CommandOption } from './command.js';
+import { keysCreateCommand } from './commands/keys-create.js';
+import { keysListCommand } from './commands/keys-list.js';
+import { keysRevokeCommand } from './commands/keys-revoke.js';
 import { serveCommand } from './commands/serve.js';
+import { usageCommand } from './commands/usage.js';
 
 /** Every verb; grouped verbs are named "group verb". */
-const commands: Command[] = [serveCommand];
+const commands: Command[] = [serveCommand, keysCreateCommand, keysListCommand, keysRevokeCommand, usageCommand];
 
 const globalOptions: Record<string, CommandOption> = {
   'data-dir': { type: 'string', description: 'Data directory (DEVUP_DATA_DIR, default ~/.devup)' },

@@ -30,7 +30,7 @@ export const searchQuerySchema = z
     publisher: list(z.string().max(100)),
     architecture: list(architectureSchema),
     license: list(z.string().max(200)),
-    openWeights: booleanText.optional(),
+    openWeights: z.union([z.boolean(), booleanText]).optional(),
     minTotalParams: count,
     maxTotalParams: count,
     minActivatedParams: count,

@@ -18,6 +18,8 @@ export interface RouteDefinition<Body extends ZodType | undefined, Query extends
   params?: Params;
   /** Status for a successful answer (201 for creations, 204 for deletions). */
   status?: number;
+  /** Shape of a successful answer, for the OpenAPI document only (not checked at run time). */
+  response?: ZodType;
   handler(input: {
     body: Infer<Body>;
     query: Infer<Query>;

@@ -9,6 +9,8 @@ interface OperationRecord {
   body?: ZodType;
   query?: ZodType;
   params?: ZodType;
+  status?: number;
+  response?: ZodType;
 }
 
 /** Collects the routes defined through ApiRouter and renders them as an OpenAPI 3.1 document. */
@@ -36,7 +38,9 @@ export class OpenApiRegistry {
           ? { requestBody: { required: true, content: { 'application/json': { schema: toJsonSchema(operation.body, 'input') } } } }
           : {}),
         responses: {
-          '200': { description: 'Success' },
+          [String(operation.status ?? 200)]: operation.response
+            ? { description: 'Success', content: { 'application/json': { schema: toJsonSchema(operation.response, 'output') } } }
+            : { description: 'Success' },
           '400': { $ref: '#/components/responses/Error' },
           ...(operation.auth === 'admin' ? { '401': { $ref: '#/components/responses/Error' } } : {}),
           '404': { $ref: '#/components/responses/Error' },

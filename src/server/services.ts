@@ -1,6 +1,7 @@
 import pino, { type Logger } from 'pino';
 import type { Config } from '../config.js';
 import { openStore, type Store } from '../store/database.js';
+import { LibraryService } from '../library/library-service.js';
 import { resolveAdminKey, type AdminKey } from './admin-key.js';
 import type { DeploymentRegistry } from '../deploy/registry.js';
 import { createGatewayServices, type GatewayServices } from '../gateway/gateway-services.js';
@@ -14,6 +15,8 @@ export interface AppServices {
   store: Store;
   logger: Logger;
   adminKey: AdminKey;
+  /** The Model Library: cards, benchmarks, results, search, compare, imports. */
+  library: LibraryService;
   /** Ready deployments, read by the gateway per request. */
   deployments: DeploymentRegistry;
   /** Keys, limits, usage records, metrics, routing state of the /v1 gateway. */
@@ -26,6 +29,8 @@ export async function createServices(config: Config, logger: Logger = createLogg
   const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   const adminKey = resolveAdminKey(config.dataDir, config.adminKey);
   const closers: Array<() => Promise<void>> = [() => store.close()];
+  const library = new LibraryService(store);
+  if (config.seedLibrary) await library.seedIfEmpty();
   const gateway = await createGatewayServices({ config, store, logger, adminKey });
   closers.push(() => gateway.close());
   return {
@@ -33,6 +38,7 @@ export async function createServices(config: Config, logger: Logger = createLogg
     store,
     logger,
     adminKey,
+    library,
     deployments: noDeploymentsYet,
     gateway,
     async close() {
