@@ -19,6 +19,8 @@ export interface Config {
   logPrompts: boolean;
   /** llama.cpp decode threads for the embedded engine (1 measured fastest on a 2-core host). */
   engineThreads: number;
+  /** Hugging Face hub base URL that `devup pull` downloads from (a mirror, or a local server in tests). */
+  hubUrl: string;
   /** Seed the library from data/ when the store is empty. */
   seedLibrary: boolean;
 }
@@ -51,6 +53,7 @@ const environmentSchema = z.object({
   DEVUP_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DEVUP_LOG_PROMPTS: flag.default(false),
   DEVUP_ENGINE_THREADS: z.coerce.number().int().min(1).max(256).default(1),
+  DEVUP_HUB_URL: z.url({ protocol: /^https?$/ }).default('https://huggingface.co'),
   DEVUP_SEED: flag.default(true),
 });
 
@@ -77,6 +80,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, overrid
     logLevel: env.DEVUP_LOG_LEVEL,
     logPrompts: env.DEVUP_LOG_PROMPTS,
     engineThreads: env.DEVUP_ENGINE_THREADS,
+    hubUrl: env.DEVUP_HUB_URL.replace(/\/+$/, ''),
     seedLibrary: env.DEVUP_SEED,
   };
   return { ...config, ...stripUndefined(overrides) };
