@@ -6,11 +6,12 @@ import type { Command, CommandOption } from './command.js';
 import { keysCreateCommand } from './commands/keys-create.js';
 import { keysListCommand } from './commands/keys-list.js';
 import { keysRevokeCommand } from './commands/keys-revoke.js';
+import { planCommand } from './commands/plan.js';
 import { serveCommand } from './commands/serve.js';
 import { usageCommand } from './commands/usage.js';
 
 /** Every verb; grouped verbs are named "group verb". */
-const commands: Command[] = [serveCommand, keysCreateCommand, keysListCommand, keysRevokeCommand, usageCommand];
+const commands: Command[] = [serveCommand, keysCreateCommand, keysListCommand, keysRevokeCommand, usageCommand, planCommand];
 
 const globalOptions: Record<string, CommandOption> = {
   'data-dir': { type: 'string', description: 'Data directory (DEVUP_DATA_DIR, default ~/.devup)' },
