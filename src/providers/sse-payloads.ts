@@ -4,24 +4,24 @@ import { SseParser } from './sse-parser.js';
 import type { UpstreamBody } from './upstream-client.js';
 import { errorFromNetwork } from './upstream-errors.js';
 
-/** Bytes read after the terminating event before we give up on reusing the connection. */
+/** Characters read after the terminating event before we give up on reusing the connection. */
 const drainLimit = 64 * 1024;
 
 /**
  * The `data` payloads of an upstream SSE body, each yielded as soon as its event is complete
- * (nothing is buffered beyond one partial event). Stops at `stopAt` (e.g. `[DONE]`, not yielded)
- * or at the end of the body. A body that breaks off throws an `UpstreamError` (retryable only if
+ * (nothing is buffered beyond one partial event). Stops at the payload for which `isLast` is true
+ * (e.g. `[DONE]`; not yielded) or at the end of the body. A body that breaks off throws an `UpstreamError` (retryable only if
  * nothing was yielded yet); an aborted `signal` throws `signal.reason`. Returning early destroys
- * the body; stopping at `stopAt` reads the (normally empty) rest in the background so the
+ * the body; stopping at the last payload reads the (normally empty) rest in the background so the
  * connection goes back to the pool.
  *
- * @example for await (const payload of ssePayloads(body, signal, 'vllm', '[DONE]')) write(payload);
+ * @example for await (const payload of ssePayloads(body, signal, 'vllm', (p) => p === '[DONE]')) write(payload);
  */
 export async function* ssePayloads(
   body: UpstreamBody,
   signal: AbortSignal,
   label: string,
-  stopAt?: string,
+  isLast?: (payload: string) => boolean,
 ): AsyncGenerator<string, void, undefined> {
   const parser = new SseParser();
   // undici's body ignores setEncoding; the decoder keeps characters split across reads whole.
@@ -39,7 +39,7 @@ export async function* ssePayloads(
       }
       const payloads = result.done ? [...parser.push(decoder.end()), ...parser.end()] : parser.push(decoder.write(result.value));
       for (const payload of payloads) {
-        if (payload === stopAt) {
+        if (isLast?.(payload)) {
           finished = true;
           if (!result.done) void drain(iterator, body);
           return;

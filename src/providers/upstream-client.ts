@@ -1,5 +1,6 @@
 import { Pool, type Dispatcher } from 'undici';
 import type { TargetTimeouts } from '../deploy/registry.js';
+import { UpstreamError } from './provider.js';
 import { errorFromNetwork, errorFromResponse } from './upstream-errors.js';
 
 export interface UpstreamClientOptions {
@@ -83,5 +84,24 @@ export class UpstreamClient {
       throw options.signal.aborted ? options.signal.reason : errorFromNetwork(error, this.label);
     }
     throw errorFromResponse(response.statusCode, response.headers, text, this.label);
+  }
+}
+
+/** Reads a 2xx JSON body: the parsed object and its exact text. Failures reject with UpstreamError (or `signal.reason`). */
+export async function readJson(
+  response: UpstreamBody,
+  signal: AbortSignal,
+  label: string,
+): Promise<{ body: Record<string, unknown>; text: string }> {
+  let text: string;
+  try {
+    text = await response.text();
+  } catch (error) {
+    throw signal.aborted ? signal.reason : errorFromNetwork(error, label);
+  }
+  try {
+    return { body: JSON.parse(text) as Record<string, unknown>, text };
+  } catch (error) {
+    throw new UpstreamError(`${label} answered with invalid JSON: ${text.slice(0, 200)}`, undefined, false, { cause: error });
   }
 }

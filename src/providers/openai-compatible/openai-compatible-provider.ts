@@ -1,8 +1,7 @@
 import type { TargetTimeouts } from '../../deploy/registry.js';
-import { UpstreamError, type Operation, type Provider, type ProviderReply, type Usage } from '../provider.js';
+import type { Operation, Provider, ProviderReply, Usage } from '../provider.js';
 import { afterFirstChunk, assertNotErrorPayload, ssePayloads } from '../sse-payloads.js';
-import { UpstreamClient, type UpstreamBody } from '../upstream-client.js';
-import { errorFromNetwork } from '../upstream-errors.js';
+import { readJson, UpstreamClient, type UpstreamBody } from '../upstream-client.js';
 
 export interface OpenAICompatibleProviderOptions {
   /** Base URL including the API prefix, e.g. `http://127.0.0.1:8000/v1` (vLLM) or `https://api.deepseek.com/v1`. */
@@ -48,7 +47,8 @@ export function createOpenAICompatibleProvider(options: OpenAICompatibleProvider
       if (body.stream === true) {
         return { kind: 'stream', chunks: await afterFirstChunk(chunksOf(response, signal, label)) };
       }
-      return jsonReply(response, signal, label);
+      const { body: answer, text } = await readJson(response, signal, label);
+      return { kind: 'json', body: answer, usage: usageOf(answer), text };
     },
 
     async health(signal) {
@@ -60,29 +60,15 @@ export function createOpenAICompatibleProvider(options: OpenAICompatibleProvider
   };
 }
 
+const isDone = (payload: string) => payload === '[DONE]';
+
 async function* chunksOf(response: UpstreamBody, signal: AbortSignal, label: string) {
   let yielded = false;
-  for await (const payload of ssePayloads(response, signal, label, '[DONE]')) {
+  for await (const payload of ssePayloads(response, signal, label, isDone)) {
     assertNotErrorPayload(payload, label, yielded);
     yield payload;
     yielded = true;
   }
-}
-
-async function jsonReply(response: UpstreamBody, signal: AbortSignal, label: string): Promise<ProviderReply> {
-  let text: string;
-  try {
-    text = await response.text();
-  } catch (error) {
-    throw signal.aborted ? signal.reason : errorFromNetwork(error, label);
-  }
-  let body: Record<string, unknown>;
-  try {
-    body = JSON.parse(text) as Record<string, unknown>;
-  } catch (error) {
-    throw new UpstreamError(`${label} answered with invalid JSON: ${text.slice(0, 200)}`, undefined, false, { cause: error });
-  }
-  return { kind: 'json', body, usage: usageOf(body), text };
 }
 
 /** Normalised usage of an OpenAI answer; embeddings have no completion tokens. */

@@ -1,0 +1,85 @@
+import type { TargetTimeouts } from '../../deploy/registry.js';
+import { DevupError } from '../../errors.js';
+import { UpstreamError, type Provider, type ProviderReply } from '../provider.js';
+import { afterFirstChunk, ssePayloads } from '../sse-payloads.js';
+import { readJson, UpstreamClient, type UpstreamBody } from '../upstream-client.js';
+import { toMessagesRequest } from './messages-request.js';
+import { normalizedUsage, toChatCompletion, toTextCompletion, type AnthropicMessage } from './messages-response.js';
+import { MessagesStreamTranslator } from './messages-stream.js';
+
+export interface AnthropicProviderOptions {
+  /** Default `https://api.anthropic.com`; a trailing `/v1` is accepted and ignored. */
+  baseUrl?: string;
+  /** Sent as `x-api-key`. */
+  apiKey?: string;
+  /** Extra headers for every request (e.g. `anthropic-beta`); they override the defaults. */
+  headers?: Record<string, string>;
+  timeouts: TargetTimeouts;
+  /** The `anthropic-version` header, default `2023-06-01`. */
+  anthropicVersion?: string;
+}
+
+/**
+ * A Provider for Anthropic's Messages API that speaks OpenAI shapes to the gateway: chat and
+ * completions are translated to `POST /v1/messages` and back (see toMessagesRequest,
+ * toChatCompletion and MessagesStreamTranslator); embeddings are refused with
+ * `invalid_request` because Anthropic has none. Health is `GET /v1/models`.
+ *
+ * @example
+ *   const provider = createAnthropicProvider({ apiKey, timeouts: defaultTimeouts });
+ *   const reply = await provider.call({ operation: 'chat', body: { model: 'claude-sonnet-4-5', messages }, signal });
+ */
+export function createAnthropicProvider(options: AnthropicProviderOptions): Provider {
+  const baseUrl = (options.baseUrl ?? 'https://api.anthropic.com').replace(/\/+$/, '').replace(/\/v1$/, '');
+  const label = `anthropic ${baseUrl}`;
+  const client = new UpstreamClient({
+    baseUrl,
+    headers: {
+      ...(options.apiKey ? { 'x-api-key': options.apiKey } : {}),
+      'anthropic-version': options.anthropicVersion ?? '2023-06-01',
+      ...options.headers,
+    },
+    timeouts: options.timeouts,
+    label,
+  });
+
+  return {
+    kind: 'anthropic',
+
+    async call({ operation, body, signal }): Promise<ProviderReply> {
+      if (operation === 'embeddings') {
+        throw new DevupError('invalid_request', 'Anthropic has no embeddings API; deploy an embedding model for this deployment', { param: 'model' });
+      }
+      const request = toMessagesRequest(body, operation);
+      const response = await client.post('/v1/messages', JSON.stringify(request), signal);
+      if (request.stream === true) {
+        const includeUsage = (body.stream_options as { include_usage?: unknown } | undefined)?.include_usage === true;
+        const translator = new MessagesStreamTranslator(operation, includeUsage, label);
+        return { kind: 'stream', chunks: await afterFirstChunk(translate(response, signal, translator, label)) };
+      }
+      const message = (await readJson(response, signal, label)).body as unknown as AnthropicMessage;
+      return {
+        kind: 'json',
+        body: operation === 'chat' ? toChatCompletion(message) : toTextCompletion(message),
+        usage: normalizedUsage(message.usage ?? {}),
+      };
+    },
+
+    async health(signal) {
+      const response = await client.get('/v1/models', signal);
+      await response.dump();
+    },
+
+    close: () => client.close(),
+  };
+}
+
+/** Anthropic sends compact JSON; inside a JSON string the quotes would be escaped, so this cannot match text. */
+const isMessageStop = (payload: string) => payload.includes('"type":"message_stop"');
+
+async function* translate(response: UpstreamBody, signal: AbortSignal, translator: MessagesStreamTranslator, label: string) {
+  for await (const payload of ssePayloads(response, signal, label, isMessageStop)) {
+    for (const chunk of translator.translate(payload)) yield chunk;
+  }
+  if (!translator.finished) throw new UpstreamError(`${label}: the stream ended before its message_delta event`, undefined, false);
+}

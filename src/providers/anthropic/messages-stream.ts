@@ -1,0 +1,137 @@
+import { UpstreamError } from '../provider.js';
+import { finishReason, openAIUsage, type AnthropicUsage } from './messages-response.js';
+
+/** HTTP status Anthropic uses for each error type, for errors that arrive inside a stream. */
+const errorStatuses: Record<string, number> = {
+  invalid_request_error: 400,
+  authentication_error: 401,
+  permission_error: 403,
+  not_found_error: 404,
+  request_too_large: 413,
+  rate_limit_error: 429,
+  api_error: 500,
+  timeout_error: 504,
+  overloaded_error: 529,
+};
+
+const json = JSON.stringify;
+
+/**
+ * Translates a Messages API event stream into OpenAI chunks, one event at a time.
+ * message_start → (held) first chunk with `role: assistant`, sent with the first content so that
+ * an error before any content still fails the call and can be retried; text_delta → content
+ * deltas; tool_use blocks and input_json_delta → `tool_calls` deltas; message_delta → the final
+ * chunk with finish_reason, then the usage chunk (`choices: []`) when `includeUsage`; ping and
+ * block stops → nothing; an error event → UpstreamError. In `completion` mode the chunks are
+ * `text_completion` objects.
+ *
+ * @example
+ *   const translator = new MessagesStreamTranslator('chat', true, 'anthropic');
+ *   translator.translate('{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Hi"}}');
+ *   // ['{"id":…,"choices":[{"index":0,"delta":{"role":"assistant","content":""},…}]}', '{…"delta":{"content":"Hi"}…}']
+ */
+export class MessagesStreamTranslator {
+  /** True once the final chunk went out (message_delta seen). */
+  finished = false;
+  private prefix = '';
+  private rolePending: boolean;
+  private emitted = false;
+  private usage: AnthropicUsage = {};
+  private readonly toolIndexes = new Map<number, number>();
+
+  constructor(
+    private readonly operation: 'chat' | 'completion',
+    private readonly includeUsage: boolean,
+    private readonly label: string,
+  ) {
+    this.rolePending = operation === 'chat';
+  }
+
+  /** The OpenAI chunks (JSON texts) for one Anthropic event payload; often none. */
+  translate(payload: string): string[] {
+    let event: any;
+    try {
+      event = JSON.parse(payload);
+    } catch {
+      throw new UpstreamError(`${this.label} sent an event that is not JSON: ${payload.slice(0, 200)}`, undefined, false);
+    }
+    switch (event.type) {
+      case 'message_start': {
+        const message = event.message ?? {};
+        const object = this.operation === 'chat' ? 'chat.completion.chunk' : 'text_completion';
+        // Every chunk shares this head; building it once saves a JSON.stringify of it per chunk.
+        this.prefix = `{"id":${json(message.id)},"object":"${object}","created":${Math.floor(Date.now() / 1000)},"model":${json(message.model)},"choices":[`;
+        this.addUsage(message.usage);
+        return [];
+      }
+      case 'content_block_start':
+        return this.blockStart(event.index, event.content_block ?? {});
+      case 'content_block_delta':
+        return this.blockDelta(event.index, event.delta ?? {});
+      case 'message_delta': {
+        this.addUsage(event.usage);
+        const chunks = this.rolePending ? [this.roleChunk()] : [];
+        chunks.push(this.choice(this.operation === 'chat' ? '{}' : '""', finishReason(event.delta?.stop_reason)));
+        if (this.includeUsage) chunks.push(`${this.prefix}],"usage":${json(openAIUsage(this.usage))}}`);
+        this.finished = true;
+        return chunks;
+      }
+      case 'error':
+        throw this.streamError(event.error ?? {});
+      default:
+        return []; // ping, content_block_stop, message_stop and event types added later
+    }
+  }
+
+  private blockStart(index: number, block: any): string[] {
+    if (block.type === 'text' && block.text) return this.content(block.text);
+    if (block.type !== 'tool_use' || this.operation !== 'chat') return [];
+    const toolIndex = this.toolIndexes.size;
+    this.toolIndexes.set(index, toolIndex);
+    const call = { index: toolIndex, id: block.id, type: 'function', function: { name: block.name, arguments: '' } };
+    return this.withRole(this.choice(`{"tool_calls":[${json(call)}]}`, null));
+  }
+
+  private blockDelta(index: number, delta: any): string[] {
+    if (delta.type === 'text_delta') return this.content(delta.text ?? '');
+    if (delta.type !== 'input_json_delta' || !delta.partial_json) return [];
+    const toolIndex = this.toolIndexes.get(index);
+    if (toolIndex === undefined) return [];
+    return this.withRole(this.choice(`{"tool_calls":[{"index":${toolIndex},"function":{"arguments":${json(delta.partial_json)}}}]}`, null));
+  }
+
+  private content(text: string): string[] {
+    return this.withRole(this.choice(this.operation === 'chat' ? `{"content":${json(text)}}` : json(text), null));
+  }
+
+  private withRole(chunk: string): string[] {
+    this.emitted = true;
+    if (!this.rolePending) return [chunk];
+    return [this.roleChunk(), chunk];
+  }
+
+  private roleChunk(): string {
+    this.rolePending = false;
+    return this.choice('{"role":"assistant","content":""}', null);
+  }
+
+  /** One chunk with one choice: `body` is the delta object (chat) or the text (completion), as JSON. */
+  private choice(body: string, finish: string | null): string {
+    const field = this.operation === 'chat' ? 'delta' : 'text';
+    return `${this.prefix}{"index":0,"${field}":${body},"logprobs":null,"finish_reason":${finish === null ? 'null' : json(finish)}}]}`;
+  }
+
+  private addUsage(usage: AnthropicUsage | undefined) {
+    if (!usage) return;
+    for (const [key, value] of Object.entries(usage)) {
+      if (typeof value === 'number') (this.usage as Record<string, number>)[key] = value;
+    }
+  }
+
+  private streamError(error: { type?: string; message?: string }): UpstreamError {
+    const status = errorStatuses[error.type ?? ''] ?? 500;
+    // Retryable only while the client has nothing yet: overloads, rate limits, server errors.
+    const retryable = !this.emitted && (status === 429 || status >= 500);
+    return new UpstreamError(`${this.label} stream error ${error.type ?? 'error'}: ${error.message ?? 'unknown'}`, status, retryable);
+  }
+}
