@@ -1,0 +1,22 @@
+import { openLocalLibrary } from '../../library/local-library.js';
+import { CliError } from '../cli-error.js';
+import type { Command } from '../command.js';
+import { printJson } from '../output.js';
+import { modelCard } from './models-format.js';
+
+export const modelsShowCommand: Command = {
+  name: 'models show',
+  summary: 'Show a model card and its benchmark results',
+  usage: 'devup models show ID [--json]',
+  async run({ config, values, positionals }) {
+    if (positionals.length !== 1) throw new CliError(`give one model id\nusage: ${this.usage}`);
+    const local = await openLocalLibrary(config);
+    try {
+      const model = await local.library.get(positionals[0]);
+      if (values.json) printJson(model);
+      else process.stdout.write(modelCard(model));
+    } finally {
+      await local.close();
+    }
+  },
+};
