@@ -7,6 +7,7 @@ import { keysCreateCommand } from './commands/keys-create.js';
 import { keysListCommand } from './commands/keys-list.js';
 import { keysRevokeCommand } from './commands/keys-revoke.js';
 import { planCommand } from './commands/plan.js';
+import { pullCommand } from './commands/pull.js';
 import { modelsCompareCommand } from './commands/models-compare.js';
 import { modelsListCommand } from './commands/models-list.js';
 import { modelsSearchCommand } from './commands/models-search.js';
@@ -15,7 +16,7 @@ import { serveCommand } from './commands/serve.js';
 import { usageCommand } from './commands/usage.js';
 
 /** Every verb; grouped verbs are named "group verb". */
-const commands: Command[] = [serveCommand, modelsListCommand, modelsSearchCommand, modelsShowCommand, modelsCompareCommand, keysCreateCommand, keysListCommand, keysRevokeCommand, usageCommand, planCommand];
+const commands: Command[] = [serveCommand, modelsListCommand, modelsSearchCommand, modelsShowCommand, modelsCompareCommand, keysCreateCommand, keysListCommand, keysRevokeCommand, usageCommand, planCommand, pullCommand];
 
 const globalOptions: Record<string, CommandOption> = {
   'data-dir': { type: 'string', description: 'Data directory (DEVUP_DATA_DIR, default ~/.devup)' },

@@ -76,8 +76,10 @@ function invalid(filePath: string, problem: string): DevupError {
 }
 
 function parse(reader: GgufByteReader, fileBytes: number, maxArrayItems: number): GgufHeader {
-  reader.need(8);
+  if (fileBytes < 4) throw new GgufFormatError(`is not a GGUF file (${fileBytes} bytes)`);
+  reader.need(4);
   if (reader.uint32() !== magic) throw new GgufFormatError('is not a GGUF file (no GGUF magic at its start)');
+  reader.need(4);
   const version = reader.uint32();
   if (version !== 2 && version !== 3) throw new GgufFormatError(`has GGUF version ${version}; versions 2 and 3 are supported`);
   reader.need(16);

@@ -1,0 +1,85 @@
+import fs from 'node:fs';
+import { DevupError } from '../../errors.js';
+
+export interface DownloadProgress {
+  receivedBytes: number;
+  /** Undefined when the server does not say. */
+  totalBytes?: number;
+}
+
+export interface DownloadResult {
+  totalBytes?: number;
+  /** The hub's SHA-256 of the file (`x-linked-etag` of an LFS file), when it gave one. */
+  hubSha256?: string;
+}
+
+const maxRedirects = 5;
+
+/**
+ * Downloads `url` into `partPath`, continuing from the bytes already there (HTTP Range). Follows
+ * redirects by hand to read the hub's `x-linked-etag`/`x-linked-size` on the first answer (the
+ * CDN's answer lacks them). A connection lost mid-body throws with the bytes kept for a resume.
+ */
+export async function downloadToPart(url: string, partPath: string, options: { signal?: AbortSignal; onProgress?(progress: DownloadProgress): void } = {}): Promise<DownloadResult> {
+  const start = fs.existsSync(partPath) ? fs.statSync(partPath).size : 0;
+  let hubSha256: string | undefined;
+  let linkedSize: number | undefined;
+  let location = url;
+  let response: Response | undefined;
+  for (let hop = 0; hop <= maxRedirects; hop++) {
+    response = await fetch(location, { redirect: 'manual', signal: options.signal, headers: start > 0 ? { range: `bytes=${start}-` } : {} });
+    hubSha256 ??= sha256From(response.headers.get('x-linked-etag'));
+    linkedSize ??= numberFrom(response.headers.get('x-linked-size'));
+    const next = response.headers.get('location');
+    if (response.status < 300 || response.status >= 400 || !next) break;
+    await response.body?.cancel();
+    location = new URL(next, location).toString();
+  }
+  if (!response) throw new Error('unreachable');
+  if (response.status === 416 && linkedSize !== undefined && start === linkedSize) {
+    return { totalBytes: start, hubSha256 }; // already complete
+  }
+  if (response.status !== 200 && response.status !== 206) {
+    await response.body?.cancel();
+    throw new DevupError('upstream_error', `download of ${url} failed: HTTP ${response.status} ${response.statusText}`);
+  }
+  // 200 means the server ignored the range: start over.
+  const offset = response.status === 206 ? rangeStart(response.headers.get('content-range')) : 0;
+  if (offset !== start && response.status === 206) throw new DevupError('upstream_error', `the server resumed at byte ${offset}, not ${start}`);
+  const length = numberFrom(response.headers.get('content-length'));
+  const totalBytes = totalFrom(response.headers.get('content-range')) ?? (length !== undefined ? offset + length : linkedSize);
+
+  const output = fs.createWriteStream(partPath, { flags: offset > 0 ? 'a' : 'w' });
+  let receivedBytes = offset;
+  try {
+    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+      receivedBytes += chunk.length;
+      if (!output.write(chunk)) await new Promise<void>((resolve) => output.once('drain', () => resolve()));
+      options.onProgress?.({ receivedBytes, totalBytes });
+    }
+  } catch (error) {
+    if (options.signal?.aborted) throw error;
+    throw new DevupError('upstream_error', `download interrupted after ${receivedBytes} bytes (${(error as Error).message}); the bytes are kept and the next attempt resumes`, { cause: error });
+  } finally {
+    await new Promise((resolve, reject) => output.end((error?: Error | null) => (error ? reject(error) : resolve(undefined))));
+  }
+  return { totalBytes, hubSha256 };
+}
+
+function sha256From(etag: string | null): string | undefined {
+  const value = etag?.replace(/^W\//, '').replaceAll('"', '').toLowerCase();
+  return value && /^[0-9a-f]{64}$/.test(value) ? value : undefined;
+}
+
+function numberFrom(header: string | null): number | undefined {
+  const value = header === null ? Number.NaN : Number(header);
+  return Number.isSafeInteger(value) && value >= 0 ? value : undefined;
+}
+
+function rangeStart(contentRange: string | null): number {
+  return Number(/bytes (\d+)-/.exec(contentRange ?? '')?.[1] ?? 0);
+}
+
+function totalFrom(contentRange: string | null): number | undefined {
+  return numberFrom(/\/(\d+)$/.exec(contentRange ?? '')?.[1] ?? null);
+}

@@ -1,0 +1,72 @@
+import type { DownloadProgress } from './download-to-part.js';
+
+interface Output {
+  write(text: string): unknown;
+  isTTY?: boolean;
+}
+
+/**
+ * Prints download progress: on a terminal one line redrawn in place (bytes, %, speed, ETA) at
+ * most ten times a second; otherwise a plain line every 10% (logs, CI).
+ *
+ * @example const reporter = new ProgressReporter(process.stderr); reporter.update({ receivedBytes, totalBytes }); reporter.finish();
+ */
+export class ProgressReporter {
+  private readonly startedAt = Date.now();
+  private firstBytes?: number;
+  private lastDraw = 0;
+  private lastDecile = -1;
+  private last?: DownloadProgress;
+
+  constructor(
+    private readonly output: Output,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  update(progress: DownloadProgress): void {
+    this.firstBytes ??= progress.receivedBytes;
+    this.last = progress;
+    if (this.output.isTTY) {
+      if (this.now() - this.lastDraw < 100) return;
+      this.lastDraw = this.now();
+      this.output.write(`\r${this.line(progress)}\x1b[K`);
+      return;
+    }
+    const decile = progress.totalBytes ? Math.floor((progress.receivedBytes / progress.totalBytes) * 10) : -1;
+    if (decile > this.lastDecile) {
+      this.lastDecile = decile;
+      this.output.write(`${this.line(progress)}\n`);
+    }
+  }
+
+  finish(): void {
+    if (this.output.isTTY && this.last) this.output.write(`\r${this.line(this.last)}\x1b[K\n`);
+  }
+
+  line(progress: DownloadProgress): string {
+    const seconds = Math.max((this.now() - this.startedAt) / 1000, 0.001);
+    const speed = (progress.receivedBytes - (this.firstBytes ?? 0)) / seconds;
+    const parts = [formatBytes(progress.receivedBytes) + (progress.totalBytes ? ` / ${formatBytes(progress.totalBytes)}` : '')];
+    if (progress.totalBytes) parts.unshift(`${((progress.receivedBytes / progress.totalBytes) * 100).toFixed(0).padStart(3)}%`);
+    parts.push(`${formatBytes(speed)}/s`);
+    if (progress.totalBytes && speed > 0) parts.push(`ETA ${formatDuration((progress.totalBytes - progress.receivedBytes) / speed)}`);
+    return parts.join('  ');
+  }
+}
+
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  return `${unit === 0 ? value.toFixed(0) : value.toFixed(1)} ${units[unit]}`;
+}
+
+function formatDuration(seconds: number): string {
+  if (seconds < 60) return `${Math.ceil(seconds)}s`;
+  if (seconds < 3600) return `${Math.floor(seconds / 60)}m${String(Math.ceil(seconds % 60)).padStart(2, '0')}s`;
+  return `${Math.floor(seconds / 3600)}h${String(Math.floor((seconds % 3600) / 60)).padStart(2, '0')}m`;
+}
