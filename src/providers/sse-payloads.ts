@@ -7,61 +7,135 @@ import { errorFromNetwork } from './upstream-errors.js';
 /** Characters read after the terminating event before we give up on reusing the connection. */
 const drainLimit = 64 * 1024;
 
+export interface SseStreamOptions {
+  /** True for the payload that ends the stream (e.g. `[DONE]`); it is not handed out. */
+  isLast?(payload: string): boolean;
+  /**
+   * Turns one payload into the chunks handed out (none, one or several); throws to fail the
+   * stream. `started` tells whether the consumer already has a chunk (then nothing can be retried).
+   */
+  map?(payload: string, started: boolean): string | string[];
+  /** Called when the body ends without a last payload; may throw. */
+  onEnd?(): void;
+}
+
 /**
- * The `data` payloads of an upstream SSE body, each yielded as soon as its event is complete
- * (nothing is buffered beyond one partial event). Stops at the payload for which `isLast` is true
- * (e.g. `[DONE]`; not yielded) or at the end of the body. A body that breaks off throws an `UpstreamError` (retryable only if
- * nothing was yielded yet); an aborted `signal` throws `signal.reason`. Returning early destroys
- * the body; stopping at the last payload reads the (normally empty) rest in the background so the
- * connection goes back to the pool.
+ * Reads an upstream SSE body as chunks handed out as soon as their event is complete (nothing is
+ * buffered beyond one partial event). Resolves once the first chunk is there, so a stream that
+ * fails before it rejects (and can be retried); later failures throw from the iterator. A body
+ * that breaks off throws `UpstreamError` (retryable only while nothing was handed out); an aborted
+ * `signal` throws `signal.reason`. Calling `return()` destroys the body; stopping at the last
+ * payload reads the (normally empty) rest in the background so the connection goes back to the
+ * pool. One iterator object, no generator layers: this runs once per chunk on the hot path.
  *
- * @example for await (const payload of ssePayloads(body, signal, 'vllm', (p) => p === '[DONE]')) write(payload);
+ * @example
+ *   const chunks = await readSseStream(body, signal, 'vllm', { isLast: (payload) => payload === '[DONE]' });
+ *   for await (const chunk of chunks) write(`data: ${chunk}\n\n`);
  */
-export async function* ssePayloads(
+export async function readSseStream(
   body: UpstreamBody,
   signal: AbortSignal,
   label: string,
-  isLast?: (payload: string) => boolean,
-): AsyncGenerator<string, void, undefined> {
-  const parser = new SseParser();
+  options: SseStreamOptions = {},
+): Promise<AsyncIterableIterator<string>> {
+  const stream = new SseChunkStream(body, signal, label, options);
+  await stream.prefetch();
+  return stream;
+}
+
+class SseChunkStream implements AsyncIterableIterator<string> {
+  private readonly parser = new SseParser();
   // undici's body ignores setEncoding; the decoder keeps characters split across reads whole.
-  const decoder = new StringDecoder('utf8');
-  const iterator: AsyncIterator<Buffer> = body[Symbol.asyncIterator]();
-  let yielded = false;
-  let finished = false;
-  try {
-    for (;;) {
+  private readonly decoder = new StringDecoder('utf8');
+  private readonly source: AsyncIterator<Buffer>;
+  private queue: string[] = [];
+  private head = 0;
+  /** No more chunks will come (last payload seen, body ended, or failed). */
+  private ended = false;
+  /** The body is consumed, being drained, or destroyed. */
+  private released = false;
+  /** The consumer has at least one chunk. */
+  private started = false;
+
+  constructor(
+    private readonly body: UpstreamBody,
+    private readonly signal: AbortSignal,
+    private readonly label: string,
+    private readonly options: SseStreamOptions,
+  ) {
+    this.source = body[Symbol.asyncIterator]();
+  }
+
+  [Symbol.asyncIterator]() {
+    return this;
+  }
+
+  async prefetch(): Promise<void> {
+    while (this.head === this.queue.length && !this.ended) await this.fill();
+  }
+
+  async next(): Promise<IteratorResult<string>> {
+    while (this.head === this.queue.length) {
+      if (this.ended) return { done: true, value: undefined };
+      await this.fill();
+    }
+    this.started = true;
+    return { done: false, value: this.queue[this.head++] };
+  }
+
+  async return(): Promise<IteratorResult<string>> {
+    this.ended = true;
+    this.release();
+    return { done: true, value: undefined };
+  }
+
+  private async fill(): Promise<void> {
+    this.queue.length = 0;
+    this.head = 0;
+    try {
       let result: IteratorResult<Buffer>;
       try {
-        result = await iterator.next();
+        result = await this.source.next();
       } catch (error) {
-        throw signal.aborted ? signal.reason : errorFromNetwork(error, label, yielded);
+        throw this.signal.aborted ? this.signal.reason : errorFromNetwork(error, this.label, this.started);
       }
-      const payloads = result.done ? [...parser.push(decoder.end()), ...parser.end()] : parser.push(decoder.write(result.value));
+      const payloads = result.done ? [...this.parser.push(this.decoder.end()), ...this.parser.end()] : this.parser.push(this.decoder.write(result.value));
       for (const payload of payloads) {
-        if (isLast?.(payload)) {
-          finished = true;
-          if (!result.done) void drain(iterator, body);
+        if (this.options.isLast?.(payload)) {
+          this.ended = true;
+          this.released = true;
+          if (!result.done) void drain(this.source, this.body);
           return;
         }
-        yield payload;
-        yielded = true;
+        const mapped = this.options.map ? this.options.map(payload, this.started) : payload;
+        if (typeof mapped === 'string') this.queue.push(mapped);
+        else for (const chunk of mapped) this.queue.push(chunk);
       }
       if (result.done) {
-        finished = true;
-        return;
+        this.ended = true;
+        this.released = true;
+        this.options.onEnd?.();
       }
+    } catch (error) {
+      this.ended = true;
+      this.queue.length = 0;
+      this.release();
+      throw error;
     }
-  } finally {
-    if (!finished) body.destroy();
+  }
+
+  private release() {
+    if (this.released) return;
+    this.released = true;
+    this.body.destroy();
   }
 }
 
-async function drain(iterator: AsyncIterator<Buffer>, body: UpstreamBody) {
+async function drain(source: AsyncIterator<Buffer>, body: UpstreamBody) {
   let bytes = 0;
   try {
     for (;;) {
-      const result = await iterator.next();
+      const result = await source.next();
       if (result.done) return;
       bytes += result.value.length;
       if (bytes > drainLimit) return void body.destroy();
@@ -71,26 +145,8 @@ async function drain(iterator: AsyncIterator<Buffer>, body: UpstreamBody) {
   }
 }
 
-/**
- * Waits for the first chunk so that a stream failing before it rejects the call (and can be
- * retried), then hands out an iterable that starts with that chunk.
- */
-export async function afterFirstChunk(chunks: AsyncGenerator<string, void, undefined>): Promise<AsyncIterable<string>> {
-  const first = await chunks.next();
-  return (async function* () {
-    if (first.done) return;
-    try {
-      yield first.value;
-      yield* chunks;
-    } finally {
-      // A consumer that stops at the first chunk never reached yield*: release the upstream here.
-      await chunks.return();
-    }
-  })();
-}
-
 /** Throws an UpstreamError for an `{"error": …}` payload sent in place of a chunk (vLLM, SGLang do this). */
-export function assertNotErrorPayload(payload: string, label: string, yielded: boolean): void {
+export function assertNotErrorPayload(payload: string, label: string, started: boolean): void {
   if (!payload.startsWith('{"error"')) return;
   let message = payload;
   try {
@@ -99,5 +155,5 @@ export function assertNotErrorPayload(payload: string, label: string, yielded: b
   } catch {
     // keep the raw payload as the message
   }
-  throw new UpstreamError(`${label} sent an error in the stream: ${message}`, undefined, !yielded);
+  throw new UpstreamError(`${label} sent an error in the stream: ${message}`, undefined, !started);
 }

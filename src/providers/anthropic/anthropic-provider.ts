@@ -1,8 +1,8 @@
 import type { TargetTimeouts } from '../../deploy/registry.js';
 import { DevupError } from '../../errors.js';
 import { UpstreamError, type Provider, type ProviderReply } from '../provider.js';
-import { afterFirstChunk, ssePayloads } from '../sse-payloads.js';
-import { readJson, UpstreamClient, type UpstreamBody } from '../upstream-client.js';
+import { readSseStream } from '../sse-payloads.js';
+import { readJson, UpstreamClient } from '../upstream-client.js';
 import { toMessagesRequest } from './messages-request.js';
 import { normalizedUsage, toChatCompletion, toTextCompletion, type AnthropicMessage } from './messages-response.js';
 import { MessagesStreamTranslator } from './messages-stream.js';
@@ -55,7 +55,14 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Prov
       if (request.stream === true) {
         const includeUsage = (body.stream_options as { include_usage?: unknown } | undefined)?.include_usage === true;
         const translator = new MessagesStreamTranslator(operation, includeUsage, label);
-        return { kind: 'stream', chunks: await afterFirstChunk(translate(response, signal, translator, label)) };
+        const chunks = await readSseStream(response, signal, label, {
+          isLast: isMessageStop,
+          map: (payload) => translator.translate(payload),
+          onEnd() {
+            if (!translator.finished) throw new UpstreamError(`${label}: the stream ended before its message_delta event`, undefined, false);
+          },
+        });
+        return { kind: 'stream', chunks };
       }
       const message = (await readJson(response, signal, label)).body as unknown as AnthropicMessage;
       return {
@@ -76,10 +83,3 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Prov
 
 /** Anthropic sends compact JSON; inside a JSON string the quotes would be escaped, so this cannot match text. */
 const isMessageStop = (payload: string) => payload.includes('"type":"message_stop"');
-
-async function* translate(response: UpstreamBody, signal: AbortSignal, translator: MessagesStreamTranslator, label: string) {
-  for await (const payload of ssePayloads(response, signal, label, isMessageStop)) {
-    for (const chunk of translator.translate(payload)) yield chunk;
-  }
-  if (!translator.finished) throw new UpstreamError(`${label}: the stream ended before its message_delta event`, undefined, false);
-}

@@ -1,7 +1,7 @@
 import type { TargetTimeouts } from '../../deploy/registry.js';
 import type { Operation, Provider, ProviderReply, Usage } from '../provider.js';
-import { afterFirstChunk, assertNotErrorPayload, ssePayloads } from '../sse-payloads.js';
-import { readJson, UpstreamClient, type UpstreamBody } from '../upstream-client.js';
+import { assertNotErrorPayload, readSseStream } from '../sse-payloads.js';
+import { readJson, UpstreamClient } from '../upstream-client.js';
 
 export interface OpenAICompatibleProviderOptions {
   /** Base URL including the API prefix, e.g. `http://127.0.0.1:8000/v1` (vLLM) or `https://api.deepseek.com/v1`. */
@@ -39,13 +39,21 @@ export function createOpenAICompatibleProvider(options: OpenAICompatibleProvider
     label,
   });
 
+  const streamOptions = {
+    isLast: (payload: string) => payload === '[DONE]',
+    map(payload: string, started: boolean) {
+      assertNotErrorPayload(payload, label, started);
+      return payload;
+    },
+  };
+
   return {
     kind: 'openai-compatible',
 
     async call({ operation, body, signal }): Promise<ProviderReply> {
       const response = await client.post(paths[operation], JSON.stringify(body), signal);
       if (body.stream === true) {
-        return { kind: 'stream', chunks: await afterFirstChunk(chunksOf(response, signal, label)) };
+        return { kind: 'stream', chunks: await readSseStream(response, signal, label, streamOptions) };
       }
       const { body: answer, text } = await readJson(response, signal, label);
       return { kind: 'json', body: answer, usage: usageOf(answer), text };
@@ -58,17 +66,6 @@ export function createOpenAICompatibleProvider(options: OpenAICompatibleProvider
 
     close: () => client.close(),
   };
-}
-
-const isDone = (payload: string) => payload === '[DONE]';
-
-async function* chunksOf(response: UpstreamBody, signal: AbortSignal, label: string) {
-  let yielded = false;
-  for await (const payload of ssePayloads(response, signal, label, isDone)) {
-    assertNotErrorPayload(payload, label, yielded);
-    yield payload;
-    yielded = true;
-  }
 }
 
 /** Normalised usage of an OpenAI answer; embeddings have no completion tokens. */
