@@ -23,7 +23,7 @@ export async function readModel(db: Kysely<Database>, id: string): Promise<Model
     db.selectFrom('niah_results').selectAll().where('model_id', '=', id).orderBy('context_length').orderBy('depth_percent').execute(),
     row.family === null
       ? Promise.resolve([])
-      : db.selectFrom('models').select(['id', 'name', 'variant']).where('family', '=', row.family).where('id', '<>', id).orderBy('id').execute(),
+      : db.selectFrom('models').select(['id', 'name', 'variant']).where('family', '=', row.family).where('id', '<>', id).orderBy('id').limit(100).execute(),
   ]);
   return {
     ...toModelSummary(row),
