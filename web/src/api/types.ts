@@ -32,8 +32,8 @@ export interface ModelSummary {
   openWeights: boolean;
   releaseDate?: string | null;
   tags?: string[];
-  /** Present when the list was sorted by a benchmark. */
-  sortValue?: number | null;
+  /** Value of the sort benchmark, when the list is sorted by one. */
+  score?: number | null;
 }
 
 export interface Model extends ModelSummary {

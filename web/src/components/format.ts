@@ -11,6 +11,8 @@ export function formatParams(count: number | null | undefined): string {
 
 export function formatContext(tokens: number | null | undefined): string {
   if (tokens === null || tokens === undefined) return '-';
+  // 128000 is "128K" (decimal), 131072 is "128K" too (binary, as model cards write it).
+  if (tokens >= 1000 && tokens % 1000 === 0) return `${tokens / 1000}K`;
   if (tokens >= 1024 && tokens % 1024 === 0) return `${tokens / 1024}K`;
   if (tokens >= 1000) return `${trim(tokens / 1000)}K`;
   return String(tokens);

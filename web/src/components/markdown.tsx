@@ -1,15 +1,33 @@
 import DOMPurify from 'dompurify';
-import { marked } from 'marked';
+import { marked, type Token } from 'marked';
 import { useMemo } from 'react';
 
-/** Renders card markdown to HTML with scripts, handlers and javascript: URLs removed. */
-export function renderMarkdown(source: string): string {
-  const html = marked.parse(source, { async: false, gfm: true }) as string;
+/** Renders card markdown to HTML with scripts, event handlers and javascript: URLs removed. */
+export function renderMarkdown(source: string | Token[]): string {
+  const html = typeof source === 'string' ? (marked.parse(source, { async: false, gfm: true }) as string) : marked.parser(source as never, { gfm: true });
   return DOMPurify.sanitize(html, { USE_PROFILES: { html: true } });
 }
 
+/**
+ * The card's prose: its tables are left out (the page renders them from the structured
+ * results), as are its page title (h1), repeated paragraphs, and headings left empty.
+ */
+export function cardProse(source: string): Token[] {
+  const tokens = marked.lexer(source, { gfm: true }).filter((token) => token.type !== 'table' && token.type !== 'space' && !(token.type === 'heading' && token.depth === 1));
+  const seen = new Set<string>();
+  const unique = tokens.filter((token) => token.type !== 'paragraph' || (!seen.has(token.raw.trim()) && seen.add(token.raw.trim())));
+  const kept: Token[] = [];
+  for (let index = unique.length - 1; index >= 0; index--) {
+    const token = unique[index];
+    const next = kept[0];
+    if (token.type === 'heading' && (!next || (next.type === 'heading' && next.depth <= token.depth))) continue;
+    kept.unshift(token);
+  }
+  return Object.assign(kept, { links: {} }) as Token[];
+}
+
 /** Sanitized markdown; the only place the UI sets inner HTML. */
-export function Markdown({ source, className }: { source: string; className?: string }) {
-  const html = useMemo(() => renderMarkdown(source), [source]);
+export function Markdown({ source, prose = false, className }: { source: string; prose?: boolean; className?: string }) {
+  const html = useMemo(() => renderMarkdown(prose ? cardProse(source) : source), [source, prose]);
   return <div className={`markdown ${className ?? ''}`} dangerouslySetInnerHTML={{ __html: html }} />;
 }

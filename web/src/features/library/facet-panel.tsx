@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import type { FacetValue } from '../../api/types.js';
 import { formatContext, formatParams } from '../../components/format.js';
 
@@ -22,13 +23,23 @@ function valueLabel(facet: string, entry: FacetValue): string {
   return entry.value;
 }
 
-/** Facet filters with counts for the current query; each value is a toggle (a real checkbox). */
-export function FacetPanel({ facets, query, onToggle }: { facets: Record<string, FacetValue[]>; query: URLSearchParams; onToggle(facet: string, value: string): void }) {
+const facetOrder = ['publisher', 'architecture', 'ranges', 'license', 'openWeights'];
+
+/** Facet filters with counts for the current query; `ranges` (parameters, context) go after architecture. */
+export function FacetPanel({ facets, query, onToggle, ranges }: { facets: Record<string, FacetValue[]>; query: URLSearchParams; onToggle(facet: string, value: string): void; ranges: ReactNode }) {
+  const ordered = Object.entries(facets).sort(([a], [b]) => facetOrder.indexOf(a) - facetOrder.indexOf(b));
+  const rangesAt = ordered.findIndex(([facet]) => facetOrder.indexOf(facet) > facetOrder.indexOf('ranges'));
   return (
     <aside className="facets" aria-label="Filters">
-      {Object.entries(facets)
-        .filter(([, values]) => values.length > 0)
-        .map(([facet, values]) => (
+      {(rangesAt === -1 ? ordered : ordered.slice(0, rangesAt)).map(([facet, values]) => renderFacet(facet, values))}
+      {ranges}
+      {rangesAt !== -1 && ordered.slice(rangesAt).map(([facet, values]) => renderFacet(facet, values))}
+    </aside>
+  );
+
+  function renderFacet(facet: string, values: FacetValue[]) {
+    if (values.length === 0) return null;
+    return (
           <fieldset key={facet} className="facet">
             <legend>{facetTitles[facet] ?? facet}</legend>
             {values.map((entry) => {
@@ -43,7 +54,6 @@ export function FacetPanel({ facets, query, onToggle }: { facets: Record<string,
               );
             })}
           </fieldset>
-        ))}
-    </aside>
-  );
+    );
+  }
 }

@@ -6,13 +6,14 @@ import { Link, navigate, useLocation } from '../../router.js';
 import { FacetPanel } from './facet-panel.js';
 import { libraryApiPath, pageSize, setParam, toggleFilter, toHref } from './library-query.js';
 import { ModelCard } from './model-card.js';
+import { RangeFacets } from './range-facets.js';
 
 const fixedSorts = [
-  { value: '', label: 'Relevance' },
+  { value: '', label: 'Default (relevance, else name)' },
   { value: 'params', label: 'Total parameters' },
-  { value: 'activated', label: 'Activated parameters' },
+  { value: 'activatedParams', label: 'Activated parameters' },
   { value: 'context', label: 'Context length' },
-  { value: 'release', label: 'Release date' },
+  { value: 'released', label: 'Release date' },
   { value: 'name', label: 'Name' },
 ];
 
@@ -25,8 +26,8 @@ function benchmarkLabel(benchmark: Benchmark): string {
 export function LibraryPage() {
   const { query } = useLocation();
   const models = useResource<ModelPage>(libraryApiPath(query));
-  const benchmarks = useResource<Benchmark[] | { items: Benchmark[] }>('/api/benchmarks');
-  const benchmarkList = Array.isArray(benchmarks.data) ? benchmarks.data : (benchmarks.data?.items ?? []);
+  const benchmarks = useResource<{ data: Benchmark[] }>('/api/benchmarks');
+  const benchmarkList = benchmarks.data?.data ?? [];
   const [search, setSearch] = useState(query.get('q') ?? '');
   const [selected, setSelected] = useState<string[]>([]);
 
@@ -61,7 +62,7 @@ export function LibraryPage() {
         </form>
       </section>
       <div className="library">
-        {data && <FacetPanel facets={data.facets ?? {}} query={query} onToggle={(facet, value) => go(toggleFilter(query, facet, value))} />}
+        {data && <FacetPanel facets={data.facets ?? {}} query={query} onToggle={(facet, value) => go(toggleFilter(query, facet, value))} ranges={<RangeFacets query={query} onChange={go} />} />}
         <section className="results" aria-live="polite" aria-busy={models.loading}>
           <div className="results-bar">
             <p className="muted" data-testid="result-count">

@@ -10,8 +10,12 @@ export function libraryApiPath(query: URLSearchParams): string {
   return `/api/models?${apiQuery}`;
 }
 
-/** Toggles one value of a multi-valued filter and goes back to the first page. */
+// Filters that take one value (a second one would be a contradiction, not an OR).
+const singleValued = new Set(['openWeights']);
+
+/** Toggles one value of a filter (OR within a multi-valued one) and goes back to the first page. */
 export function toggleFilter(query: URLSearchParams, key: string, value: string): URLSearchParams {
+  if (singleValued.has(key)) return setParam(query, key, query.get(key) === value ? '' : value);
   const next = new URLSearchParams(query);
   const values = next.getAll(key);
   next.delete(key);

@@ -31,7 +31,7 @@ export function ModelCard({ model, selected, onToggleCompare, sortLabel }: { mod
         <Badge tone={model.openWeights ? 'good' : 'neutral'}>{model.openWeights ? 'Open weights' : 'API only'}</Badge>
         {model.license && <Badge>{model.license}</Badge>}
       </div>
-      <p className="blurb">{blurb(model.description)}</p>
+      {model.description && <p className="blurb">{blurb(model.description)}</p>}
       <dl className="specs">
         <div>
           <dt>Total</dt>
@@ -45,10 +45,10 @@ export function ModelCard({ model, selected, onToggleCompare, sortLabel }: { mod
           <dt>Context</dt>
           <dd>{formatContext(model.contextLength)}</dd>
         </div>
-        {sortLabel && model.sortValue !== undefined && (
+        {sortLabel && model.score !== undefined && (
           <div className="sort-value">
             <dt>{sortLabel}</dt>
-            <dd>{model.sortValue ?? '-'}</dd>
+            <dd>{model.score ?? '-'}</dd>
           </div>
         )}
       </dl>

@@ -39,15 +39,15 @@ export async function loadModelTables(model: Model, signal?: AbortSignal): Promi
   return tables;
 }
 
-/** Models with a result on any of these benchmarks (the search API's has-results filter). */
+/**
+ * The other systems of a suite's table: models with a result on the subject's first benchmark
+ * of that suite (the search API's has-results filter), at most seven (a table of eight).
+ */
 async function modelsWithResults(results: ModelResult[], subjectId: string, signal?: AbortSignal): Promise<Model[]> {
-  const ids = new Set<string>();
-  const benchmarkIds = [...new Set(results.map((result) => result.benchmarkId))];
-  const query = new URLSearchParams({ pageSize: '50' });
-  for (const benchmarkId of benchmarkIds) query.append('hasResults', benchmarkId);
+  const query = new URLSearchParams({ hasResultsFor: results[0].benchmarkId, pageSize: '8', facets: 'false', sort: 'name' });
   const page = await request<ModelPage>(`/api/models?${query}`, { signal });
-  for (const item of page.items) if (item.id !== subjectId) ids.add(item.id);
-  return Promise.all([...ids].slice(0, 7).map((id) => request<Model>(`/api/models/${encodeURIComponent(id)}`, { signal })));
+  const ids = page.items.map((item) => item.id).filter((id) => id !== subjectId).slice(0, 7);
+  return Promise.all(ids.map((id) => request<Model>(`/api/models/${encodeURIComponent(id)}`, { signal })));
 }
 
 function buildRows(subjectResults: ModelResult[], columns: Model[]): TableRow[] {

@@ -88,7 +88,13 @@ export function ModelPage({ id }: { id: string }) {
 
       <section aria-labelledby="about">
         <h2 id="about">About</h2>
-        <Markdown source={model.description} />
+        <Markdown source={model.description} prose={model.results.length > 0} />
+        {model.results.length > 0 && /^\|/m.test(model.description) && (
+          <details className="full-card">
+            <summary>Full model card as published</summary>
+            <Markdown source={model.description} />
+          </details>
+        )}
       </section>
 
       <section aria-labelledby="variants">

@@ -1,0 +1,254 @@
+import { mkdir } from 'node:fs/promises';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readSeedTables } from './seed-tables.js';
+import { buildUi, startUiServer, type UiServer } from './ui-server.js';
+
+const artifacts = new URL('../../test-artifacts/', import.meta.url).pathname;
+const storiesModel = new URL('../../../shared/models/stories260K.gguf', import.meta.url).pathname;
+
+// Seed column headers → library ids (the base table's DeepSeek-V3 column is the Base model).
+const baseColumns: Record<string, string> = { 'DeepSeek-V2': 'deepseek-v2', 'Qwen2.5 72B': 'qwen2.5-72b', 'LLaMA3.1 405B': 'llama-3.1-405b', 'DeepSeek-V3': 'deepseek-v3-base' };
+const chatColumns: Record<string, string> = {
+  'DeepSeek V2-0506': 'deepseek-v2-0506',
+  'DeepSeek V2.5-0905': 'deepseek-v2.5-0905',
+  'Qwen2.5 72B-Inst.': 'qwen2.5-72b-instruct',
+  'Llama3.1 405B-Inst.': 'llama-3.1-405b-instruct',
+  'Claude-3.5-Sonnet-1022': 'claude-3.5-sonnet-1022',
+  'GPT-4o 0513': 'gpt-4o-0513',
+  'DeepSeek V3': 'deepseek-v3',
+};
+const openEndedRows: Record<string, string> = {
+  'DeepSeek-V2.5-0905': 'deepseek-v2.5-0905',
+  'Qwen2.5-72B-Instruct': 'qwen2.5-72b-instruct',
+  'LLaMA-3.1 405B': 'llama-3.1-405b-instruct',
+  'GPT-4o-0513': 'gpt-4o-0513',
+  'Claude-Sonnet-3.5-1022': 'claude-3.5-sonnet-1022',
+  'DeepSeek-V3': 'deepseek-v3',
+};
+
+/** Reads a rendered benchmark table as {row label → {model id → cell text}}. */
+async function readTable(page: Page, suite: string): Promise<Record<string, Record<string, string>>> {
+  return page.locator(`table[data-suite="${suite}"]`).evaluate((table) => {
+    const ids = Array.from(table.querySelectorAll('thead th[data-model]')).map((cell) => cell.getAttribute('data-model')!);
+    const cells: Record<string, Record<string, string>> = {};
+    let category = '';
+    for (const row of Array.from(table.querySelectorAll('tbody tr'))) {
+      const label = row.querySelector('th')!.textContent!.trim();
+      category = row.querySelector('th')!.getAttribute('data-category') ?? '';
+      const values = Array.from(row.querySelectorAll('td.number')).map((cell) => cell.textContent!.trim());
+      const key = category ? `${category} ${label}` : label;
+      cells[key] = Object.fromEntries(ids.map((id, index) => [id, values[index]]));
+      const shots = row.querySelectorAll('td:not(.number):not(.category)');
+      if (shots.length) cells[key].shots = shots[shots.length - 1].textContent!.trim();
+    }
+    return cells;
+  });
+}
+
+describe('web UI in Chromium', () => {
+  let server: UiServer;
+  let browser: Browser;
+  let page: Page;
+  const shot = (name: string) => page.screenshot({ path: `${artifacts}${name}.png`, fullPage: true });
+
+  beforeAll(async () => {
+    await mkdir(artifacts, { recursive: true });
+    await buildUi();
+    server = await startUiServer();
+    browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+    page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
+    page.on('dialog', (dialog) => void dialog.accept());
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('browses, searches and filters the library with the query in the URL', async () => {
+    await page.goto(server.url);
+    await expect(page.locator('h1').textContent()).resolves.toBe('Model Library');
+    await expect(page.locator('.subtitle').first().textContent()).resolves.toBe('Browse and deploy state-of-the-art AI models through the DevUp Gateway.');
+    await page.getByTestId('result-count').filter({ hasText: '11 models' }).waitFor();
+    await shot('library');
+
+    await page.getByLabel('Search models').fill('qwen');
+    await page.getByTestId('result-count').filter({ hasText: '2 models' }).waitFor();
+    expect(new URL(page.url()).searchParams.get('q')).toBe('qwen');
+    await page.getByLabel('Search models').fill('');
+    await page.getByTestId('result-count').filter({ hasText: '11 models' }).waitFor();
+
+    const deepseek = page.locator('.facet-value', { hasText: 'DeepSeek' });
+    const facetCount = Number(await deepseek.locator('.count').textContent());
+    expect(facetCount).toBe(5);
+    await deepseek.locator('input').check();
+    await page.getByTestId('result-count').filter({ hasText: `${facetCount} models` }).waitFor();
+    expect(new URL(page.url()).searchParams.getAll('publisher')).toEqual(['DeepSeek']);
+    await expect(page.locator('.model-card').count()).resolves.toBe(facetCount);
+
+    // The URL is the view: reloading it shows the same filtered list.
+    await page.reload();
+    await page.getByTestId('result-count').filter({ hasText: `${facetCount} models` }).waitFor();
+    await shot('library-filtered');
+  });
+
+  it('shows DeepSeek-V3 as on the source page, every table cell equal to the seed', async () => {
+    await page.goto(`${server.url}/models/deepseek-v3`);
+    await page.locator('table[data-suite="base"]').waitFor();
+    await page.locator('table[data-suite="chat"]').waitFor();
+    await page.locator('table[data-suite="open-ended"]').waitFor();
+    await expect(page.locator('h1').textContent()).resolves.toBe('DeepSeek-V3');
+    await expect(page.locator('.markdown').textContent()).resolves.toContain('671B total parameters with 37B activated for each token');
+    await expect(page.locator('.note', { hasText: '685B' }).count()).resolves.toBe(1);
+    await expect(page.getByRole('link', { name: 'Deploy' }).count()).resolves.toBe(1);
+    await shot('model-deepseek-v3');
+
+    const [variants, base, chat, openEnded] = readSeedTables();
+    const variantRows = await page.locator('section[aria-labelledby="variants"] tbody tr').evaluateAll((rows) => rows.map((row) => Array.from(row.children).map((cell) => cell.textContent!.trim())));
+    expect(variantRows.map((row) => row.slice(0, 4))).toEqual(expect.arrayContaining(variants.rows.map((row) => row.slice(0, 4))));
+
+    for (const [seed, suite, columns] of [
+      [base, 'base', baseColumns],
+      [chat, 'chat', chatColumns],
+    ] as const) {
+      const rendered = await readTable(page, suite);
+      const withShots = seed.header[1] === '# Shots';
+      const firstModel = withShots ? 2 : 1;
+      expect(Object.keys(rendered)).toHaveLength(seed.rows.length);
+      for (const row of seed.rows) {
+        const label = row[0];
+        const renderedRow = rendered[label];
+        expect(renderedRow, `row ${label} (${suite})`).toBeDefined();
+        if (withShots) expect(renderedRow.shots, `shots of ${label}`).toBe(row[1]);
+        seed.header.slice(firstModel).forEach((column, index) => {
+          expect(renderedRow[columns[column]], `${suite} ${label} / ${column}`).toBe(row[firstModel + index]);
+        });
+      }
+    }
+
+    const openEndedRendered = await page.locator('table[data-suite="open-ended"] tbody tr').evaluateAll((rows) =>
+      Object.fromEntries(rows.map((row) => [row.getAttribute('data-model'), Array.from(row.querySelectorAll('td')).map((cell) => cell.textContent!.trim())])),
+    );
+    for (const row of openEnded.rows) expect(openEndedRendered[openEndedRows[row[0]]], row[0]).toEqual(row.slice(1));
+
+    // Best values and the same level (gap ≤ 0.3) are bold: chat MMLU best is Llama 88.6; V3 88.5 and Claude 88.3 are the same level.
+    const mmlu = page.locator('table[data-suite="chat"] tr[data-benchmark="chat-mmlu-em"] strong');
+    await expect(mmlu.allTextContents()).resolves.toEqual(['88.6', '88.3', '88.5']);
+    const bbh = page.locator('table[data-suite="base"] tr[data-benchmark="base-bbh-em-3shot"] strong');
+    await expect(bbh.allTextContents()).resolves.toEqual(['87.5']);
+  });
+
+  it('compares three models with a table and charts drawn from the API', async () => {
+    await page.goto(`${server.url}/compare?models=deepseek-v3,qwen2.5-72b-instruct,llama-3.1-405b-instruct`);
+    await page.getByTestId('comparison-table').waitFor();
+    const scatter = page.locator('svg[data-chart="scatter"]');
+    await scatter.waitFor();
+    await expect(scatter.locator('circle').count()).resolves.toBe(3);
+    await expect(page.locator('svg[data-chart="bars"] rect.bar').count()).resolves.toBeGreaterThanOrEqual(3);
+    const headers = await page.locator('[data-testid="comparison-table"] thead th').allTextContents();
+    expect(headers.slice(3)).toEqual(['DeepSeek-V3', 'Qwen2.5-72B-Instruct', 'Llama-3.1-405B-Instruct']);
+    await shot('compare');
+  });
+
+  it('signs in with the admin key kept in sessionStorage only', async () => {
+    await page.goto(`${server.url}/keys`);
+    await page.getByLabel('Admin key').fill('wrong-key-0000000000');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByText('That key was refused.').waitFor();
+    await page.getByLabel('Admin key').fill(server.adminKey);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'API keys' }).waitFor();
+    const stored = await page.evaluate(() => ({ session: sessionStorage.getItem('devup.adminKey'), local: JSON.stringify(localStorage) }));
+    expect(stored.session).toBe(server.adminKey);
+    expect(stored.local).not.toContain(server.adminKey);
+  });
+
+  it('creates a key (shown once) and revokes it', async () => {
+    await page.getByLabel('Name').fill('e2e-key');
+    await page.getByRole('button', { name: 'Create key' }).click();
+    const secret = (await page.getByTestId('created-key-value').textContent())!.trim();
+    expect(secret.length).toBeGreaterThan(20);
+    const row = page.locator('tr[data-key-name="e2e-key"]');
+    await row.waitFor();
+    const prefix = (await row.locator('code').textContent())!.replace('…', '');
+    expect(secret.startsWith(prefix)).toBe(true);
+    await shot('keys');
+    await row.getByRole('button', { name: 'Revoke e2e-key' }).click();
+    await row.locator('.badge', { hasText: 'revoked' }).waitFor();
+    await page.reload();
+    await expect(page.getByTestId('created-key').count()).resolves.toBe(0);
+    await expect(page.content()).resolves.not.toContain(secret);
+  });
+
+  it('deploys stories260K as an embedded deployment and lands on its live page', async () => {
+    await page.goto(`${server.url}/deploy`);
+    await page.getByLabel('Embedded GGUF').check();
+    await page.getByLabel('GGUF file path').fill(storiesModel);
+    await page.getByLabel('Deployment name').fill('stories');
+    await page.getByRole('button', { name: 'Create deployment' }).click();
+    await page.waitForURL(`${server.url}/deployments/stories`);
+    await page.getByTestId('deployment-state').locator('.badge', { hasText: 'ready' }).waitFor({ timeout: 60_000 });
+    await page.getByTestId('deployment-events').waitFor();
+    await expect(page.locator('.code').textContent()).resolves.toContain('"stories"');
+    await shot('deployment');
+  }, 90_000);
+
+  it('chats with the deployment in the playground, streaming tokens with TTFT and speed', async () => {
+    await page.goto(`${server.url}/playground?deployment=stories`);
+    await page.getByLabel('Max tokens').fill('40');
+    await page.getByLabel('Message').fill('Once upon a time');
+    await page.getByRole('button', { name: 'Send' }).click();
+    // Count DOM updates of the assistant message while it streams: more than one means token by token.
+    await page.locator('[data-role="assistant"]').waitFor();
+    const updates = await page.evaluate(
+      () =>
+        new Promise<number>((resolve) => {
+          let count = 0;
+          const target = document.querySelector('[data-role="assistant"]')!;
+          const observer = new MutationObserver(() => count++);
+          observer.observe(target, { characterData: true, childList: true, subtree: true });
+          const done = setInterval(() => {
+            if (document.querySelector('[data-testid="chat-stats"]')) {
+              clearInterval(done);
+              observer.disconnect();
+              resolve(count);
+            }
+          }, 5);
+        }),
+    );
+    expect(updates).toBeGreaterThan(1);
+    const tokens = Number(await page.locator('[data-stat="tokens"]').textContent());
+    expect(tokens).toBeGreaterThan(1);
+    expect(tokens).toBeLessThanOrEqual(40);
+    await expect(page.locator('[data-stat="ttft"]').textContent()).resolves.toMatch(/\d+ ms/);
+    await expect(page.locator('[data-role="assistant"]').textContent()).resolves.toMatch(/\w{3,}/);
+    await shot('playground');
+  }, 60_000);
+
+  it('shows the request in usage and the request log', async () => {
+    await page.goto(`${server.url}/usage`);
+    await page.locator('[data-testid="request-log"] tr[data-deployment="stories"]').first().waitFor();
+    await expect(page.getByTestId('total-requests').textContent()).resolves.toBe('1');
+    await page.locator('svg[data-chart="line"]').waitFor();
+    await shot('usage');
+  });
+
+  it('lays out on a narrow screen without horizontal overflow', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    for (const [name, path] of [
+      ['library-narrow', '/'],
+      ['model-narrow', '/models/deepseek-v3'],
+    ] as const) {
+      await page.goto(`${server.url}${path}`);
+      await page.locator('h1').waitFor();
+      await page.waitForLoadState('networkidle');
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      expect(overflow, name).toBeLessThanOrEqual(0);
+      await shot(name);
+    }
+  });
+});
