@@ -168,6 +168,11 @@ describe('Messages response → chat.completion', () => {
     });
   });
 
+  it('returns extended thinking as reasoning_content', () => {
+    const completion = toChatCompletion({ id: 'msg_4', model: 'c', content: [{ type: 'thinking', thinking: 'Let me see.' }, { type: 'text', text: '42' }], stop_reason: 'end_turn', usage });
+    expect((completion.choices as any)[0].message).toEqual({ role: 'assistant', content: '42', reasoning_content: 'Let me see.' });
+  });
+
   it('answers completions in text_completion shape', () => {
     const completion = toTextCompletion({ id: 'msg_3', model: 'c', content: [{ type: 'text', text: 'there was' }], stop_reason: 'max_tokens', usage });
     expect(completion).toMatchObject({ object: 'text_completion', choices: [{ index: 0, text: 'there was', finish_reason: 'length' }] });
@@ -209,6 +214,19 @@ describe('Messages stream → chat.completion.chunk', () => {
     ]);
     expect(chunks[6].choices[0].finish_reason).toBe('tool_calls');
     expect(chunks[7]).toMatchObject({ choices: [], usage: { prompt_tokens: 480, completion_tokens: 89, total_tokens: 569, prompt_tokens_details: { cached_tokens: 8 } } });
+  });
+
+  it('streams thinking deltas as reasoning_content', () => {
+    const translator = new MessagesStreamTranslator('chat', false, 'anthropic');
+    const thinking = [
+      events[0],
+      { type: 'content_block_start', index: 0, content_block: { type: 'thinking', thinking: '' } },
+      { type: 'content_block_delta', index: 0, delta: { type: 'thinking_delta', thinking: 'Hmm.' } },
+      { type: 'content_block_delta', index: 0, delta: { type: 'signature_delta', signature: 'EqQB' } },
+      { type: 'content_block_stop', index: 0 },
+    ];
+    const chunks = thinking.flatMap((event) => translator.translate(JSON.stringify(event))).map((chunk) => JSON.parse(chunk));
+    expect(chunks.map((chunk) => chunk.choices[0].delta)).toEqual([{ role: 'assistant', content: '' }, { reasoning_content: 'Hmm.' }]);
   });
 
   it('leaves the usage chunk out unless asked, and speaks text_completion for completions', () => {

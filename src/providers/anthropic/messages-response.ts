@@ -4,7 +4,7 @@ import type { Usage } from '../provider.js';
 export interface AnthropicMessage {
   id: string;
   model: string;
-  content: Array<{ type: string; text?: string; id?: string; name?: string; input?: unknown }>;
+  content: Array<{ type: string; text?: string; thinking?: string; id?: string; name?: string; input?: unknown }>;
   stop_reason: string | null;
   usage: AnthropicUsage;
 }
@@ -54,7 +54,8 @@ export function normalizedUsage(usage: AnthropicUsage): Usage {
 
 /**
  * A Messages response as an OpenAI `chat.completion`: text blocks joined into `content` (null
- * when there is only tool use, as OpenAI does), tool_use blocks as `tool_calls`.
+ * when there is only tool use, as OpenAI does), tool_use blocks as `tool_calls`, thinking blocks
+ * as `reasoning_content` (the field DeepSeek and vLLM use).
  *
  * @example toChatCompletion({ id: 'msg_1', model: 'claude', content: [{ type: 'text', text: 'Hi' }], stop_reason: 'end_turn', usage })
  *   // { id: 'msg_1', object: 'chat.completion', choices: [{ message: { role: 'assistant', content: 'Hi' }, finish_reason: 'stop' }], … }
@@ -66,6 +67,8 @@ export function toChatCompletion(message: AnthropicMessage, created = Math.floor
     .map((block) => ({ id: block.id, type: 'function', function: { name: block.name, arguments: JSON.stringify(block.input ?? {}) } }));
   const assistant: Record<string, unknown> = { role: 'assistant', content: text || (toolCalls.length > 0 ? null : '') };
   if (toolCalls.length > 0) assistant.tool_calls = toolCalls;
+  const thinking = message.content.filter((block) => block.type === 'thinking').map((block) => block.thinking ?? '').join('');
+  if (thinking) assistant.reasoning_content = thinking;
   return {
     id: message.id,
     object: 'chat.completion',

@@ -20,7 +20,7 @@ const json = JSON.stringify;
  * Translates a Messages API event stream into OpenAI chunks, one event at a time.
  * message_start → (held) first chunk with `role: assistant`, sent with the first content so that
  * an error before any content still fails the call and can be retried; text_delta → content
- * deltas; tool_use blocks and input_json_delta → `tool_calls` deltas; message_delta → the final
+ * deltas; thinking_delta → `reasoning_content` deltas (the field DeepSeek and vLLM use); tool_use blocks and input_json_delta → `tool_calls` deltas; message_delta → the final
  * chunk with finish_reason, then the usage chunk (`choices: []`) when `includeUsage`; ping and
  * block stops → nothing; an error event → UpstreamError. In `completion` mode the chunks are
  * `text_completion` objects.
@@ -94,6 +94,9 @@ export class MessagesStreamTranslator {
 
   private blockDelta(index: number, delta: any): string[] {
     if (delta.type === 'text_delta') return this.content(delta.text ?? '');
+    if (delta.type === 'thinking_delta') {
+      return this.operation === 'chat' && delta.thinking ? this.withRole(this.choice(`{"reasoning_content":${json(delta.thinking)}}`, null)) : [];
+    }
     if (delta.type !== 'input_json_delta' || !delta.partial_json) return [];
     const toolIndex = this.toolIndexes.get(index);
     if (toolIndex === undefined) return [];
