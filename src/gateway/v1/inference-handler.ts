@@ -42,12 +42,16 @@ export class InferenceHandler {
     const state: RequestState = { operation, startedAt, key: undefined, deployment: undefined, routed: undefined, stream: false, upstreamMs: 0, ttftMs: null, overheadMs: 0, usage: undefined };
     const exchange: Exchange = { controller: undefined, clientGone: false };
     const response = reply.raw;
-    response.on('close', () => {
-      if (!response.writableFinished) {
+    const socket = request.raw.socket;
+    const onGone = () => {
+      if (!response.writableFinished && !exchange.clientGone) {
         exchange.clientGone = true;
         exchange.controller?.abort();
       }
-    });
+    };
+    // 'close' fires only when a write to a half-closed socket fails; the socket's 'end' says at once that the client left.
+    response.on('close', onGone);
+    socket.on('end', onGone);
     try {
       state.key = this.gateway.keys.authenticate(bearerToken(request.headers));
       const body = request.body;
@@ -93,6 +97,9 @@ export class InferenceHandler {
       if (exchange.clientGone) return;
       reply.header('x-devup-overhead-ms', state.overheadMs.toFixed(3));
       throw failure;
+    } finally {
+      // The socket outlives this request (keep-alive); its listener must not.
+      socket.off('end', onGone);
     }
   }
 

@@ -36,9 +36,14 @@ export async function forwardStream(response: ServerResponse, routed: Routed, ex
       idleTimer.refresh();
       next = await rest.next();
     }
-    if (!exchange.clientGone) response.end(doneEvent);
+    if (exchange.clientGone) response.destroy();
+    else response.end(doneEvent);
   } catch (error) {
-    if (exchange.clientGone) return outcome;
+    if (exchange.clientGone) {
+      // The answer cannot be finished; make sure the connection does not linger half-open.
+      response.destroy();
+      return outcome;
+    }
     outcome.error = idle
       ? new UpstreamError(`The upstream sent nothing for ${idleMs} ms mid-stream`, undefined, false, { timeout: true })
       : DevupError.isInstance(error)

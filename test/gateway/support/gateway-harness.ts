@@ -23,7 +23,10 @@ export interface GatewayHarness {
   /** Creates a user key through the admin API and returns it in clear. */
   createKey(body?: Record<string, unknown>): Promise<{ id: string; key: string }>;
   admin(method: string, urlPath: string, body?: unknown): Promise<Response>;
-  /** Stops taking requests, lets in-flight ones finish, flushes usage, closes everything. */
+  dataDir: string;
+  /** As `devup serve` does on SIGTERM: stop taking requests, let in-flight ones finish, flush usage, close services. */
+  shutdown(): Promise<void>;
+  /** Shuts down (if not yet), closes the test registry's providers and removes the data dir. */
   stop(): Promise<void>;
 }
 
@@ -62,6 +65,12 @@ export async function startGateway(options: HarnessOptions = {}): Promise<Gatewa
       headers: { authorization: `Bearer ${adminKey}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
+  let shuttingDown: Promise<void> | undefined;
+  const shutdown = () =>
+    (shuttingDown ??= (async () => {
+      await app.close();
+      await services.close();
+    })());
   let stopped = false;
   return {
     app,
@@ -75,11 +84,12 @@ export async function startGateway(options: HarnessOptions = {}): Promise<Gatewa
       return (await response.json()) as { id: string; key: string };
     },
     admin,
+    dataDir,
+    shutdown,
     async stop() {
       if (stopped) return;
       stopped = true;
-      await app.close();
-      await services.close();
+      await shutdown();
       await registry.close();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },

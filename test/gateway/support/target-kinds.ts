@@ -15,6 +15,8 @@ export interface TargetFixture {
 
 export interface TargetKind {
   kind: string;
+  /** True when the kind's upstream is a test peer that can be told to fail (`fixture.peer.queue`, `.behavior`). */
+  misbehaves: boolean;
   start(): Promise<TargetFixture>;
 }
 
@@ -25,6 +27,7 @@ export interface TargetKind {
 export const targetKinds: TargetKind[] = [
   {
     kind: 'endpoint',
+    misbehaves: true,
     async start() {
       const peer = await startOpenAIPeer({ models: ['peer-model'] });
       return {
