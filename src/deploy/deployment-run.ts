@@ -148,18 +148,17 @@ export class DeploymentRun {
     } else if (event.type === 'log') {
       reporter.event('log', `${label(entry.record)}: ${event.message}`);
     } else if (entry.running) {
-      this.mark(entry, event.type === 'recovered', event.message, event.type === 'recovered' ? 'recovered' : 'target');
+      this.mark(entry, event.type === 'recovered', event.message, event.type === 'recovered' ? 'recovered' : 'target', true);
     } else {
       reporter.event('target', `${label(entry.record)}: ${event.message}`);
     }
   }
 
-  private mark(entry: TargetEntry, healthy: boolean, message: string, eventType: string): void {
-    const status: TargetStatus = healthy ? 'up' : 'down';
+  /** Marks a target up or down. Health checks report transitions only; the target's own events (`fromTarget`) always say why. */
+  private mark(entry: TargetEntry, healthy: boolean, message: string, eventType: string, fromTarget = false): void {
     this.monitor.assume(entry.record.id, healthy);
-    if (entry.status === status || !entry.running) {
-      return;
-    }
+    const status: TargetStatus = healthy ? 'up' : 'down';
+    if (!entry.running || (entry.status === status && !fromTarget)) return;
     entry.status = status;
     entry.detail = healthy ? undefined : message;
     this.options.reporter.event(eventType, `${label(entry.record)}: ${message}`);

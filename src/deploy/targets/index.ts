@@ -1,0 +1,23 @@
+import type { Config } from '../../config.js';
+import type { TargetKinds } from '../deployment-input.js';
+import type { DeploymentTarget } from '../deployment-target.js';
+import { createEmbeddedTarget } from './embedded-target.js';
+import { endpointTarget } from './endpoint-target.js';
+import { createProcessTarget } from './process-target.js';
+
+export interface TargetDependencies {
+  config: Config;
+  /** The environment managed engine processes inherit (as from a shell); not configuration. */
+  environment: NodeJS.ProcessEnv;
+}
+
+/**
+ * Every deployment target kind this gateway offers, by name. A new kind (embedded, kubernetes)
+ * is one module implementing DeploymentTarget plus one line here.
+ *
+ * @example createTargetKinds({ config, environment: process.env }).get('endpoint')
+ */
+export function createTargetKinds(dependencies: TargetDependencies): TargetKinds {
+  const targets: DeploymentTarget<any>[] = [endpointTarget, createProcessTarget({ environment: dependencies.environment }), createEmbeddedTarget(dependencies)];
+  return new Map(targets.map((target) => [target.kind, target]));
+}
