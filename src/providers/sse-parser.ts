@@ -1,7 +1,7 @@
 /**
  * Incremental Server-Sent Events parser that returns the `data` payload of each complete event
  * (WHATWG HTML §9.2.6). Text may be split anywhere, including inside a `\r\n`; lines may end in
- * `\n`, `\r\n` or `\r`; comment lines (`: keep-alive`) and the `event`, `id` and `retry` fields are
+ * `\n`, `\r\n` or `\r`; a leading byte order mark is dropped; comment lines (`: keep-alive`) and the `event`, `id` and `retry` fields are
  * skipped; several `data:` lines of one event are joined with `\n`. Events without data lines
  * (pure keep-alives) yield nothing.
  *
@@ -13,9 +13,17 @@
 export class SseParser {
   private buffer = '';
   private data: string | undefined;
+  private started = false;
+
+  /** @param maxEventLength characters one event may span before `push` throws (a stream that never ends its lines must not eat the memory). */
+  constructor(private readonly maxEventLength = 16 * 1024 * 1024) {}
 
   /** Feeds decoded text; returns the data payloads of the events it completed (often none). */
   push(text: string): string[] {
+    if (!this.started && text.length > 0) {
+      this.started = true;
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1); // a byte order mark may open the stream
+    }
     const payloads: string[] = [];
     const buffer = this.buffer.length === 0 ? text : this.buffer + text;
     const hasCarriageReturn = buffer.includes('\r');
@@ -37,6 +45,9 @@ export class SseParser {
       start = next;
     }
     this.buffer = start === 0 ? buffer : buffer.slice(start);
+    if (this.buffer.length + (this.data?.length ?? 0) > this.maxEventLength) {
+      throw new Error(`an SSE event exceeds ${this.maxEventLength} characters`);
+    }
     return payloads;
   }
 

@@ -99,7 +99,12 @@ class SseChunkStream implements AsyncIterableIterator<string> {
       } catch (error) {
         throw this.signal.aborted ? this.signal.reason : errorFromNetwork(error, this.label, this.started);
       }
-      const payloads = result.done ? [...this.parser.push(this.decoder.end()), ...this.parser.end()] : this.parser.push(this.decoder.write(result.value));
+      let payloads: string[];
+      try {
+        payloads = result.done ? [...this.parser.push(this.decoder.end()), ...this.parser.end()] : this.parser.push(this.decoder.write(result.value));
+      } catch (error) {
+        throw new UpstreamError(`${this.label}: ${(error as Error).message}`, undefined, false, { cause: error });
+      }
       for (const payload of payloads) {
         if (this.options.isLast?.(payload)) {
           this.ended = true;

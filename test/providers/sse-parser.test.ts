@@ -61,6 +61,16 @@ describe('SseParser', () => {
     expect(parse('data: [DONE]\r')).toEqual(['[DONE]']);
   });
 
+  it('drops a leading byte order mark', () => {
+    expect(parse('\uFEFFdata: a\n\n', [1])).toEqual(['a']);
+  });
+
+  it('refuses an event that grows past the limit', () => {
+    const parser = new SseParser(100);
+    expect(parser.push(`data: ${'x'.repeat(50)}\n`)).toEqual([]);
+    expect(() => parser.push('x'.repeat(60))).toThrow('exceeds 100 characters');
+  });
+
   it('handles multi-byte characters as text', () => {
     expect(parse('data: {"t":"héllo 世界 🎉"}\n\n', [10, 15])).toEqual(['{"t":"héllo 世界 🎉"}']);
   });
