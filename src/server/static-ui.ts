@@ -26,6 +26,14 @@ const contentTypes: Record<string, string> = {
 // Paths the server owns; the SPA fallback never answers them with HTML.
 const serverPaths = /^\/(api|v1|health|metrics)(\/|$)/;
 
+function decodePath(raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    throw new DevupError('invalid_request', `Malformed path ${raw}`);
+  }
+}
+
 interface CachedFile {
   body: Buffer;
   gzip: Buffer | null;
@@ -76,7 +84,7 @@ export function staticUiRoutes(directory: string = defaultUiDirectory): RouteMod
 
   return ({ app }) => {
     app.get('/*', async (request, reply) => {
-      const pathname = decodeURIComponent(request.url.split('?')[0]);
+      const pathname = decodePath(request.url.split('?')[0]);
       if (serverPaths.test(pathname)) throw new DevupError('not_found', `No route for GET ${pathname}`);
       const relative = pathname.replace(/^\/+/, '');
       if (relative && path.extname(relative)) {

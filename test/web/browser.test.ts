@@ -1,8 +1,10 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readSeedTables } from './seed-tables.js';
-import { buildUi, startUiServer, type UiServer } from './ui-server.js';
+import { buildUi, startUiServer, webDist, type UiServer } from './ui-server.js';
 
 const artifacts = new URL('../../test-artifacts/', import.meta.url).pathname;
 const storiesModel = new URL('../../../shared/models/stories260K.gguf', import.meta.url).pathname;
@@ -69,6 +71,26 @@ describe('web UI in Chromium', () => {
     await server?.close();
   });
 
+  it('loads under 250 KB of gzipped JavaScript up front, from one entry with no chained requests', async () => {
+    const html = await readFile(path.join(webDist, 'index.html'), 'utf8');
+    const initial = [...html.matchAll(/<script[^>]+src="([^"]+\.js)"|<link[^>]+rel="modulepreload"[^>]+href="([^"]+\.js)"/g)].map((match) => match[1] ?? match[2]);
+    expect(initial.length).toBeGreaterThanOrEqual(1);
+    let gzipped = 0;
+    for (const file of initial) gzipped += gzipSync(await readFile(path.join(webDist, file))).length;
+    console.log(`initial JS: ${initial.length} file(s), ${(gzipped / 1024).toFixed(1)} KiB gzipped`);
+    expect(gzipped).toBeLessThan(250 * 1024);
+
+    // Served with long-lived caching for hashed assets and revalidation for the page itself.
+    const page = await fetch(`${server.url}/models/deepseek-v3`, { headers: { 'accept-encoding': 'gzip' } });
+    expect(page.headers.get('content-type')).toContain('text/html');
+    expect(page.headers.get('cache-control')).toBe('no-cache');
+    const asset = await fetch(`${server.url}${initial[0]}`, { headers: { 'accept-encoding': 'gzip' } });
+    expect(asset.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    expect(asset.headers.get('content-encoding')).toBe('gzip');
+    expect((await fetch(`${server.url}/api/nope`)).status).toBe(404);
+    expect((await fetch(`${server.url}/assets/missing.js`)).status).toBe(404);
+  });
+
   it('browses, searches and filters the library with the query in the URL', async () => {
     await page.goto(server.url);
     await expect(page.locator('h1').textContent()).resolves.toBe('Model Library');
@@ -76,13 +98,17 @@ describe('web UI in Chromium', () => {
     await page.getByTestId('result-count').filter({ hasText: '11 models' }).waitFor();
     await shot('library');
 
+    // What the search API finds for "qwen" is what the page lists (the DeepSeek-V3 card mentions Qwen too).
+    const api = (await (await fetch(`${server.url}/api/models?q=qwen&facets=false`)).json()) as { total: number; items: Array<{ name: string }> };
+    expect(api.total).toBeGreaterThanOrEqual(2);
     await page.getByLabel('Search models').fill('qwen');
-    await page.getByTestId('result-count').filter({ hasText: '2 models' }).waitFor();
+    await page.getByTestId('result-count').filter({ hasText: `${api.total} models` }).waitFor();
     expect(new URL(page.url()).searchParams.get('q')).toBe('qwen');
+    await expect(page.locator('.model-card h3').allTextContents()).resolves.toEqual(api.items.map((item) => item.name));
     await page.getByLabel('Search models').fill('');
     await page.getByTestId('result-count').filter({ hasText: '11 models' }).waitFor();
 
-    const deepseek = page.locator('.facet-value', { hasText: 'DeepSeek' });
+    const deepseek = page.locator('.facet-value:has(label:text-is("DeepSeek"))');
     const facetCount = Number(await deepseek.locator('.count').textContent());
     expect(facetCount).toBe(5);
     await deepseek.locator('input').check();
@@ -140,6 +166,37 @@ describe('web UI in Chromium', () => {
     await expect(mmlu.allTextContents()).resolves.toEqual(['88.6', '88.3', '88.5']);
     const bbh = page.locator('table[data-suite="base"] tr[data-benchmark="base-bbh-em-3shot"] strong');
     await expect(bbh.allTextContents()).resolves.toEqual(['87.5']);
+  });
+
+  it('renders card markdown sanitized (no script, handler or javascript: link runs) and NIAH as a heatmap', async () => {
+    const niah = [4096, 32768, 131072].flatMap((contextLength) => [0, 50, 100].map((depthPercent) => ({ contextLength, depthPercent, score: depthPercent === 50 && contextLength === 131072 ? 7 : 10 })));
+    const created = await fetch(`${server.url}/api/models`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${server.adminKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        id: 'hostile-card',
+        name: 'Hostile Card',
+        publisher: 'Tests',
+        description: [
+          'Hello **world** <script>window.__xss = "script"</script>',
+          '<img src="/nothing.png" onerror="window.__xss = \'onerror\'">',
+          '[click me](javascript:window.__xss=\'link\')',
+          '<iframe src="javascript:parent.__xss=\'iframe\'"></iframe>',
+        ].join('\n\n'),
+        niah,
+      }),
+    });
+    expect(created.status).toBe(201);
+    await page.goto(`${server.url}/models/hostile-card`);
+    await page.locator('.markdown strong', { hasText: 'world' }).waitFor();
+    await page.locator('.markdown a', { hasText: 'click me' }).click();
+    await page.waitForTimeout(300);
+    await expect(page.evaluate(() => (window as unknown as { __xss?: string }).__xss)).resolves.toBeUndefined();
+    await expect(page.locator('.markdown script, .markdown iframe, .markdown [onerror], .markdown a[href^="javascript"]').count()).resolves.toBe(0);
+    const heatmap = page.locator('svg[data-chart="heatmap"]');
+    await heatmap.waitFor();
+    await expect(heatmap.locator('rect').count()).resolves.toBe(niah.length);
+    await shot('model-sanitized-niah');
   });
 
   it('compares three models with a table and charts drawn from the API', async () => {

@@ -2,10 +2,16 @@ import DOMPurify from 'dompurify';
 import { marked, type Token } from 'marked';
 import { useMemo } from 'react';
 
-/** Renders card markdown to HTML with scripts, event handlers and javascript: URLs removed. */
+/**
+ * Renders card markdown to HTML with scripts, event handlers and javascript: URLs removed.
+ * Headings move one level down: the page's own h1 is the model's name.
+ */
 export function renderMarkdown(source: string | Token[]): string {
-  const html = typeof source === 'string' ? (marked.parse(source, { async: false, gfm: true }) as string) : marked.parser(source as never, { gfm: true });
-  return DOMPurify.sanitize(html, { USE_PROFILES: { html: true } });
+  const tokens = typeof source === 'string' ? marked.lexer(source, { gfm: true }) : source;
+  marked.walkTokens(tokens, (token) => {
+    if (token.type === 'heading') token.depth = Math.min(token.depth + 1, 6);
+  });
+  return DOMPurify.sanitize(marked.parser(tokens as never, { gfm: true }), { USE_PROFILES: { html: true } });
 }
 
 /**
