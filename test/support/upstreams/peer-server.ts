@@ -70,7 +70,12 @@ export class PeerServer {
 
   private async receive(request: http.IncomingMessage, response: http.ServerResponse) {
     const parts: Buffer[] = [];
-    for await (const part of request) parts.push(part as Buffer);
+    try {
+      for await (const part of request) parts.push(part as Buffer);
+    } catch {
+      this.aborted++; // the client left while still sending its body
+      return;
+    }
     const text = Buffer.concat(parts).toString('utf8');
     let body: any;
     try {
