@@ -6,6 +6,7 @@ import { ApiRouter } from './api-router.js';
 import { installErrorHandler } from './error-handler.js';
 import { OpenApiRegistry } from './openapi.js';
 import type { AppServices } from './services.js';
+import { staticUiRoutes } from './static-ui.js';
 import { planRoutes } from '../deploy/planner/plan-routes.js';
 import { libraryRoutes } from '../library/library-routes.js';
 import { keyRoutes } from '../gateway/keys/key-routes.js';
@@ -17,7 +18,8 @@ export const version = '0.1.0';
 /** A feature area's routes: library, deployments, keys, usage, gateway, UI. */
 export type RouteModule = (context: { app: FastifyInstance; router: ApiRouter; services: AppServices }) => void;
 
-const routeModules: RouteModule[] = [libraryRoutes, keyRoutes, usageRoutes, v1Routes, planRoutes];
+// staticUiRoutes stays last: its GET /* is the web UI's fallback for every path the API does not own.
+const routeModules: RouteModule[] = [libraryRoutes, keyRoutes, usageRoutes, v1Routes, planRoutes, staticUiRoutes()];
 
 /** Builds the app without listening; tests drive it in process, only `serve` opens a port. */
 export async function createApp(services: AppServices): Promise<FastifyInstance> {
