@@ -88,8 +88,8 @@ describe('planner: DeepSeek-V3 published facts', () => {
     const spec = await findArchitecture('deepseek-v3');
     const plan = planDeployment({ spec, model: 'deepseek-v3', gpu: 'h100', dtype: 'fp8', gpus: 8 });
     expect(plan.fits).toBe(false);
-    // 688.6 GB over 8 GPUs is 86 GB each, beyond 90% of 80 GB.
-    expect(plan.shortfall?.bytesPerGpu).toBeGreaterThan(688.6e9 / 8 - 72e9);
+    // 688.6 GB over 8 GPUs is 86 GB each, beyond 90% of the H100's 81,559 MiB.
+    expect(plan.shortfall?.bytesPerGpu).toBeGreaterThan(688.6e9 / 8 - 0.9 * 81_559 * 2 ** 20);
     expect(plan.shortfall?.message).toMatch(/8 × h100 lack \d+ GB per GPU/);
     expect(plan.alternatives).toContainEqual({ gpu: 'h100', dtype: 'fp8', gpuCount: 16, nodes: 2 });
     expect(plan.alternatives).toContainEqual({ gpu: 'h200', dtype: 'fp8', gpuCount: 8, nodes: 1 });

@@ -16,7 +16,7 @@ const lighterDtypes: Record<'tensor' | 'gguf', WeightDtype[]> = { tensor: ['fp8'
 export function planAlternatives(request: PlanRequest, dtype: WeightDtype, engine: EngineName): PlanAlternative[] {
   const tryPlan = (gpu: string, candidateDtype: WeightDtype): PlanAlternative | undefined => {
     try {
-      const plan = planDeployment({ ...request, gpu, dtype: candidateDtype, engine, gpus: undefined });
+      const plan = planDeployment({ ...request, gpu, dtype: candidateDtype, engine, gpus: undefined }, { alternatives: false });
       return plan.fits ? { gpu, dtype: candidateDtype, gpuCount: plan.gpuCount, nodes: plan.nodes } : undefined;
     } catch {
       return undefined;

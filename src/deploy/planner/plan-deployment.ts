@@ -38,7 +38,7 @@ const ggufDtypes: ReadonlySet<WeightDtype> = new Set(['q8_0', 'q6_k', 'q5_k_m', 
  *
  * @example planDeployment({ spec: deepseekV3, model: 'deepseek-v3', gpu: 'h200', dtype: 'fp8' }).gpuCount // 8
  */
-export function planDeployment(request: PlanRequest): Plan {
+export function planDeployment(request: PlanRequest, options: { alternatives?: boolean } = {}): Plan {
   const spec = request.spec;
   const gpu = findGpu(request.gpu ?? 'h100');
   const dtype = request.dtype ?? spec.weights.dtype;
@@ -102,7 +102,7 @@ export function planDeployment(request: PlanRequest): Plan {
       bytes: bytesPerGpu * chosen.layout.gpuCount,
       message: `${chosen.layout.gpuCount} × ${gpu.id} lack ${formatGigabytes(bytesPerGpu)} per GPU (${formatGigabytes(bytesPerGpu * chosen.layout.gpuCount)} in all) for ${dtype} weights and ${concurrency} × ${context}-token KV cache`,
     };
-    plan.alternatives = planAlternatives(request, dtype, engine);
+    if (options.alternatives !== false) plan.alternatives = planAlternatives(request, dtype, engine);
   }
   plan.notes = planNotes(spec, plan, gpu);
   return plan;
