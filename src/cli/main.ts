@@ -13,10 +13,16 @@ import { modelsListCommand } from './commands/models-list.js';
 import { modelsSearchCommand } from './commands/models-search.js';
 import { modelsShowCommand } from './commands/models-show.js';
 import { serveCommand } from './commands/serve.js';
+import { deployCommand } from './commands/deploy.js';
+import { deploymentsDeleteCommand, deploymentsStartCommand, deploymentsStopCommand } from './commands/deployments-control.js';
+import { deploymentsListCommand } from './commands/deployments-list.js';
+import { deploymentsLogsCommand } from './commands/deployments-logs.js';
+import { deploymentsShowCommand } from './commands/deployments-show.js';
 import { usageCommand } from './commands/usage.js';
 
 /** Every verb; grouped verbs are named "group verb". */
-const commands: Command[] = [serveCommand, modelsListCommand, modelsSearchCommand, modelsShowCommand, modelsCompareCommand, keysCreateCommand, keysListCommand, keysRevokeCommand, usageCommand, planCommand, pullCommand];
+const commands: Command[] = [serveCommand, modelsListCommand, modelsSearchCommand, modelsShowCommand, modelsCompareCommand, keysCreateCommand, keysListCommand, keysRevokeCommand, usageCommand, planCommand, pullCommand,
+  deployCommand, deploymentsListCommand, deploymentsShowCommand, deploymentsLogsCommand, deploymentsStopCommand, deploymentsStartCommand, deploymentsDeleteCommand];
 
 const globalOptions: Record<string, CommandOption> = {
   'data-dir': { type: 'string', description: 'Data directory (DEVUP_DATA_DIR, default ~/.devup)' },

@@ -44,7 +44,8 @@ export class DeploymentManager implements DeploymentRegistry {
   private routable = new Map<string, RoutableDeployment>();
   private routableList: RoutableDeployment[] = [];
   private readonly persistence: DeploymentStore;
-  private readonly inputSchema;
+  /** Validates a create request (`POST /api/deployments` documents and checks its body with it). */
+  readonly inputSchema;
   private closed = false;
 
   private constructor(private readonly options: DeploymentManagerOptions) {

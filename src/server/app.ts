@@ -8,6 +8,7 @@ import { OpenApiRegistry } from './openapi.js';
 import type { AppServices } from './services.js';
 import { staticUiRoutes } from './static-ui.js';
 import { planRoutes } from '../deploy/planner/plan-routes.js';
+import { deploymentRoutes } from '../deploy/deployment-routes.js';
 import { libraryRoutes } from '../library/library-routes.js';
 import { keyRoutes } from '../gateway/keys/key-routes.js';
 import { usageRoutes } from '../gateway/usage/usage-routes.js';
@@ -19,7 +20,7 @@ export const version = '0.1.0';
 export type RouteModule = (context: { app: FastifyInstance; router: ApiRouter; services: AppServices }) => void;
 
 // staticUiRoutes stays last: its GET /* is the web UI's fallback for every path the API does not own.
-const routeModules: RouteModule[] = [libraryRoutes, keyRoutes, usageRoutes, v1Routes, planRoutes, staticUiRoutes()];
+const routeModules: RouteModule[] = [libraryRoutes, keyRoutes, usageRoutes, v1Routes, planRoutes, deploymentRoutes, staticUiRoutes()];
 
 /** Builds the app without listening; tests drive it in process, only `serve` opens a port. */
 export async function createApp(services: AppServices): Promise<FastifyInstance> {

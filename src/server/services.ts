@@ -3,11 +3,12 @@ import type { Config } from '../config.js';
 import { openStore, type Store } from '../store/database.js';
 import { LibraryService } from '../library/library-service.js';
 import { resolveAdminKey, type AdminKey } from './admin-key.js';
+import { DeploymentManager } from '../deploy/deployment-manager.js';
 import type { DeploymentRegistry } from '../deploy/registry.js';
+import { storeModelCatalog } from '../deploy/model-catalog.js';
+import { SecretBox } from '../deploy/secrets.js';
+import { createTargetKinds } from '../deploy/targets/index.js';
 import { createGatewayServices, type GatewayServices } from '../gateway/gateway-services.js';
-
-// Until the deployment manager is wired in here, the gateway serves no deployments.
-const noDeploymentsYet: DeploymentRegistry = { get: () => undefined, list: () => [] };
 
 /** Everything the routes need, built once at start from the config and passed down. */
 export interface AppServices {
@@ -17,8 +18,10 @@ export interface AppServices {
   adminKey: AdminKey;
   /** The Model Library: cards, benchmarks, results, search, compare, imports. */
   library: LibraryService;
-  /** Ready deployments, read by the gateway per request. */
+  /** Ready deployments, read by the gateway per request (from memory; the deployment manager keeps it current). */
   deployments: DeploymentRegistry;
+  /** Deployments' lifecycle: create, start, stop, delete, events, logs (the /api/deployments routes). */
+  deploymentManager: DeploymentManager;
   /** Keys, limits, usage records, metrics, routing state of the /v1 gateway. */
   gateway: GatewayServices;
   /** Stops background work and closes the store, in reverse order of start. */
@@ -33,13 +36,24 @@ export async function createServices(config: Config, logger: Logger = createLogg
   if (config.seedLibrary) await library.seedIfEmpty();
   const gateway = await createGatewayServices({ config, store, logger, adminKey });
   closers.push(() => gateway.close());
+  // Opened after the gateway so it closes first: processes detach, event writes flush, then usage flushes.
+  const deployments = await DeploymentManager.open({
+    store,
+    kinds: createTargetKinds({ config }),
+    secrets: SecretBox.fromConfig(config),
+    dataDir: config.dataDir,
+    logger,
+    models: storeModelCatalog(store),
+  });
+  closers.push(() => deployments.close());
   return {
     config,
     store,
     logger,
     adminKey,
     library,
-    deployments: noDeploymentsYet,
+    deployments,
+    deploymentManager: deployments,
     gateway,
     async close() {
       for (const close of closers.reverse()) await close();
@@ -48,10 +62,23 @@ export async function createServices(config: Config, logger: Logger = createLogg
 }
 
 export function createLogger(config: Pick<Config, 'logLevel'>): Logger {
-  return pino({
-    level: config.logLevel,
-    base: { service: 'devup' },
-    // Secrets never reach the log, whichever object carries them.
-    redact: { paths: ['*.authorization', '*.headers.authorization', '*["x-api-key"]', '*.apiKey', '*.key'], censor: '[redacted]' },
-  });
+  // Buffered: one write per 4 KiB instead of one per line (the gateway logs every request); written
+  // at least once a second so a quiet server's lines still show, and flushed by pino on exit.
+  const destination = pino.destination({ dest: 1, sync: false, minLength: 4096 });
+  setInterval(() => {
+    try {
+      destination.flush();
+    } catch {
+      // Destroyed at exit: nothing left to write.
+    }
+  }, 1_000).unref();
+  return pino(
+    {
+      level: config.logLevel,
+      base: { service: 'devup' },
+      // Secrets never reach the log, whichever object carries them.
+      redact: { paths: ['*.authorization', '*.headers.authorization', '*["x-api-key"]', '*.apiKey', '*.key'], censor: '[redacted]' },
+    },
+    destination,
+  );
 }

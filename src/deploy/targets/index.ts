@@ -2,13 +2,17 @@ import type { Config } from '../../config.js';
 import type { TargetKinds } from '../deployment-input.js';
 import type { DeploymentTarget } from '../deployment-target.js';
 import { createEmbeddedTarget } from './embedded-target.js';
+import { anthropicTarget } from './anthropic-target.js';
 import { endpointTarget } from './endpoint-target.js';
 import { createProcessTarget } from './process-target.js';
 
 export interface TargetDependencies {
   config: Config;
-  /** The environment managed engine processes inherit (as from a shell); not configuration. */
-  environment: NodeJS.ProcessEnv;
+  /**
+   * The environment managed engine processes inherit, as from a shell (PATH, CUDA_VISIBLE_DEVICES,
+   * HF_HOME): passed through to children, not read as configuration.
+   */
+  environment?: NodeJS.ProcessEnv;
 }
 
 /**
@@ -18,6 +22,11 @@ export interface TargetDependencies {
  * @example createTargetKinds({ config, environment: process.env }).get('endpoint')
  */
 export function createTargetKinds(dependencies: TargetDependencies): TargetKinds {
-  const targets: DeploymentTarget<any>[] = [endpointTarget, createProcessTarget({ environment: dependencies.environment }), createEmbeddedTarget(dependencies)];
+  const targets: DeploymentTarget<any>[] = [
+    endpointTarget,
+    anthropicTarget,
+    createProcessTarget({ environment: dependencies.environment ?? process.env }),
+    createEmbeddedTarget(dependencies),
+  ];
   return new Map(targets.map((target) => [target.kind, target]));
 }

@@ -1,0 +1,29 @@
+import { createAnthropicProvider } from '../../providers/anthropic/anthropic-provider.js';
+import { parseOrThrow } from '../deployment-input.js';
+import type { DeploymentTarget } from '../deployment-target.js';
+import { httpTargetSpec, mergeTimeouts, waitForHealth, type HttpTargetSpec } from './http-target-spec.js';
+
+const specSchema = httpTargetSpec('https://api.anthropic.com');
+
+/**
+ * Target `anthropic`: Anthropic's Messages API (or a compatible proxy), served to clients as
+ * OpenAI chat completions by the Anthropic provider. Spec: `url` (default
+ * https://api.anthropic.com), `upstreamModel` (e.g. `claude-sonnet-4-5`), `headers`
+ * (e.g. `anthropic-beta`), `timeouts`; the target's secret is sent as `x-api-key`.
+ *
+ * @example { "kind": "anthropic", "spec": { "upstreamModel": "claude-sonnet-4-5" }, "secret": "sk-ant-…" }
+ */
+export const anthropicTarget: DeploymentTarget<HttpTargetSpec> = {
+  kind: 'anthropic',
+  parseSpec: (input) => parseOrThrow(specSchema, input, 'anthropic spec'),
+  async start(spec, context) {
+    const provider = createAnthropicProvider({ baseUrl: spec.url, apiKey: context.secret, headers: spec.headers, timeouts: mergeTimeouts(context.timeouts, spec.timeouts) });
+    try {
+      await waitForHealth((signal) => provider.health(signal), context.signal);
+    } catch (error) {
+      await provider.close();
+      throw error;
+    }
+    return { provider, address: spec.url, upstreamModel: spec.upstreamModel, timeouts: spec.timeouts, stop: () => provider.close() };
+  },
+};
