@@ -47,7 +47,9 @@ export class UpstreamClient {
       keepAliveMaxTimeout: 60_000,
     });
     // Built once: the hot path reuses these objects rather than building headers per request.
-    this.getHeaders = { accept: 'application/json', ...options.headers };
+    // Names are lowercased so a configured `Authorization` replaces the default one instead of doubling it.
+    const headers = Object.fromEntries(Object.entries(options.headers).map(([name, value]) => [name.toLowerCase(), value]));
+    this.getHeaders = { accept: 'application/json', ...headers };
     this.postHeaders = { 'content-type': 'application/json', ...this.getHeaders };
   }
 

@@ -60,6 +60,15 @@ describe('OpenAI-compatible provider', () => {
     expect(received.headers['content-type']).toBe('application/json');
   });
 
+  it('lets a configured header replace a default one whatever its case', async () => {
+    const custom = createOpenAICompatibleProvider({ baseUrl: peer.baseUrl, apiKey: 'ignored', headers: { Authorization: 'Bearer sk-upstream', 'Content-Type': 'application/json' }, timeouts });
+    const reply = await custom.call({ operation: 'chat', body: { model: 'peer-model', messages }, signal: signal() });
+    await custom.close();
+    expect(reply.kind).toBe('json');
+    expect(peer.requests[0].headers.authorization).toBe('Bearer sk-upstream');
+    expect(peer.requests[0].headers['content-type']).toBe('application/json');
+  });
+
   it('routes completions and embeddings to their paths', async () => {
     const completion = await provider.call({ operation: 'completion', body: { model: 'peer-model', prompt: 'one two' }, signal: signal() });
     expect(completion.kind === 'json' && (completion.body.choices as any)[0].text).toBe('Echo: one two');
