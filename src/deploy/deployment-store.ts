@@ -9,10 +9,13 @@ import type { DeploymentEvent, DeploymentRecord, DeploymentState, DesiredState }
  */
 export class DeploymentStore {
   private queue: Promise<void> = Promise.resolve();
+  private eventsSincePrune = 0;
 
   constructor(
     private readonly store: Store,
     private readonly logger: Logger,
+    /** Events kept per deployment; older ones are pruned (a flapping health check must not fill the disk). */
+    private readonly keepEvents = 2_000,
   ) {}
 
   /** Inserts a deployment with its targets and first event in one transaction. */
@@ -63,11 +66,26 @@ export class DeploymentStore {
         await transaction.insertInto('deployment_events').values({ deployment_id: id, ...event }).execute();
       });
     });
+    this.pruneNow(id);
   }
 
   /** Queues one event. */
   appendEvent(id: string, event: DeploymentEvent): void {
     this.enqueue(() => this.store.db.insertInto('deployment_events').values({ deployment_id: id, ...event }).execute());
+    this.pruneNow(id);
+  }
+
+  /** Every 100 events, drops the deployment's events beyond the newest `keepEvents`. */
+  private pruneNow(id: string): void {
+    this.eventsSincePrune += 1;
+    if (this.eventsSincePrune < 100) return;
+    this.eventsSincePrune = 0;
+    this.enqueue(async () => {
+      const newest = this.store.db.selectFrom('deployment_events').select('id').where('deployment_id', '=', id).orderBy('id', 'desc').limit(this.keepEvents);
+      const kept = await newest.execute();
+      if (kept.length < this.keepEvents) return;
+      await this.store.db.deleteFrom('deployment_events').where('deployment_id', '=', id).where('id', '<', kept[kept.length - 1].id).execute();
+    });
   }
 
   /** Deletes a deployment; its targets and events go with it (ON DELETE CASCADE). */
