@@ -7,8 +7,11 @@ import { toContentBlocks, type ContentBlock } from './messages-content.js';
  */
 export const defaultMaxTokens = 4096;
 
-/** Anthropic request fields without an OpenAI counterpart that clients may send as they are. */
-const passThroughFields = ['top_k', 'metadata', 'thinking', 'service_tier'] as const;
+/**
+ * Anthropic request fields without an OpenAI counterpart that clients may send as they are.
+ * (`metadata` and `service_tier` are not among them: OpenAI uses those names for other values.)
+ */
+const passThroughFields = ['top_k', 'thinking'] as const;
 
 interface Turn {
   role: 'user' | 'assistant';
@@ -45,7 +48,7 @@ export function toMessagesRequest(body: Record<string, any>, operation: 'chat' |
   for (const field of passThroughFields) if (body[field] !== undefined) request[field] = body[field];
   const stop = typeof body.stop === 'string' ? [body.stop] : Array.isArray(body.stop) ? body.stop : [];
   if (stop.length > 0) request.stop_sequences = stop;
-  if (typeof body.user === 'string' && request.metadata === undefined) request.metadata = { user_id: body.user };
+  if (typeof body.user === 'string') request.metadata = { user_id: body.user };
   if (operation === 'chat') addTools(body, request, errors);
   if (body.stream === true) request.stream = true;
 
