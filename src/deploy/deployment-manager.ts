@@ -261,7 +261,7 @@ export class DeploymentManager implements DeploymentRegistry {
           : [{ path: `fallbacks.${index}`, message: `no deployment named '${fallback}'` }],
     );
     if (input.model && this.options.models && !(await this.options.models.find(input.model))) {
-      fieldErrors.push({ path: 'model', message: `model '${input.model}' is not in the library` });
+      fieldErrors.push({ path: 'model', message: `model '${input.model}' is not in the library (leave it out, or add the model first)` });
     }
     if (fieldErrors.length > 0) {
       throw new DevupError('invalid_request', `Invalid deployment: ${fieldErrors.map((error) => `${error.path}: ${error.message}`).join('; ')}`, { fieldErrors });

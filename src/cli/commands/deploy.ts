@@ -6,7 +6,7 @@ import { assertNoProblems, integer, localDeployers, secretFromEnvironment, targe
 import { formatDeployment, formatEvent, type EventView } from './deployment-format.js';
 
 const usage =
-  'devup deploy [MODEL] --target endpoint|anthropic|process|embedded|kubernetes [--name ALIAS] [--url URL] [--upstream-model NAME] [--api-key-env VAR] [--header K:V]… [--command CMD] [--port N] [--file PATH.gguf] [--weight N] [--fallback NAME]… [--detach] [--json]';
+  'devup deploy [MODEL] --target endpoint|anthropic|process|embedded|kubernetes [--name ALIAS] [--url URL] [--upstream-model NAME] [--api-key-env VAR] [--header K:V]… [--command CMD] [--port N] [--file PATH.gguf] [--out DIR] [--weight N] [--fallback NAME]… [--detach] [--json]';
 
 /** `devup deploy`: creates a deployment through the running gateway and follows it until it serves (or fails). */
 export const deployCommand: Command = {
@@ -26,6 +26,7 @@ export const deployCommand: Command = {
     file: { type: 'string', description: 'embedded: the GGUF file' },
     weight: { type: 'string', description: 'Target weight for balancing (default 1)' },
     fallback: { type: 'string', multiple: true, description: 'Backup deployment tried when every target fails (repeatable)' },
+    out: { type: 'string', description: 'kubernetes: write the manifests to DIR instead of applying them' },
     detach: { type: 'boolean', description: 'Return at once instead of waiting until it is ready' },
   },
   async run({ config, values, positionals }) {
@@ -36,6 +37,7 @@ export const deployCommand: Command = {
     if (!kind) problems.push('--target is required');
     if (!name) problems.push('give MODEL or --name');
     if (kind && name && localDeployers[kind] && (await localDeployers[kind]({ model, name, flags: values }))) return;
+    if (values.out !== undefined) problems.push(`--out is not supported for --target ${kind ?? '?'}`);
     const specFromFlags = kind ? targetSpecFromFlags[kind] : undefined;
     if (kind && !specFromFlags) problems.push(`--target ${kind} is not available (known: ${Object.keys(targetSpecFromFlags).join(', ')})`);
     const target: TargetRequest = { kind: kind ?? '', spec: specFromFlags?.(values, problems) ?? {} };
