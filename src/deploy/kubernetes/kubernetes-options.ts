@@ -1,0 +1,28 @@
+import { z } from 'zod';
+
+/** DNS-1123 label: what Kubernetes accepts as a Deployment, Service or LeaderWorkerSet name. */
+export const kubernetesName = z
+  .string()
+  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'lowercase letters, digits and dashes, starting and ending with a letter or digit')
+  .max(52, 'at most 52 characters (pod names add suffixes)');
+
+/**
+ * How the manifests of a plan are rendered.
+ *
+ * @example kubernetesOptionsSchema.parse({ name: 'deepseek-v3', namespace: 'inference' })
+ */
+export const kubernetesOptionsSchema = z.object({
+  name: kubernetesName,
+  namespace: kubernetesName.default('default'),
+  /** Engine image; default the recipe's. */
+  image: z.string().min(1).optional(),
+  /** Storage class of the model cache volume; default the cluster's. */
+  storageClass: z.string().min(1).optional(),
+  /** Secret with key `token` for gated Hugging Face repos (Llama); optional in the pod. */
+  huggingFaceSecret: kubernetesName.default('hf-token'),
+  /** Extra node labels the GPU nodes carry (e.g. `nvidia.com/gpu.product: NVIDIA-H200`). */
+  nodeSelector: z.record(z.string(), z.string()).default({}),
+});
+
+export type KubernetesOptions = z.output<typeof kubernetesOptionsSchema>;
+export type KubernetesOptionsInput = z.input<typeof kubernetesOptionsSchema>;
