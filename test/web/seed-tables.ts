@@ -18,7 +18,12 @@ export function readSeedTables(): SeedTable[] {
       continue;
     }
     const cells = line.slice(1, line.endsWith('|') ? -1 : undefined).split('|').map((cell) => cell.trim());
-    if (cells.every((cell) => /^-+$/.test(cell))) continue;
+    if (cells.every((cell) => /^-+$/.test(cell))) {
+      // A separator under a row that was read as a body row: a new table starts with no blank line between.
+      const table = tables[tables.length - 1];
+      if (table.rows.length > 0) tables.push({ header: table.rows.pop()!, rows: [] });
+      continue;
+    }
     if (!current) {
       current = [];
       tables.push({ header: cells, rows: [] });

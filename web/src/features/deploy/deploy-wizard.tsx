@@ -1,10 +1,10 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { ApiError, request } from '../../api/client.js';
 import type { Deployment, Model } from '../../api/types.js';
 import { useResource } from '../../api/use-resource.js';
 import { Link, navigate } from '../../router.js';
-import { PlanPanel } from './plan-panel.js';
-import { dtypeChoices, gpuChoices, targetKinds } from './target-kinds.js';
+import { PlanPanel, type Plan } from './plan-panel.js';
+import { dtypeChoices, engineChoices, gpuChoices, targetKinds } from './target-kinds.js';
 
 /** A deployment name from the model id: `deepseek-v3` → `deepseek-v3`, a file → its base name. */
 function suggestName(modelId: string | undefined, file: string): string {
@@ -15,15 +15,29 @@ function suggestName(modelId: string | undefined, file: string): string {
 /** `/models/:id/deploy` and `/deploy`: choose a target, see the plan, name it, create it. */
 export function DeployWizard({ modelId }: { modelId?: string }) {
   const model = useResource<Model>(modelId ? `/api/models/${encodeURIComponent(modelId)}` : null);
-  const [kind, setKind] = useState(model.data?.openWeights === false ? 'endpoint' : 'embedded');
+  const [kind, setKind] = useState('embedded');
+  // An API-only model has no weights to run: start on the endpoint target.
+  const openWeights = model.data?.openWeights;
+  useEffect(() => {
+    if (openWeights === false) setKind('endpoint');
+  }, [openWeights]);
   const [values, setValues] = useState<Record<string, string>>({});
   const [name, setName] = useState('');
   const [gpu, setGpu] = useState('h200');
   const [dtype, setDtype] = useState('fp8');
+  const [engine, setEngine] = useState('vllm');
+  const [plan, setPlan] = useState<Plan>();
   const [errors, setErrors] = useState<string[]>([]);
   const [creating, setCreating] = useState(false);
   const target = targetKinds.find((entry) => entry.kind === kind) ?? targetKinds[0];
-  const effectiveName = name || suggestName(modelId, values.file ?? '');
+  const effectiveName = name || suggestName(modelId, values['embedded.file'] ?? '');
+  const useRecipe = () => {
+    const argv = plan?.recipe?.nodes[0]?.argv;
+    if (!argv) return;
+    // The gateway picks the port of a managed process: the recipe's port becomes {port}.
+    const args = argv.slice(1).map((word, index, all) => (all[index - 1] === '--port' || all[index - 1] === '-p' ? '{port}' : word));
+    setValues({ ...values, 'process.command': argv[0], 'process.args': args.join(' ') });
+  };
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -35,9 +49,10 @@ export function DeployWizard({ modelId }: { modelId?: string }) {
       const value = values[`${kind}.${field.name}`]?.trim();
       if (!value) continue;
       if (field.secret) secret = value;
-      else spec[field.name] = value;
+      else spec[field.name] = field.words ? value.split(/\s+/) : value;
     }
-    if (target.planned) Object.assign(spec, { gpu, dtype });
+    // A cluster target is sized by the plan; a local process runs the command it is given.
+    if (kind === 'kubernetes') Object.assign(spec, { gpu, dtype, engine });
     try {
       const created = await request<Deployment>('/api/deployments', {
         method: 'POST',
@@ -84,21 +99,21 @@ export function DeployWizard({ modelId }: { modelId?: string }) {
             return (
               <div key={valueKey} className="field">
                 <label htmlFor={id}>{field.label}</label>
-                {field.options ? (
-                  <select id={id} value={values[valueKey] ?? field.options[0]} onChange={(event) => setValues({ ...values, [valueKey]: event.target.value })}>
-                    {field.options.map((option) => (
-                      <option key={option}>{option}</option>
-                    ))}
-                  </select>
-                ) : (
-                  <input id={id} type={field.secret ? 'password' : 'text'} placeholder={field.placeholder} required={field.required} value={values[valueKey] ?? ''} onChange={(event) => setValues({ ...values, [valueKey]: event.target.value })} />
-                )}
+                <input id={id} type={field.secret ? 'password' : 'text'} placeholder={field.placeholder} required={field.required} value={values[valueKey] ?? ''} onChange={(event) => setValues({ ...values, [valueKey]: event.target.value })} />
                 {field.hint && <span className="field-hint">{field.hint}</span>}
               </div>
             );
           })}
           {target.planned && (
             <>
+              <div className="field">
+                <label htmlFor="plan-engine">Engine</label>
+                <select id="plan-engine" value={engine} onChange={(event) => setEngine(event.target.value)}>
+                  {engineChoices.map((choice) => (
+                    <option key={choice}>{choice}</option>
+                  ))}
+                </select>
+              </div>
               <div className="field">
                 <label htmlFor="plan-gpu">GPU</label>
                 <select id="plan-gpu" value={gpu} onChange={(event) => setGpu(event.target.value)}>
@@ -121,7 +136,12 @@ export function DeployWizard({ modelId }: { modelId?: string }) {
         {target.planned && modelId && (
           <>
             <h3>Hardware plan</h3>
-            <PlanPanel planRequest={{ model: modelId, gpu, dtype }} />
+            <PlanPanel planRequest={{ model: modelId, gpu, dtype, engine }} onPlan={setPlan} />
+            {kind === 'process' && plan?.recipe && (
+              <button type="button" className="button" onClick={useRecipe}>
+                Use this launch command
+              </button>
+            )}
           </>
         )}
       </section>

@@ -15,8 +15,8 @@ const settling = new Set(['pending', 'provisioning', 'loading']);
 export function DeploymentPage({ name }: { name: string }) {
   const base = `/api/deployments/${encodeURIComponent(name)}`;
   const deployment = useResource<DeploymentDetails>(base);
-  const events = useResource<DeploymentEvent[] | { items: DeploymentEvent[] }>(`${base}/events`);
-  const logs = useResource<{ lines: string[] } | string[]>(`${base}/logs`);
+  const events = useResource<{ data: DeploymentEvent[] }>(`${base}/events`);
+  const logs = useResource<{ data: Array<{ target: string; line: string }> }>(`${base}/logs`);
   const [actionError, setActionError] = useState<Error>();
   const live = settling.has(deployment.data?.state ?? 'pending');
   usePolling(deployment.reload, live ? 1000 : 5000);
@@ -36,8 +36,8 @@ export function DeploymentPage({ name }: { name: string }) {
   if (deployment.error && !deployment.data) return <ErrorNotice error={deployment.error} />;
   const data = deployment.data;
   if (!data) return <Loading />;
-  const eventList = Array.isArray(events.data) ? events.data : (events.data?.items ?? []);
-  const logLines = Array.isArray(logs.data) ? logs.data : (logs.data?.lines ?? []);
+  const eventList = events.data?.data ?? [];
+  const logLines = (logs.data?.data ?? []).map((entry) => entry.line);
 
   return (
     <>

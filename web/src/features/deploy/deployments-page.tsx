@@ -6,9 +6,9 @@ import type { DeploymentDetails } from './deployment-details.js';
 
 /** `/deployments`: every deployment with its live state. */
 export function DeploymentsPage() {
-  const deployments = useResource<DeploymentDetails[] | { items: DeploymentDetails[] }>('/api/deployments');
+  const deployments = useResource<{ data: DeploymentDetails[] }>('/api/deployments');
   usePolling(deployments.reload, 3000);
-  const list = Array.isArray(deployments.data) ? deployments.data : (deployments.data?.items ?? []);
+  const list = deployments.data?.data ?? [];
   return (
     <>
       <header className="model-header">

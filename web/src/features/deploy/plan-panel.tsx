@@ -7,12 +7,11 @@ export interface PlanRequest {
   model: string;
   gpu: string;
   dtype: string;
-  context?: number;
-  concurrency?: number;
+  engine: string;
 }
 
-/** A subset of the planner's answer (`POST /api/plan`) that the wizard shows. */
-interface Plan {
+/** The parts of the planner's answer (`POST /api/plan`) that the wizard shows. */
+export interface Plan {
   weightsBytes: number;
   kvBytesPerToken: number;
   minGpus: number;
@@ -20,15 +19,18 @@ interface Plan {
   nodes: number;
   gpusPerNode: number;
   tensorParallel: number;
-  fits?: boolean;
-  concurrentSequences?: number;
-  gpu?: { name: string };
+  fits: boolean;
+  context: number;
+  concurrentSequences: number;
+  gpu: { name: string };
   shortfall?: { message: string };
-  notes?: string[];
+  alternatives: Array<{ gpu: string; dtype: string; gpuCount: number; nodes: number }>;
+  notes: string[];
+  recipe: { engine: string; port: number; shell: string[]; nodes: Array<{ role: string; argv: string[] }> } | null;
 }
 
-/** Asks the planner what the model needs on the chosen GPU and dtype. */
-export function PlanPanel({ planRequest }: { planRequest: PlanRequest }) {
+/** Asks the planner what the model needs on the chosen GPU, dtype and engine. */
+export function PlanPanel({ planRequest, onPlan }: { planRequest: PlanRequest; onPlan?(plan: Plan | undefined): void }) {
   const [plan, setPlan] = useState<Plan>();
   const [error, setError] = useState<Error>();
   const key = JSON.stringify(planRequest);
@@ -36,7 +38,11 @@ export function PlanPanel({ planRequest }: { planRequest: PlanRequest }) {
     const controller = new AbortController();
     setPlan(undefined);
     setError(undefined);
-    request<Plan>('/api/plan', { method: 'POST', body: planRequest, signal: controller.signal }).then(setPlan, (failure: Error) => !controller.signal.aborted && setError(failure));
+    onPlan?.(undefined);
+    request<Plan>('/api/plan', { method: 'POST', body: planRequest, signal: controller.signal }).then(
+      (answer) => (setPlan(answer), onPlan?.(answer)),
+      (failure: Error) => !controller.signal.aborted && setError(failure),
+    );
     return () => controller.abort();
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [key]);
@@ -61,18 +67,27 @@ export function PlanPanel({ planRequest }: { planRequest: PlanRequest }) {
         <div>
           <dt>Layout</dt>
           <dd>
-            {plan.nodes} × {plan.gpusPerNode} {plan.gpu?.name ?? ''} (TP {plan.tensorParallel})
+            {plan.nodes} node{plan.nodes === 1 ? '' : 's'} × {plan.gpusPerNode} {plan.gpu.name} (TP {plan.tensorParallel})
           </dd>
         </div>
-        {plan.concurrentSequences !== undefined && (
-          <div>
-            <dt>Concurrent sequences</dt>
-            <dd>{formatNumber(plan.concurrentSequences, 0)}</dd>
-          </div>
-        )}
+        <div>
+          <dt>Sequences at {formatNumber(plan.context, 0)} tokens</dt>
+          <dd>{formatNumber(plan.concurrentSequences, 0)}</dd>
+        </div>
       </dl>
-      {plan.shortfall && <p className="notice notice-warn">{plan.shortfall.message}</p>}
-      {plan.notes?.map((note) => (
+      {!plan.fits && plan.shortfall && <p className="notice notice-warn">{plan.shortfall.message}</p>}
+      {plan.alternatives.length > 0 && (
+        <p className="table-note">
+          Would fit: {plan.alternatives.map((alternative) => `${alternative.gpuCount}× ${alternative.gpu} (${alternative.dtype}, ${alternative.nodes} node${alternative.nodes === 1 ? '' : 's'})`).join(' · ')}
+        </p>
+      )}
+      {plan.recipe && (
+        <>
+          <h4>Launch command ({plan.recipe.engine})</h4>
+          <pre className="log">{plan.recipe.shell.join('\n')}</pre>
+        </>
+      )}
+      {plan.notes.map((note) => (
         <p key={note} className="table-note">
           {note}
         </p>

@@ -7,7 +7,8 @@ export interface TargetField {
   required?: boolean;
   /** Sent as the target's `secret` (stored encrypted), not in its spec. */
   secret?: boolean;
-  options?: string[];
+  /** Space-separated words sent as a string array (process arguments). */
+  words?: boolean;
 }
 
 export interface TargetKind {
@@ -25,7 +26,7 @@ export const targetKinds: TargetKind[] = [
     title: 'Embedded GGUF',
     summary: 'Load a GGUF file in this process with llama.cpp. No GPU or other server needed.',
     planned: false,
-    fields: [{ name: 'file', label: 'GGUF file path', placeholder: '/models/model.gguf', hint: 'A path on the gateway host.', required: true }],
+    fields: [{ name: 'file', label: 'GGUF file path', placeholder: '/models/model.gguf', hint: 'Absolute, or relative to the data directory’s models/ folder (where devup pull saves).', required: true }],
   },
   {
     kind: 'endpoint',
@@ -41,24 +42,23 @@ export const targetKinds: TargetKind[] = [
   {
     kind: 'process',
     title: 'Managed process',
-    summary: 'Launch an engine (vLLM, SGLang, llama-server) on this host; logs captured, restarted when it dies.',
+    summary: 'Launch an engine (vLLM, SGLang, llama-server, Ollama) on this host; logs captured, restarted when it dies.',
     planned: true,
     fields: [
-      { name: 'engine', label: 'Engine', options: ['vllm', 'sglang', 'llama-server', 'ollama'], required: true },
-      { name: 'command', label: 'Command (optional)', placeholder: 'vllm serve deepseek-ai/DeepSeek-V3 --tensor-parallel-size 8', hint: 'Leave empty to use the plan’s recipe.' },
+      { name: 'command', label: 'Command', placeholder: 'vllm', hint: 'A path, or a name on the gateway’s PATH.', required: true },
+      { name: 'args', label: 'Arguments', placeholder: 'serve deepseek-ai/DeepSeek-V3 --port {port}', hint: '{port} is replaced by the port the gateway picks.', words: true },
+      { name: 'upstreamModel', label: 'Upstream model name (optional)', hint: 'Asked from the engine’s /v1/models when empty.' },
     ],
   },
   {
     kind: 'kubernetes',
     title: 'Kubernetes',
-    summary: 'Render Deployment/LeaderWorkerSet manifests for the plan and apply them with your kubeconfig.',
+    summary: 'Run the plan’s engine on a cluster (Deployment, or LeaderWorkerSet across nodes) with your kubeconfig.',
     planned: true,
-    fields: [
-      { name: 'engine', label: 'Engine', options: ['vllm', 'sglang'], required: true },
-      { name: 'namespace', label: 'Namespace', placeholder: 'default' },
-    ],
+    fields: [{ name: 'namespace', label: 'Namespace', placeholder: 'default' }],
   },
 ];
 
-export const gpuChoices = ['h200', 'h100', 'h20', 'b200', 'a100-80g', 'l40s', 'mi300x'];
-export const dtypeChoices = ['fp8', 'bf16', 'int4'];
+export const gpuChoices = ['h200', 'h100', 'h800', 'h20', 'b200', 'a100-80g', 'a100-40g', 'l40s', 'l4', 'mi300x', 'mi325x', 'rtx-4090', 'rtx-5090'];
+export const dtypeChoices = ['fp8', 'bf16', 'fp16', 'int8', 'int4', 'q8_0', 'q4_k_m'];
+export const engineChoices = ['vllm', 'sglang', 'llama-server', 'ollama'];

@@ -15,8 +15,8 @@ import { streamChat, type ChatMessage, type StreamStats } from './stream-chat.js
 export function PlaygroundPage() {
   const { query } = useLocation();
   const token = useAdminKey() ?? '';
-  const deployments = useResource<DeploymentDetails[] | { items: DeploymentDetails[] }>('/api/deployments');
-  const list = Array.isArray(deployments.data) ? deployments.data : (deployments.data?.items ?? []);
+  const deployments = useResource<{ data: DeploymentDetails[] }>('/api/deployments');
+  const list = deployments.data?.data ?? [];
   const ready = list.filter((deployment) => deployment.state === 'ready' || deployment.state === 'degraded');
   const deployment = query.get('deployment') ?? ready[0]?.name ?? '';
   const [system, setSystem] = useState('You are a helpful assistant.');
@@ -126,6 +126,9 @@ export function PlaygroundPage() {
               </span>
               <span>
                 Total <strong>{formatNumber(stats.totalMs, 0)} ms</strong>
+              </span>
+              <span>
+                Streamed in <strong data-stat="chunks">{stats.chunks}</strong> chunks
               </span>
               {stats.finishReason && <span>finish: {stats.finishReason}</span>}
             </p>

@@ -14,6 +14,8 @@ export interface StreamStats {
   tokensPerSecond: number | null;
   totalMs: number;
   finishReason: string | null;
+  /** Server-sent events that carried content: more than one means the answer arrived streamed. */
+  chunks: number;
 }
 
 export interface StreamRequest {
@@ -94,5 +96,6 @@ export async function streamChat(input: StreamRequest): Promise<StreamStats> {
     tokensPerSecond: decodeSeconds > 0 && completionTokens > 1 ? (completionTokens - 1) / decodeSeconds : null,
     totalMs: ended - started,
     finishReason,
+    chunks,
   };
 }
