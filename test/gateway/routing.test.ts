@@ -170,7 +170,8 @@ describe.each(targetKinds.filter((kind) => kind.misbehaves))('routing over $kind
 
   it('aborts the upstream request at once when the client disconnects mid-stream', async () => {
     const [a] = await peers(1);
-    a.peer.behavior = { chunkDelayMs: 50 };
+    // Chunks a second apart: noticing the disconnect only at the next write would take far too long.
+    a.peer.behavior = { chunkDelayMs: 1_000 };
     await serve([{ name: 'm', modelId: null, targets: [a.target('a')], fallbacks: [] }]);
     const { key } = await gateway!.createKey();
     // A raw socket-level client, so that the disconnect happens exactly when the test says.
@@ -182,7 +183,7 @@ describe.each(targetKinds.filter((kind) => kind.misbehaves))('routing over $kind
     const disconnectedAt = Date.now();
     while (a.peer.aborted === 0 && Date.now() - disconnectedAt < 2_000) await new Promise((resolve) => setTimeout(resolve, 2));
     expect(a.peer.aborted).toBe(1);
-    expect(Date.now() - disconnectedAt).toBeLessThan(50);
+    expect(Date.now() - disconnectedAt).toBeLessThan(250);
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect((await logs())[0]).toMatchObject({ status: 499, error_code: 'client_closed' });
   });

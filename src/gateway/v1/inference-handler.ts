@@ -79,7 +79,7 @@ export class InferenceHandler {
         state.usage = routed.answer.usage;
         const text = routed.answer.text ?? JSON.stringify(routed.answer.body);
         state.overheadMs = performance.now() - startedAt - state.upstreamMs;
-        response.writeHead(200, { 'content-type': 'application/json', 'x-request-id': request.id, 'x-devup-overhead-ms': state.overheadMs.toFixed(3) });
+        response.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), 'x-request-id': request.id, 'x-devup-overhead-ms': state.overheadMs.toFixed(3) });
         response.end(text);
         this.complete(request, state, 200, null, false);
         return;

@@ -1,5 +1,7 @@
 import { defaultTimeouts, type RoutableTarget, type TargetTimeouts } from '../../../src/deploy/registry.js';
+import { createAnthropicProvider } from '../../../src/providers/anthropic/anthropic-provider.js';
 import { createOpenAICompatibleProvider } from '../../../src/providers/openai-compatible/openai-compatible-provider.js';
+import { startAnthropicPeer } from '../../support/upstreams/anthropic-peer.js';
 import { startOpenAIPeer } from '../../support/upstreams/openai-peer.js';
 import type { PeerServer } from '../../support/upstreams/peer-server.js';
 
@@ -10,6 +12,8 @@ export interface TargetFixture {
   target(id: string, options?: { weight?: number; timeouts?: Partial<TargetTimeouts>; upstreamModel?: string }): RoutableTarget;
   /** Whether the kind answers embeddings and legacy completions. */
   supports: { embeddings: boolean; completions: boolean };
+  /** The upstream's own request body asks for streamed usage (OpenAI's stream_options); Anthropic always sends it. */
+  asksStreamUsage(body: Record<string, any>): boolean;
   stop(): Promise<void>;
 }
 
@@ -33,6 +37,7 @@ export const targetKinds: TargetKind[] = [
       return {
         peer,
         supports: { embeddings: true, completions: true },
+        asksStreamUsage: (body) => body.stream_options?.include_usage === true,
         target: (id, options = {}) => {
           const timeouts = { ...defaultTimeouts, ...options.timeouts };
           return {
@@ -41,6 +46,30 @@ export const targetKinds: TargetKind[] = [
             weight: options.weight ?? 1,
             upstreamModel: options.upstreamModel ?? 'peer-model',
             provider: createOpenAICompatibleProvider({ baseUrl: peer.baseUrl, timeouts }),
+            timeouts,
+          };
+        },
+        stop: () => peer.stop(),
+      };
+    },
+  },
+  {
+    kind: 'anthropic',
+    misbehaves: true,
+    async start() {
+      const peer = await startAnthropicPeer({ apiKey: 'sk-ant-test' });
+      return {
+        peer,
+        supports: { embeddings: false, completions: true },
+        asksStreamUsage: (body) => body.stream === true,
+        target: (id, options = {}) => {
+          const timeouts = { ...defaultTimeouts, ...options.timeouts };
+          return {
+            id,
+            kind: 'anthropic',
+            weight: options.weight ?? 1,
+            upstreamModel: options.upstreamModel ?? 'claude-peer',
+            provider: createAnthropicProvider({ baseUrl: peer.origin, apiKey: 'sk-ant-test', timeouts }),
             timeouts,
           };
         },

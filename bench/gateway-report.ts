@@ -1,0 +1,84 @@
+/**
+ * Turns the harness's results.tsv files (DevUp, Portkey) into the "Gateway overhead" section of
+ * docs/benchmarks.md: per load point, req/s, p50/p99, latency added over direct, gateway CPU per
+ * request, and each gateway's resident memory after the run, with the issue's targets checked.
+ * Usage: node dist-bench/bench/gateway-report.js OUT_DIR RESULTS.tsv...
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+
+interface Row {
+  name: string;
+  target: 'direct' | 'gateway';
+  scenario: string;
+  concurrency: number;
+  rps: number;
+  p50: number;
+  p99: number;
+  cpu: number;
+}
+
+const [outDir, ...files] = process.argv.slice(2);
+const rows: Row[] = files.flatMap((file) =>
+  fs
+    .readFileSync(file, 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((line) => {
+      const field = line.split('\t');
+      return { name: field[0], target: field[2] as Row['target'], scenario: field[3], concurrency: Number(field[4]), rps: Number(field[7]), p50: Number(field[8]), p99: Number(field[10]), cpu: Number(field[14]) };
+    }),
+);
+const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
+const pick = (name: string, target: Row['target'], scenario: string, concurrency: number) =>
+  rows.filter((row) => row.name === name && row.target === target && row.scenario === scenario && row.concurrency === concurrency);
+const points = [...new Set(rows.map((row) => `${row.scenario} ${row.concurrency}`))].map((point) => point.split(' ')).map(([scenario, concurrency]) => ({ scenario, concurrency: Number(concurrency) }));
+const gateways = [...new Set(rows.map((row) => row.name))];
+
+function stats(name: string, scenario: string, concurrency: number) {
+  const direct = pick(name, 'direct', scenario, concurrency);
+  const gateway = pick(name, 'gateway', scenario, concurrency);
+  if (gateway.length === 0) return undefined;
+  return {
+    directRps: mean(direct.map((row) => row.rps)),
+    rps: mean(gateway.map((row) => row.rps)),
+    p50: mean(gateway.map((row) => row.p50)),
+    p99: mean(gateway.map((row) => row.p99)),
+    addedP50: mean(gateway.map((row, index) => row.p50 - (direct[index] ?? direct[0]).p50)),
+    cpu: mean(gateway.map((row) => row.cpu)),
+  };
+}
+
+const rssLine = (name: string) => {
+  const summary = path.join(outDir, name, 'summary.txt');
+  return fs.existsSync(summary) ? (fs.readFileSync(summary, 'utf8').match(/gateway RSS: .*?;/)?.[0] ?? '') : '';
+};
+
+const lines = [
+  '<!-- gateway-bench:start -->',
+  '## Gateway overhead',
+  '',
+  `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC with \`npm run bench:gateway\` (../shared/bench/gateway-overhead.sh: gateway pinned to one core, wrk and the mock upstream on the other, loopback, mean of the repeats). DevUp ran with a user key with limits, usage records written to SQLite, Prometheus metrics and one JSON log line per request.`,
+  '',
+  `| load | direct req/s | ${gateways.map((name) => `${name} req/s | ${name} p50 / p99 ms | ${name} added p50 ms | ${name} CPU µs/req`).join(' | ')} |${gateways.length > 1 ? ` ${gateways[0]} / ${gateways[1]} |` : ''}`,
+  `|---|---:|${gateways.map(() => '---:|---:|---:|---:').join('|')}|${gateways.length > 1 ? '---:|' : ''}`,
+];
+for (const point of points) {
+  const all = gateways.map((name) => stats(name, point.scenario, point.concurrency));
+  const cells = all.map((stat) => (stat ? `${stat.rps.toFixed(0)} | ${stat.p50.toFixed(2)} / ${stat.p99.toFixed(2)} | +${stat.addedP50.toFixed(2)} | ${stat.cpu.toFixed(0)}` : '- | - | - | -'));
+  const ratio = all.length > 1 && all[0] && all[1] ? ` ${(all[0].rps / all[1].rps).toFixed(2)}× |` : gateways.length > 1 ? ' - |' : '';
+  const direct = all.find(Boolean)?.directRps ?? 0;
+  const label = point.scenario === 'stream' ? `stream (20 chunks), c=${point.concurrency}` : `non-stream, c=${point.concurrency}`;
+  lines.push(`| ${label} | ${direct.toFixed(0)} | ${cells.join(' | ')} |${ratio}`);
+}
+lines.push('', ...gateways.map((name) => `- ${name}: ${rssLine(name)}`), '', 'Targets (issue 3): non-stream ≥ 2.5× Portkey at c=1 and ≥ 5× at c=10/64 (< 0.2 ms gateway CPU per request), added p50 < 0.4 ms at c=1, 20-chunk stream +< 1 ms at c=1 and ≥ 2.5× Portkey at c=32, RSS after the run < 200 MiB.', '<!-- gateway-bench:end -->');
+
+const docs = path.resolve('docs/benchmarks.md');
+const section = lines.join('\n');
+const existing = fs.existsSync(docs) ? fs.readFileSync(docs, 'utf8') : '# Benchmarks\n';
+const updated = existing.includes('<!-- gateway-bench:start -->')
+  ? existing.replace(/<!-- gateway-bench:start -->[\s\S]*<!-- gateway-bench:end -->/, section)
+  : `${existing.trimEnd()}\n\n${section}\n`;
+fs.writeFileSync(docs, updated);
+process.stdout.write(`${section}\n`);

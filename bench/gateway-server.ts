@@ -1,0 +1,52 @@
+/**
+ * The DevUp side of `npm run bench:gateway`: the real server (createServices + createApp, keys,
+ * limits, usage records, metrics and request logs all on) with one deployment, `gpt-4o-mini`, whose
+ * endpoint target is the bench's mock upstream (MOCK_URL). `--create-key` instead creates a user
+ * key with (generous) limits in the data dir and prints it, so the load runs through the limiter.
+ */
+import { loadConfig } from '../src/config.js';
+import { defaultTimeouts, type DeploymentRegistry, type RoutableDeployment } from '../src/deploy/registry.js';
+import { KeyStore } from '../src/gateway/keys/key-store.js';
+import { createOpenAICompatibleProvider } from '../src/providers/openai-compatible/openai-compatible-provider.js';
+import { createApp } from '../src/server/app.js';
+import { createLogger, createServices } from '../src/server/services.js';
+
+const config = loadConfig(process.env, { host: '127.0.0.1', seedLibrary: false });
+const logger = createLogger(config);
+
+if (process.argv.includes('--create-key')) {
+  const services = await createServices(config, logger);
+  const keys = new KeyStore(services.store, services.adminKey.hash, logger);
+  const created = await keys.create({
+    name: 'bench',
+    deployments: ['gpt-4o-mini'],
+    limits: { requestsPerMinute: 100_000_000, tokensPerMinute: 1_000_000_000_000, budgetUsd: 1_000_000_000 },
+  });
+  process.stdout.write(`${created.key}\n`);
+  await services.close();
+} else {
+  const mockUrl = process.env.MOCK_URL ?? 'http://127.0.0.1:9100/v1';
+  const deployment: RoutableDeployment = {
+    name: 'gpt-4o-mini',
+    modelId: null,
+    fallbacks: [],
+    pricing: { inputPerMillion: 0.15, outputPerMillion: 0.6 },
+    targets: [
+      {
+        id: 'mock',
+        kind: 'endpoint',
+        weight: 1,
+        upstreamModel: 'gpt-4o-mini',
+        timeouts: defaultTimeouts,
+        provider: createOpenAICompatibleProvider({ baseUrl: mockUrl, timeouts: defaultTimeouts }),
+      },
+    ],
+  };
+  const registry: DeploymentRegistry = { get: (name) => (name === deployment.name ? deployment : undefined), list: () => [deployment] };
+  const services = await createServices(config, logger);
+  const app = await createApp({ ...services, deployments: registry });
+  await app.listen({ host: config.host, port: config.port });
+  const stop = () => void app.close().then(() => services.close()).then(() => process.exit(0));
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# npm run bench:gateway — the mock upstream directly, DevUp and Portkey, measured the same way in one
+# run with ../shared/bench/gateway-overhead.sh (gateway pinned to one core, wrk and the mock on the
+# other), then compared side by side. DevUp runs with keys, limits, usage records, metrics and
+# request logs on. Writes the results to docs/benchmarks.md (section "Gateway overhead").
+# Knobs: the harness's (DURATION, REPEATS, …); SKIP_PORTKEY=1 measures DevUp only.
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+HARNESS="${BENCH_HARNESS:-$ROOT/../shared/bench}"
+OUT="$(mktemp -d /tmp/devup-bench-XXXXXX)"
+DATA="$OUT/data"
+cd "$ROOT"
+
+echo "# building DevUp (tsc → dist-bench)"
+rm -rf dist-bench
+npx tsc -p bench/tsconfig.json --noEmitOnError false >/dev/null || true
+[[ -f dist-bench/bench/gateway-server.js ]] || { echo "build failed" >&2; exit 1; }
+
+KEY=$(DEVUP_DATA_DIR="$DATA" DEVUP_LOG_LEVEL=warn node dist-bench/bench/gateway-server.js --create-key)
+echo "# DevUp: user key with limits created in $DATA"
+
+AUTH="Bearer $KEY" "$HARNESS/gateway-overhead.sh" --name devup \
+  --start "exec env DEVUP_DATA_DIR=$DATA DEVUP_PORT=8788 node $ROOT/dist-bench/bench/gateway-server.js" \
+  --url http://127.0.0.1:8788/v1 --out "$OUT/devup"
+
+RESULTS=("$OUT/devup/results.tsv")
+if [[ "${SKIP_PORTKEY:-0}" != 1 ]]; then
+  "$HARNESS/setup-portkey.sh" >/dev/null
+  "$HARNESS/gateway-overhead.sh" --name portkey \
+    --start 'node /tmp/portkey/node_modules/@portkey-ai/gateway/build/start-server.js --port=8787 --headless' \
+    --url http://127.0.0.1:8787/v1 \
+    -H 'x-portkey-provider: openai' -H 'x-portkey-custom-host: {MOCK_URL}' --out "$OUT/portkey"
+  RESULTS+=("$OUT/portkey/results.tsv")
+fi
+
+"$HARNESS/gateway-overhead.sh" --compare "${RESULTS[@]}" | tee "$OUT/compare.txt"
+node dist-bench/bench/gateway-report.js "$OUT" "${RESULTS[@]}"
+echo "# results in $OUT; docs/benchmarks.md updated"
