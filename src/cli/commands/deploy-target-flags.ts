@@ -1,5 +1,6 @@
 import { CliError } from '../cli-error.js';
 import { commandLineWords } from './command-line-words.js';
+import { deployKubernetesToDirectory } from './deploy-kubernetes.js';
 
 export type DeployFlags = Record<string, string | boolean | string[] | undefined>;
 
@@ -36,7 +37,7 @@ export const targetSpecFromFlags: Record<string, (flags: DeployFlags, problems: 
  * `--target kubernetes --out DIR` writing manifests. Returns true when it handled the deploy.
  */
 export type LocalDeployer = (input: { model: string | undefined; name: string; flags: DeployFlags }) => Promise<boolean>;
-export const localDeployers: Record<string, LocalDeployer> = {};
+export const localDeployers: Record<string, LocalDeployer> = { kubernetes: deployKubernetesToDirectory };
 
 function httpFields(flags: DeployFlags, problems: string[]): Record<string, unknown> {
   const headers: Record<string, string> = {};

@@ -2,6 +2,7 @@ import type { DeploymentView } from '../../deploy/deployment-view.js';
 import { ApiClient } from '../api-client.js';
 import type { Command } from '../command.js';
 import { printJson } from '../output.js';
+import { kubernetesDeployOptions } from './deploy-kubernetes.js';
 import { assertNoProblems, integer, localDeployers, secretFromEnvironment, targetSpecFromFlags, type TargetRequest } from './deploy-target-flags.js';
 import { formatDeployment, formatEvent, type EventView } from './deployment-format.js';
 
@@ -27,6 +28,7 @@ export const deployCommand: Command = {
     weight: { type: 'string', description: 'Target weight for balancing (default 1)' },
     fallback: { type: 'string', multiple: true, description: 'Backup deployment tried when every target fails (repeatable)' },
     out: { type: 'string', description: 'kubernetes: write the manifests to DIR instead of applying them' },
+    ...kubernetesDeployOptions,
     detach: { type: 'boolean', description: 'Return at once instead of waiting until it is ready' },
   },
   async run({ config, values, positionals }) {
