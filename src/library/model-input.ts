@@ -130,7 +130,7 @@ export type ModelInput = z.output<typeof modelInputSchema>;
 export type ModelInputDraft = z.input<typeof modelInputSchema>;
 /** What an importer knows about a model: merged over the existing card, or completed with defaults. */
 export type ModelImport = Partial<ModelInputDraft> & { id: string };
-export type ModelPatch = z.output<typeof modelPatchSchema>;
+export type ModelPatch = z.input<typeof modelPatchSchema>;
 export type BenchmarkInput = z.output<typeof benchmarkInputSchema>;
 export type BenchmarkDescriptor = z.output<typeof benchmarkDescriptorSchema>;
 export type ResultInput = z.output<typeof resultInputSchema>;

@@ -25,12 +25,17 @@ export async function searchModels(store: Store, query: SearchQuery, benchmark?:
   const plan = planSearch(store, query, benchmark);
   const columns = sql.join(summaryColumns.map((column) => sql.ref(`m.${column}`)));
   const score = benchmark ? sql`r.value` : sql`null`;
-  const rows = await sql<SummaryRow & { score: number | null }>`select ${columns}, ${score} as score from ${plan.from} where ${plan.where}
+  // The total rides along as a window count, so the matching set is found once per page.
+  const rows = await sql<SummaryRow & { score: number | null; total: number }>`select ${columns}, ${score} as score, count(*) over () as total
+    from ${plan.from} where ${plan.where}
     order by ${orderBy(store, query, plan, benchmark)} limit ${query.pageSize} offset ${(query.page - 1) * query.pageSize}`.execute(store.db);
-  const total = await sql<{ total: number }>`select count(*) as total from ${plan.from} where ${plan.where}`.execute(store.db);
+  const total =
+    rows.rows.length > 0
+      ? Number(rows.rows[0].total)
+      : Number((await sql<{ total: number }>`select count(*) as total from ${plan.from} where ${plan.where}`.execute(store.db)).rows[0].total);
   return {
     items: rows.rows.map((row) => ({ ...toModelSummary(row), score: row.score })),
-    total: Number(total.rows[0].total),
+    total,
     page: query.page,
     pageSize: query.pageSize,
   };
