@@ -44,3 +44,9 @@ export function formatNumber(value: number | null | undefined, digits = 1): stri
 function trim(value: number): string {
   return value >= 100 ? value.toFixed(0) : String(Number(value.toFixed(1)));
 }
+
+/** Time of day for event logs ("12:29:58"); the full date is in the element's title. */
+export function formatClock(at: number | string): string {
+  const date = new Date(at);
+  return Number.isNaN(date.getTime()) ? String(at) : date.toLocaleTimeString(undefined, { hour12: false });
+}

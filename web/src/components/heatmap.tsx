@@ -22,17 +22,17 @@ export function Heatmap({ title, cells }: { title: string; cells: HeatmapCell[] 
   const depths = [...new Set(cells.map((cell) => cell.depthPercent))].sort((a, b) => a - b);
   const maxScore = Math.max(...cells.map((cell) => cell.score)) > 10 ? 100 : 10;
   const byKey = new Map(cells.map((cell) => [`${cell.contextLength}:${cell.depthPercent}`, cell.score]));
-  const cellWidth = Math.max(14, Math.min(40, 560 / contexts.length));
-  const cellHeight = 18;
-  const left = 64;
-  const top = 8;
-  const width = left + contexts.length * cellWidth + 8;
-  const height = top + depths.length * cellHeight + 40;
+  const cellWidth = Math.max(14, Math.min(80, 560 / contexts.length));
+  const cellHeight = Math.max(12, Math.min(28, 300 / depths.length));
+  const left = 56;
+  const top = 20;
+  const width = Math.max(left + contexts.length * cellWidth + 8, 320);
+  const height = top + depths.length * cellHeight + 44;
   const labelEvery = Math.ceil(contexts.length / 10);
   return (
     <figure className="chart">
       <figcaption>{title}</figcaption>
-      <svg viewBox={`0 0 ${width} ${height}`} role="img" aria-label={title} data-chart="heatmap">
+      <svg viewBox={`0 0 ${width} ${height}`} role="img" aria-label={title} data-chart="heatmap" style={{ maxWidth: width * 1.5 }}>
         {depths.map((depth, row) => (
           <g key={depth}>
             <text className="tick" x={left - 6} y={top + row * cellHeight + cellHeight / 2 + 4} textAnchor="end">
@@ -55,10 +55,18 @@ export function Heatmap({ title, cells }: { title: string; cells: HeatmapCell[] 
             </text>
           ) : null,
         )}
-        <text className="axis-label" x={left + (contexts.length * cellWidth) / 2} y={height - 4} textAnchor="middle">
-          Context length (tokens) · rows: needle depth
+        <text className="axis-label" x={left} y={height - 6}>
+          Context length (tokens) →
+        </text>
+        <text className="axis-label" x={4} y={12}>
+          Depth
         </text>
       </svg>
+      <p className="heatmap-scale" aria-hidden="true">
+        <span>0</span>
+        <span className="heatmap-gradient" />
+        <span>{maxScore}</span>
+      </p>
     </figure>
   );
 }

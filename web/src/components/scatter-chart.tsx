@@ -49,7 +49,7 @@ export function ScatterChart({ points, title, xLabel = 'Activated parameters', y
             <circle cx={x(point.x)} cy={y(point.y)} r={7} fill={seriesColors[index % seriesColors.length]} fillOpacity={0.85} stroke="white" strokeWidth={2}>
               <title>{`${point.label}: ${point.y} at ${formatParams(point.x)}`}</title>
             </circle>
-            <text className="point-label" x={x(point.x) + 10} y={y(point.y) - 8}>
+            <text className="point-label" x={x(point.x) + (x(point.x) > width * 0.7 ? -10 : 10)} y={y(point.y) - 8} textAnchor={x(point.x) > width * 0.7 ? 'end' : 'start'}>
               {point.label}
             </text>
           </g>

@@ -14,6 +14,9 @@ const stateTones: Record<string, 'good' | 'warn' | 'bad' | 'info' | 'neutral'> =
   pending: 'info',
   provisioning: 'info',
   loading: 'info',
+  up: 'good',
+  down: 'bad',
+  starting: 'info',
 };
 
 export function StateBadge({ state }: { state: string }) {

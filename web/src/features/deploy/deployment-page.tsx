@@ -3,7 +3,7 @@ import { request } from '../../api/client.js';
 import type { DeploymentEvent } from '../../api/types.js';
 import { usePolling, useResource } from '../../api/use-resource.js';
 import { CodeTabs } from '../../components/code-tabs.js';
-import { formatTime } from '../../components/format.js';
+import { formatClock } from '../../components/format.js';
 import { ErrorNotice, Loading, StateBadge } from '../../components/status.js';
 import { Link, navigate } from '../../router.js';
 import { codeSnippets } from './code-snippets.js';
@@ -118,7 +118,7 @@ export function DeploymentPage({ name }: { name: string }) {
             <ol className="events" data-testid="deployment-events">
               {[...eventList].reverse().map((event, index) => (
                 <li key={`${event.at}-${index}`}>
-                  <time>{formatTime(event.at)}</time>
+                  <time dateTime={String(event.at)} title={String(event.at)}>{formatClock(event.at)}</time>
                   <strong>{event.type}</strong>
                   <span>{event.message}</span>
                 </li>

@@ -7,6 +7,7 @@ import { UsageCharts } from './usage-charts.js';
 import type { RequestRecord, UsageRow } from './usage-types.js';
 
 const filterNames = ['deployment', 'key', 'status', 'since', 'until'] as const;
+const filterLabels: Record<string, string> = { deployment: 'Deployment', key: 'Key id', status: 'Status', since: 'Since', until: 'Until' };
 
 /** `/usage`: usage over time by key and deployment (chart and table) and the filtered request log. */
 export function UsagePage() {
@@ -22,6 +23,8 @@ export function UsagePage() {
   if (query.get('errors') === 'true') logQuery.set('errors', 'true');
   const usage = useResource<{ data: UsageRow[] }>(`/api/usage?${usageQuery}`);
   const logs = useResource<{ data: RequestRecord[] }>(`/api/logs?${logQuery}`);
+  // The hourly chart reads the unfiltered-by-status log of the same range (up to 1,000 requests).
+  const timeline = useResource<{ data: RequestRecord[] }>(`/api/logs?${new URLSearchParams([...usageQuery, ['limit', '1000']])}`);
   const [draft, setDraft] = useState<Record<string, string>>(() => Object.fromEntries(filterNames.map((name) => [name, query.get(name) ?? ''])));
 
   const apply = (event: FormEvent) => {
@@ -43,7 +46,7 @@ export function UsagePage() {
       <form className="panel form-grid" onSubmit={apply} aria-label="Filters">
         {filterNames.map((name) => (
           <div key={name} className="field">
-            <label htmlFor={`usage-filter-${name}`}>{name === 'key' ? 'Key id' : name[0].toUpperCase() + name.slice(1)}</label>
+            <label htmlFor={`usage-filter-${name}`}>{filterLabels[name]}</label>
             <input id={`usage-filter-${name}`} value={draft[name] ?? ''} placeholder={name === 'since' || name === 'until' ? '2026-11-01' : name === 'status' ? '200' : ''} onChange={(event) => setDraft({ ...draft, [name]: event.target.value })} />
           </div>
         ))}
@@ -73,10 +76,10 @@ export function UsagePage() {
             </div>
             <div>
               <dt>Cost (priced)</dt>
-              <dd>${formatNumber(totals.cost, 4)}</dd>
+              <dd>{rows.some((row) => row.costUsd !== null) ? `$${formatNumber(totals.cost, 4)}` : 'unpriced'}</dd>
             </div>
           </dl>
-          <UsageCharts rows={rows} />
+          <UsageCharts rows={rows} records={timeline.data?.data ?? []} keyNames={new Map(rows.flatMap((row) => (row.keyId && row.keyName ? [[row.keyId, row.keyName] as const] : [])))} />
           <h2>By day, key and deployment</h2>
           <div className="table-wrap">
             <table>
