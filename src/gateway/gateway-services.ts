@@ -19,7 +19,7 @@ export interface GatewayServices {
   metrics: GatewayMetrics;
   health: TargetHealth;
   policy: RoutingPolicy;
-  /** Flushes usage records and stops timers; call after the HTTP server stopped taking requests. */
+  /** Flushes usage records and stops timers; call after the HTTP server stopped taking requests. Idempotent. */
   close(): Promise<void>;
 }
 
@@ -51,6 +51,7 @@ export async function createGatewayServices(
   await limiter.seedBudgets(store, keys.keysWithBudget());
   const usage = new UsageRecorder(store, logger, options.usage);
   const health = new TargetHealth(policy.breaker, logger);
+  let closing: Promise<void> | undefined;
   return {
     keys,
     counters,
@@ -59,11 +60,13 @@ export async function createGatewayServices(
     metrics: new GatewayMetrics({ processMetrics: options.processMetrics ?? true }),
     health,
     policy,
-    async close() {
-      keys.stop();
-      health.close();
-      await usage.close();
-      await counters.close();
+    close() {
+      return (closing ??= (async () => {
+        keys.stop();
+        health.close();
+        await usage.close();
+        await counters.close();
+      })());
     },
   };
 }

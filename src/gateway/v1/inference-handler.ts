@@ -57,6 +57,7 @@ export class InferenceHandler {
       const body = request.body;
       checkRequestBody(operation, body);
       state.deployment = this.resolve(state.key, body.model);
+      this.gateway.metrics.forDeployment(state.deployment.name).inFlight.inc();
       if (state.key.limits) await this.gateway.limiter.admit(state.key);
       state.stream = body.stream === true;
       let clientWantsUsage = false;
@@ -139,6 +140,7 @@ export class InferenceHandler {
       overhead_ms: round(state.overheadMs),
     });
     if (key && usage) this.gateway.limiter.account(key, promptTokens + completionTokens, costUsd);
+    if (deployment) this.gateway.metrics.forDeployment(deployment.name).inFlight.dec();
     // Unknown model names stay out of metric labels: clients choose them, so they would be unbounded.
     this.gateway.metrics.observe(deployment?.name ?? '', status, latencyMs, state.ttftMs, state.overheadMs, promptTokens, completionTokens);
     this.logger.info(
