@@ -17,6 +17,8 @@ export class HealthMonitor {
   private timer?: NodeJS.Timeout;
   private checking = false;
   private readonly healthy = new Map<string, boolean>();
+  /** Bumped by `assume`, so a check that was in flight when the target reported news is discarded. */
+  private readonly versions = new Map<string, number>();
 
   constructor(
     private readonly intervalMs: number,
@@ -37,6 +39,7 @@ export class HealthMonitor {
   /** Tells the monitor what another source (a process exit, a restart) learned about a target. */
   assume(targetId: string, healthy: boolean): void {
     this.healthy.set(targetId, healthy);
+    this.versions.set(targetId, (this.versions.get(targetId) ?? 0) + 1);
   }
 
   private async checkAll(): Promise<void> {
@@ -50,6 +53,7 @@ export class HealthMonitor {
   }
 
   private async check(target: MonitoredTarget): Promise<void> {
+    const version = this.versions.get(target.id) ?? 0;
     let healthy = true;
     let detail = 'health check passed';
     try {
@@ -58,7 +62,7 @@ export class HealthMonitor {
       healthy = false;
       detail = (error as Error).message;
     }
-    if (!this.timer) return;
+    if (!this.timer || (this.versions.get(target.id) ?? 0) !== version) return;
     const before = this.healthy.get(target.id) ?? true;
     this.healthy.set(target.id, healthy);
     if (before !== healthy) this.onChange(target.id, healthy, detail);
