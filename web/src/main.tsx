@@ -8,7 +8,10 @@ import './styles.css';
 
 // Start the first page's data now, in parallel with React's first render (no waterfall).
 const { pathname, search } = window.location;
-if (pathname === '/') prefetch(libraryApiPath(new URLSearchParams(search)));
+if (pathname === '/') {
+  prefetch(libraryApiPath(new URLSearchParams(search)));
+  prefetch('/api/benchmarks');
+}
 const modelRoute = matchPath('/models/:id', pathname);
 if (modelRoute) prefetch(`/api/models/${encodeURIComponent(modelRoute.id)}`);
 

@@ -6,6 +6,8 @@ export class ApiError extends Error {
     readonly status: number,
     message: string,
     readonly code?: string,
+    /** Every bad field of a 400, as the server lists them. */
+    readonly details: Array<{ path: string; message: string }> = [],
   ) {
     super(message);
     this.name = 'ApiError';
@@ -50,8 +52,8 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
 export async function errorFrom(response: Response): Promise<ApiError> {
   const text = await response.text();
   try {
-    const parsed = JSON.parse(text) as { error?: { message?: string; code?: string } };
-    if (parsed.error?.message) return new ApiError(response.status, parsed.error.message, parsed.error.code);
+    const parsed = JSON.parse(text) as { error?: { message?: string; code?: string; details?: Array<{ path: string; message: string }> } };
+    if (parsed.error?.message) return new ApiError(response.status, parsed.error.message, parsed.error.code, parsed.error.details ?? []);
   } catch {
     // Not JSON (a proxy's HTML page): fall through to the status line.
   }

@@ -60,7 +60,8 @@ export function DeployWizard({ modelId }: { modelId?: string }) {
       });
       navigate(`/deployments/${encodeURIComponent(created.name ?? effectiveName)}`);
     } catch (failure) {
-      setErrors(failure instanceof ApiError ? failure.message.split('; ') : [(failure as Error).message]);
+      const details = failure instanceof ApiError ? failure.details : [];
+      setErrors(details.length ? details.map((detail) => `${detail.path.replace(/^body\./, '')}: ${detail.message}`) : [(failure as Error).message]);
     } finally {
       setCreating(false);
     }

@@ -77,7 +77,7 @@ export function PlanPanel({ planRequest, onPlan }: { planRequest: PlanRequest; o
       </dl>
       {!plan.fits && plan.shortfall && <p className="notice notice-warn">{plan.shortfall.message}</p>}
       {plan.alternatives.length > 0 && (
-        <p className="table-note">
+        <p className="plan-note">
           Would fit: {plan.alternatives.map((alternative) => `${alternative.gpuCount}× ${alternative.gpu} (${alternative.dtype}, ${alternative.nodes} node${alternative.nodes === 1 ? '' : 's'})`).join(' · ')}
         </p>
       )}
@@ -88,7 +88,7 @@ export function PlanPanel({ planRequest, onPlan }: { planRequest: PlanRequest; o
         </>
       )}
       {plan.notes.map((note) => (
-        <p key={note} className="table-note">
+        <p key={note} className="plan-note">
           {note}
         </p>
       ))}

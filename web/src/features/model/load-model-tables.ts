@@ -23,12 +23,14 @@ const suites = [
  * benchmarks; rows follow the subject's result order (the source table's order).
  */
 export async function loadModelTables(model: Model, signal?: AbortSignal): Promise<ModelTables> {
-  const variants = await Promise.all((model.variants ?? []).map((variant) => request<Model>(`/api/models/${encodeURIComponent(variant.id)}`, { signal })));
-  const family = [model, ...variants];
-  const tables: ModelTables = { family };
+  // Suites the model itself was evaluated in start at once; only the others wait for the variants.
+  const variantsLoaded = Promise.all((model.variants ?? []).map((variant) => request<Model>(`/api/models/${encodeURIComponent(variant.id)}`, { signal })));
+  variantsLoaded.catch(() => undefined); // failures surface where it is awaited
+  const tables: ModelTables = { family: [model] };
   await Promise.all(
     suites.map(async ([suite, key]) => {
-      const subject = family.find((member) => member.results.some((result) => result.suite === suite));
+      const evaluatedIn = (member: Model) => member.results.some((result) => result.suite === suite);
+      const subject = evaluatedIn(model) ? model : (await variantsLoaded).find(evaluatedIn);
       if (!subject) return;
       const subjectResults = subject.results.filter((result) => result.suite === suite);
       const others = await modelsWithResults(subjectResults, subject.id, signal);
@@ -36,6 +38,7 @@ export async function loadModelTables(model: Model, signal?: AbortSignal): Promi
       tables[key] = { suite, columns, subjectIndex: columns.length - 1, rows: buildRows(subjectResults, columns as Model[]) };
     }),
   );
+  tables.family = [model, ...(await variantsLoaded)];
   return tables;
 }
 
