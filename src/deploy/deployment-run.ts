@@ -114,6 +114,7 @@ export class DeploymentRun {
       const spec = kind.parseSpec(entry.record.spec);
       const running = await kind.start(spec, {
         deploymentName: record.name,
+        modelId: record.modelId ?? undefined,
         targetId: entry.record.id,
         secret: entry.record.encryptedSecret ? secrets.decrypt(entry.record.encryptedSecret) : undefined,
         dataDir,

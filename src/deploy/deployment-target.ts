@@ -21,6 +21,8 @@ export interface DeploymentTarget<Spec = unknown> {
 
 export interface TargetContext {
   deploymentName: string;
+  /** The library model the deployment serves, when it names one (the kubernetes target plans from it). */
+  modelId?: string;
   targetId: string;
   /** Decrypted upstream secret (API key), if the target has one. */
   secret?: string;

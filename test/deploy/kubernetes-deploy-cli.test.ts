@@ -53,3 +53,16 @@ describe('devup deploy --target kubernetes --out DIR', () => {
     expect(schemaErrors(deployment)).toEqual([]);
   });
 });
+
+describe('devup deploy --target kubernetes without --out', () => {
+  it('sends a spec the gateway’s kubernetes target accepts, and asks for a kubeconfig', async () => {
+    const { kubernetesSpecFromFlags } = await import('../../src/cli/commands/deploy-kubernetes.js');
+    const { kubernetesTarget } = await import('../../src/deploy/targets/kubernetes-target.js');
+    const problems: string[] = [];
+    const spec = kubernetesSpecFromFlags({ kubeconfig: '/etc/devup/kubeconfig', gpu: 'h200', dtype: 'fp8', context: '8192', 'storage-class': 'nvme' }, problems);
+    expect(problems).toEqual([]);
+    expect(kubernetesTarget.parseSpec(spec)).toMatchObject({ kubeconfig: '/etc/devup/kubeconfig', gpu: 'h200', dtype: 'fp8', context: 8192, storageClass: 'nvme', namespace: 'default' });
+    kubernetesSpecFromFlags({ gpu: 'h200' }, problems);
+    expect(problems).toEqual(['--kubeconfig is required for --target kubernetes without --out']);
+  });
+});

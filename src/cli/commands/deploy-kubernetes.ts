@@ -4,6 +4,7 @@ import { planDeployment } from '../../deploy/planner/plan-deployment.js';
 import { planOptionsSchema } from '../../deploy/planner/plan-request-schema.js';
 import { renderManifests } from '../../deploy/kubernetes/render-manifests.js';
 import { writeManifests } from '../../deploy/kubernetes/write-manifests.js';
+import { toKubernetesName } from '../../deploy/kubernetes/kubernetes-options.js';
 import { CliError } from '../cli-error.js';
 import type { CommandOption } from '../command.js';
 
@@ -39,7 +40,7 @@ export async function deployKubernetesToDirectory(input: { model: string | undef
   const spec = configPath ? readArchitectureFile(configPath) : await findArchitecture(input.model as string);
   const plan = planDeployment({ ...options, spec, model: input.model ?? spec.repo ?? path.basename(configPath as string) });
   const manifests = renderManifests(plan, {
-    name: kubernetesNameFor(input.name),
+    name: toKubernetesName(input.name),
     ...(flags.namespace ? { namespace: flags.namespace as string } : {}),
     ...(flags.image ? { image: flags.image as string } : {}),
     ...(flags['storage-class'] ? { storageClass: flags['storage-class'] as string } : {}),
@@ -81,11 +82,4 @@ function parsePlanFlags(flags: Flags) {
   });
   if (!parsed.success) throw new CliError(parsed.error.issues.map((issue) => `--${String(issue.path[0])}: ${issue.message}`).join('\n'));
   return parsed.data;
-}
-
-/** A deployment name as a DNS-1123 label (`DeepSeek-V3.1` → `deepseek-v3-1`). */
-export function kubernetesNameFor(name: string): string {
-  const label = name.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 52).replace(/-+$/, '');
-  if (!label) throw new CliError(`'${name}' has no letters or digits to name Kubernetes objects with`);
-  return label;
 }

@@ -1,6 +1,6 @@
 import { CliError } from '../cli-error.js';
 import { commandLineWords } from './command-line-words.js';
-import { deployKubernetesToDirectory } from './deploy-kubernetes.js';
+import { deployKubernetesToDirectory, kubernetesSpecFromFlags } from './deploy-kubernetes.js';
 
 export type DeployFlags = Record<string, string | boolean | string[] | undefined>;
 
@@ -30,6 +30,7 @@ export const targetSpecFromFlags: Record<string, (flags: DeployFlags, problems: 
     };
   },
   embedded: (flags, problems) => ({ file: required(flags, 'file', problems) }),
+  kubernetes: kubernetesSpecFromFlags,
 };
 
 /**

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DevupError } from '../../errors.js';
 
 /** DNS-1123 label: what Kubernetes accepts as a Deployment, Service or LeaderWorkerSet name. */
 export const kubernetesName = z
@@ -26,3 +27,10 @@ export const kubernetesOptionsSchema = z.object({
 
 export type KubernetesOptions = z.output<typeof kubernetesOptionsSchema>;
 export type KubernetesOptionsInput = z.input<typeof kubernetesOptionsSchema>;
+
+/** A deployment name as a DNS-1123 label (`DeepSeek_V3.Prod` → `deepseek-v3-prod`). */
+export function toKubernetesName(name: string): string {
+  const label = name.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 52).replace(/-+$/, '');
+  if (!label) throw new DevupError('invalid_request', `'${name}' has no letters or digits to name Kubernetes objects with`, { param: 'name' });
+  return label;
+}

@@ -5,6 +5,7 @@ import { createEmbeddedTarget } from './embedded-target.js';
 import { anthropicTarget } from './anthropic-target.js';
 import { endpointTarget } from './endpoint-target.js';
 import { createProcessTarget } from './process-target.js';
+import { kubernetesTarget } from './kubernetes-target.js';
 
 export interface TargetDependencies {
   config: Config;
@@ -27,6 +28,7 @@ export function createTargetKinds(dependencies: TargetDependencies): TargetKinds
     anthropicTarget,
     createProcessTarget({ environment: dependencies.environment ?? process.env }),
     createEmbeddedTarget(dependencies),
+    kubernetesTarget,
   ];
   return new Map(targets.map((target) => [target.kind, target]));
 }
