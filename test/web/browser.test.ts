@@ -285,18 +285,42 @@ describe('web UI in Chromium', () => {
     await shot('usage');
   });
 
+  it('is reachable by keyboard: skip link, search, then a model card link opened with Enter', async () => {
+    await page.goto(server.url);
+    await page.getByTestId('result-count').filter({ hasText: 'models' }).waitFor();
+    const tabUntil = async (matches: string, limit: number) => {
+      for (let presses = 0; presses < limit; presses++) {
+        await page.keyboard.press('Tab');
+        if (await page.evaluate((selector) => document.activeElement?.matches(selector) ?? false, matches)) return true;
+      }
+      return false;
+    };
+    expect(await tabUntil('.skip-link', 3)).toBe(true);
+    expect(await tabUntil('#library-search', 20)).toBe(true);
+    expect(await tabUntil('.model-card h3 a', 60)).toBe(true);
+    const target = await page.evaluate(() => (document.activeElement as HTMLAnchorElement).pathname);
+    await page.keyboard.press('Enter');
+    await page.waitForURL(`${server.url}${target}`);
+    await page.locator('main h1').waitFor();
+  });
+
   it('lays out on a narrow screen without horizontal overflow', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     for (const [name, path] of [
       ['library-narrow', '/'],
       ['model-narrow', '/models/deepseek-v3'],
+      ['compare-narrow', '/compare?models=deepseek-v3,qwen2.5-72b-instruct,llama-3.1-405b-instruct'],
+      ['deployment-narrow', '/deployments/stories'],
+      ['playground-narrow', '/playground'],
+      ['usage-narrow', '/usage'],
+      ['keys-narrow', '/keys'],
     ] as const) {
       await page.goto(`${server.url}${path}`);
-      await page.locator('h1').waitFor();
+      await page.locator('main h1').waitFor();
       await page.waitForLoadState('networkidle');
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       expect(overflow, name).toBeLessThanOrEqual(0);
       await shot(name);
     }
-  });
+  }, 90_000);
 });
