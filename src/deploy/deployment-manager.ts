@@ -9,6 +9,7 @@ import { DeploymentStore } from './deployment-store.js';
 import { toDeploymentView, type DeploymentView } from './deployment-view.js';
 import type { ModelCatalog } from './model-catalog.js';
 import type { DeploymentRegistry, RoutableDeployment } from './registry.js';
+import { RoutableRegistry } from './routable-registry.js';
 import type { SecretBox } from './secrets.js';
 
 export interface DeploymentManagerOptions {
@@ -41,8 +42,7 @@ interface Managed {
  */
 export class DeploymentManager implements DeploymentRegistry {
   private readonly deployments = new Map<string, Managed>();
-  private routable = new Map<string, RoutableDeployment>();
-  private routableList: RoutableDeployment[] = [];
+  private readonly routable = new RoutableRegistry();
   private readonly persistence: DeploymentStore;
   /** Validates a create request (`POST /api/deployments` documents and checks its body with it). */
   readonly inputSchema;
@@ -72,7 +72,7 @@ export class DeploymentManager implements DeploymentRegistry {
   }
 
   list(): RoutableDeployment[] {
-    return this.routableList;
+    return this.routable.list();
   }
 
   /** Validates and records a deployment, then starts it (unless `start: false`); resolves before it is ready. */
@@ -133,7 +133,7 @@ export class DeploymentManager implements DeploymentRegistry {
     managed.record.desiredState = 'stopped';
     const run = managed.run;
     managed.run = undefined;
-    this.unpublish(name);
+    this.routable.remove(name);
     await run?.end('stop');
     this.setState(managed, 'stopped', null, 'stopped on request');
     return this.describe(name);
@@ -143,7 +143,7 @@ export class DeploymentManager implements DeploymentRegistry {
     const managed = this.require(name);
     const run = managed.run;
     managed.run = undefined;
-    this.unpublish(name);
+    this.routable.remove(name);
     this.deployments.delete(name);
     await run?.end('stop');
     await this.persistence.delete(managed.record.id);
@@ -172,8 +172,7 @@ export class DeploymentManager implements DeploymentRegistry {
     this.closed = true;
     const runs = [...this.deployments.values()].flatMap((managed) => (managed.run ? [managed.run] : []));
     for (const managed of this.deployments.values()) managed.run = undefined;
-    this.routable = new Map();
-    this.routableList = [];
+    this.routable.clear();
     await Promise.all(runs.map((run) => run.end('detach')));
     await this.persistence.flush();
   }
@@ -224,31 +223,17 @@ export class DeploymentManager implements DeploymentRegistry {
     this.persistence.appendEvent(managed.record.id, { at: Date.now(), type, message });
   }
 
-  /** Rebuilds the deployment's routable view (a new object) or removes it when it cannot serve. */
+  /** Publishes the deployment's routable view (a new object) or removes it when it cannot serve. */
   private publish(managed: Managed): void {
     const { record, run } = managed;
-    if (!run || (record.state !== 'ready' && record.state !== 'degraded')) return this.unpublish(record.name);
-    const next = new Map(this.routable);
-    next.set(record.name, {
+    if (!run || (record.state !== 'ready' && record.state !== 'degraded')) return this.routable.remove(record.name);
+    this.routable.set({
       name: record.name,
       modelId: record.modelId,
       fallbacks: record.fallbacks,
       pricing: managed.pricing,
       targets: run.routableTargets(record.modelId ?? record.name),
     });
-    this.replaceRoutable(next);
-  }
-
-  private unpublish(name: string): void {
-    if (!this.routable.has(name)) return;
-    const next = new Map(this.routable);
-    next.delete(name);
-    this.replaceRoutable(next);
-  }
-
-  private replaceRoutable(next: Map<string, RoutableDeployment>): void {
-    this.routable = next;
-    this.routableList = [...next.values()];
   }
 
   private async checkReferences(input: DeploymentInput): Promise<void> {
