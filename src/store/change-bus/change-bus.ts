@@ -1,0 +1,29 @@
+import type { Config } from '../../config.js';
+import { MemoryChangeBus } from './memory-change-bus.js';
+import { RedisChangeBus } from './redis-change-bus.js';
+
+/**
+ * Tells the other gateway replicas that shared state changed (a key was revoked, a deployment
+ * was created), so each reloads it from the shared database instead of waiting for a timer.
+ * Handlers hear changes published by *other* replicas only, never their own. A `null` change
+ * means notifications may have been missed (the connection dropped): reload everything.
+ *
+ * @example
+ *   await bus.subscribe('keys', () => keys.reload());
+ *   await keys.revoke(id);
+ *   await bus.publish('keys', { id });
+ */
+export interface ChangeBus {
+  publish(topic: string, change: unknown): Promise<void>;
+  /** Resolves, once the subscription is in effect, to a function that unsubscribes the handler. */
+  subscribe(topic: string, handler: ChangeHandler): Promise<() => void>;
+  close(): Promise<void>;
+}
+
+/** Runs on the delivering connection: a handler starts its work and catches its own errors. */
+export type ChangeHandler = (change: unknown | null) => void;
+
+/** In this process by default (one replica: nobody else to tell); Redis pub/sub when `config.redisUrl` is set. */
+export function createChangeBus(config: Pick<Config, 'redisUrl'>): ChangeBus {
+  return config.redisUrl ? new RedisChangeBus(config.redisUrl) : new MemoryChangeBus();
+}
