@@ -39,7 +39,7 @@ export async function createServices(config: Config, logger: Logger = createLogg
   // Opened after the gateway so it closes first: processes detach, event writes flush, then usage flushes.
   const deployments = await DeploymentManager.open({
     store,
-    kinds: createTargetKinds({ config }),
+    kinds: createTargetKinds({ config, importModel: (model) => library.importModel(model) }),
     secrets: SecretBox.fromConfig(config),
     dataDir: config.dataDir,
     logger,

@@ -1,4 +1,5 @@
 import type { Config } from '../../config.js';
+import type { ModelImport } from '../../library/model-input.js';
 import type { TargetKinds } from '../deployment-input.js';
 import type { DeploymentTarget } from '../deployment-target.js';
 import { createEmbeddedTarget } from './embedded-target.js';
@@ -14,6 +15,8 @@ export interface TargetDependencies {
    * HF_HOME): passed through to children, not read as configuration.
    */
   environment?: NodeJS.ProcessEnv;
+  /** Writes a model into the library (fills or updates it): the embedded target's GGUF header import. */
+  importModel?(model: ModelImport): Promise<{ id: string }>;
 }
 
 /**

@@ -1,0 +1,190 @@
+/**
+ * `npm run bench:engine`: tokens per second and time to first token for stories260K, (a) calling
+ * node-llama-cpp directly in this process and (b) through the gateway over HTTP with streaming
+ * (bench/engine-server.ts in its own process, the real embedded target), with the same threads,
+ * prompts, greedy sampling and lengths: one stream, then 8 streams decoding together. Rounds are
+ * interleaved (direct, gateway, direct, …) and the median is reported. Then a threads sweep of the
+ * direct engine, which is what the default DEVUP_ENGINE_THREADS=1 rests on. Writes the tables to
+ * docs/benchmarks.md (section "Embedded engine").
+ * Knobs: TOKENS (per stream, default 128), ROUNDS (default 5), BENCH_THREADS (default 1),
+ * BENCH_MODEL (default ../shared/models/stories260K.gguf), SWEEP (threads, default "1,2").
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import readline from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import type { LlamaContext, LlamaContextSequence, LlamaModel } from 'node-llama-cpp';
+import { request } from 'undici';
+import { loadLlamaRuntime } from '../src/providers/embedded/llama-runtime.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const modelPath = path.resolve(process.env.BENCH_MODEL ?? path.join(root, '../shared/models/stories260K.gguf'));
+const tokens = Number(process.env.TOKENS ?? 128);
+const rounds = Number(process.env.ROUNDS ?? 5);
+const threads = Number(process.env.BENCH_THREADS ?? 1);
+const sweep = (process.env.SWEEP ?? '1,2').split(',').map(Number);
+const prompts = ['Once upon a time', 'The dog', 'Lily was', 'One day, Tom', 'The sun', 'A little bird', 'Mom said', 'The big tree'];
+
+interface Run {
+  tokens: number;
+  seconds: number;
+  ttftMs: number;
+}
+
+const sequencesOf = new Map<LlamaContext, LlamaContextSequence[]>();
+
+/** n streams at once straight on node-llama-cpp: one sequence each, one context. */
+async function direct(model: LlamaModel, context: LlamaContext, streams: number): Promise<Run> {
+  if (!sequencesOf.has(context)) sequencesOf.set(context, Array.from({ length: 8 }, () => context.getSequence()));
+  const sequences = sequencesOf.get(context)!.slice(0, streams);
+  for (const sequence of sequences) await sequence.clearHistory();
+  const started = performance.now();
+  const firsts: number[] = [];
+  const counts = await Promise.all(
+    sequences.map(async (sequence, index) => {
+      const promptTokens = [model.tokens.bos!, ...model.tokenize(prompts[index], false)];
+      let count = 0;
+      for await (const _token of sequence.evaluate(promptTokens, { temperature: 0 })) {
+        if (count++ === 0) firsts.push(performance.now() - started);
+        if (count >= tokens) break;
+      }
+      return count;
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  return { tokens: counts.reduce((sum, count) => sum + count, 0), seconds, ttftMs: mean(firsts) };
+}
+
+/** n streams at once through the gateway: SSE over HTTP, counting content chunks (one per token here). */
+async function gateway(url: string, key: string, streams: number): Promise<Run> {
+  const started = performance.now();
+  const firsts: number[] = [];
+  const counts = await Promise.all(
+    prompts.slice(0, streams).map(async (prompt) => {
+      const response = await request(`${url}/v1/completions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'stories', prompt, max_tokens: tokens, temperature: 0, stream: true, stream_options: { include_usage: true } }),
+      });
+      if (response.statusCode !== 200) throw new Error(`gateway answered ${response.statusCode}: ${await response.body.text()}`);
+      let buffered = '';
+      let completionTokens = 0;
+      let first = true;
+      for await (const chunk of response.body) {
+        buffered += chunk.toString();
+        let end;
+        while ((end = buffered.indexOf('\n\n')) !== -1) {
+          const event = buffered.slice(0, end);
+          buffered = buffered.slice(end + 2);
+          if (first && event.includes('"text":"') && !event.includes('"text":""')) {
+            first = false;
+            firsts.push(performance.now() - started);
+          }
+          const usage = /"completion_tokens":(\d+)/.exec(event);
+          if (usage) completionTokens = Number(usage[1]);
+        }
+      }
+      return completionTokens;
+    }),
+  );
+  return { tokens: counts.reduce((sum, count) => sum + count, 0), seconds: (performance.now() - started) / 1000, ttftMs: mean(firsts) };
+}
+
+async function startServer(): Promise<{ url: string; key: string; stop(): Promise<void> }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'bench/engine-server.ts')], {
+    cwd: root,
+    env: { ...process.env, BENCH_MODEL: modelPath, BENCH_THREADS: String(threads), DEVUP_LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const line = await new Promise<string>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
+    readline.createInterface({ input: child.stdout! }).once('line', resolve);
+  });
+  const { url, key } = JSON.parse(line) as { url: string; key: string };
+  return {
+    url,
+    key,
+    stop: () =>
+      new Promise((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+const median = (values: number[]) => [...values].sort((left, right) => left - right)[Math.floor(values.length / 2)];
+function mean(values: number[]): number {
+  return values.reduce((sum, value) => sum + value, 0) / Math.max(values.length, 1);
+}
+const summary = (runs: Run[]) => ({ tokensPerSecond: median(runs.map((run) => run.tokens / run.seconds)), ttftMs: median(runs.map((run) => run.ttftMs)), tokens: runs[0].tokens });
+
+const llama = await loadLlamaRuntime();
+const model = await llama.loadModel({ modelPath });
+const contexts = new Map<number, LlamaContext>();
+for (const count of new Set([threads, ...sweep])) contexts.set(count, await model.createContext({ contextSize: 512, sequences: 8, threads: count }));
+const server = await startServer();
+
+// Warm both sides once (first decode allocates buffers), then interleave the measured rounds.
+await direct(model, contexts.get(threads)!, 8);
+await gateway(server.url, server.key, 8);
+const results: Record<string, Run[]> = { 'direct 1': [], 'gateway 1': [], 'direct 8': [], 'gateway 8': [] };
+for (let round = 0; round < rounds; round++) {
+  for (const streams of [1, 8]) {
+    results[`direct ${streams}`].push(await direct(model, contexts.get(threads)!, streams));
+    results[`gateway ${streams}`].push(await gateway(server.url, server.key, streams));
+  }
+}
+await server.stop();
+
+const sweepRows: string[] = [];
+for (const count of sweep) {
+  const context = contexts.get(count)!;
+  const single = summary([await direct(model, context, 1), await direct(model, context, 1), await direct(model, context, 1)]);
+  const eight = summary([await direct(model, context, 8), await direct(model, context, 8), await direct(model, context, 8)]);
+  sweepRows.push(`| ${count} | ${single.tokensPerSecond.toFixed(0)} | ${eight.tokensPerSecond.toFixed(0)} | ${single.ttftMs.toFixed(2)} |`);
+}
+for (const context of contexts.values()) await context.dispose();
+await model.dispose();
+
+const rows: string[] = [];
+for (const streams of [1, 8]) {
+  const own = summary(results[`direct ${streams}`]);
+  const through = summary(results[`gateway ${streams}`]);
+  rows.push(`| ${streams} | direct (node-llama-cpp) | ${own.tokens} | ${own.tokensPerSecond.toFixed(0)} | ${own.ttftMs.toFixed(2)} | |`);
+  rows.push(
+    `| ${streams} | gateway (HTTP, SSE) | ${through.tokens} | ${through.tokensPerSecond.toFixed(0)} | ${through.ttftMs.toFixed(2)} | ${((through.tokensPerSecond / own.tokensPerSecond) * 100).toFixed(0)}% of direct, TTFT ${through.ttftMs - own.ttftMs >= 0 ? '+' : ''}${(through.ttftMs - own.ttftMs).toFixed(2)} ms |`,
+  );
+}
+const load = os.loadavg()[0].toFixed(1);
+const section = [
+  '## Embedded engine: node-llama-cpp directly vs through the gateway',
+  '',
+  `\`npm run bench:engine\` (TOKENS=${tokens} ROUNDS=${rounds} BENCH_THREADS=${threads}): stories260K (${path.basename(modelPath)}), greedy, ` +
+    `the same 8 prompts and lengths both ways; 8 sequences of one context decoding together. Direct = this process calling ` +
+    '`sequence.evaluate()`; gateway = `bench/engine-server.ts` (real server: keys, usage records, metrics; the real `embedded` ' +
+    'target) in its own process, streamed completions over HTTP read by this process. Tokens/s = all streams’ tokens over wall ' +
+    'time (prompt included); TTFT = mean time to the first token (direct) or first text event (gateway). Medians of interleaved rounds. ' +
+    `Measured ${new Date().toISOString().slice(0, 10)} on ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'cpu'}), load average ${load} at the end.`,
+  '',
+  '| streams | path | tokens | tokens/s | TTFT ms | gateway vs direct |',
+  '|---:|---|---:|---:|---:|---|',
+  ...rows,
+  '',
+  `Threads sweep (direct, ${tokens} tokens per stream, median of 3): why \`DEVUP_ENGINE_THREADS\` defaults to 1.`,
+  '',
+  '| threads | 1 stream tokens/s | 8 streams tokens/s | 1 stream TTFT ms |',
+  '|---:|---:|---:|---:|',
+  ...sweepRows,
+  '',
+].join('\n');
+process.stdout.write(`${section}\n`);
+
+const docsPath = path.join(root, 'docs/benchmarks.md');
+const docs = fs.readFileSync(docsPath, 'utf8');
+const start = docs.indexOf('## Embedded engine');
+const next = start === -1 ? -1 : docs.indexOf('\n## ', start + 1);
+const updated = start === -1 ? `${docs.trimEnd()}\n\n${section}` : `${docs.slice(0, start)}${section}${next === -1 ? '' : docs.slice(next)}`;
+fs.writeFileSync(docsPath, updated.endsWith('\n') ? updated : `${updated}\n`);
+process.stdout.write(`written to ${path.relative(root, docsPath)}\n`);
