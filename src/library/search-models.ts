@@ -41,25 +41,20 @@ export async function searchModels(store: Store, query: SearchQuery, benchmark?:
   };
 }
 
-const facetColumns = { publisher: 'm.publisher', architecture: 'm.architecture', license: 'm.license', openWeights: 'm.open_weights' } as const;
-
-/** Counts per publisher, architecture, license and open weights over every model the query matches. */
+/** Counts per publisher, architecture, license and open weights over every model the query matches (one pass). */
 export async function countFacets(store: Store, query: SearchQuery, benchmark?: SortBenchmark): Promise<Facets> {
   const plan = planSearch(store, query, benchmark);
-  const entries = await Promise.all(
-    Object.entries(facetColumns).map(async ([facet, column]) => {
-      const rows = await sql<{ value: string | number | null; count: number }>`select ${sql.raw(column)} as value, count(*) as count
-        from ${plan.from} where ${plan.where} group by ${sql.raw(column)} order by count(*) desc, 1 limit 50`.execute(store.db);
-      return [
-        facet,
-        rows.rows.map((row) => ({
-          value: facet === 'openWeights' ? String(Boolean(Number(row.value))) : String(row.value ?? 'unknown'),
-          count: Number(row.count),
-        })),
-      ] as const;
-    }),
-  );
-  return Object.fromEntries(entries) as Facets;
+  const groups = await sql<{ publisher: string; architecture: string; license: string | null; open_weights: number; count: number }>`
+    select m.publisher, m.architecture, m.license, m.open_weights, count(*) as count
+    from ${plan.from} where ${plan.where} group by m.publisher, m.architecture, m.license, m.open_weights`.execute(store.db);
+  const tally = { publisher: new Map<string, number>(), architecture: new Map<string, number>(), license: new Map<string, number>(), openWeights: new Map<string, number>() };
+  for (const group of groups.rows) {
+    const values = { publisher: group.publisher, architecture: group.architecture, license: group.license ?? 'unknown', openWeights: String(Boolean(Number(group.open_weights))) };
+    for (const facet of Object.keys(tally) as Array<keyof typeof tally>) tally[facet].set(values[facet], (tally[facet].get(values[facet]) ?? 0) + Number(group.count));
+  }
+  const top = (counts: Map<string, number>) =>
+    [...counts].map(([value, count]) => ({ value, count })).sort((a, b) => b.count - a.count || a.value.localeCompare(b.value)).slice(0, 50);
+  return { publisher: top(tally.publisher), architecture: top(tally.architecture), license: top(tally.license), openWeights: top(tally.openWeights) };
 }
 
 function planSearch(store: Store, query: SearchQuery, benchmark?: SortBenchmark): Plan {
