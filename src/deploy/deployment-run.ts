@@ -1,6 +1,7 @@
 import type { DeploymentTarget, RunningTarget, TargetEvent } from './deployment-target.js';
 import type { DeploymentRecord, DeploymentState, TargetRecord } from './deployment-record.js';
 import { HealthMonitor } from './health-monitor.js';
+import { RestartPolicy } from './restart-policy.js';
 import { defaultTimeouts, type RoutableTarget } from './registry.js';
 import type { SecretBox } from './secrets.js';
 
@@ -41,6 +42,7 @@ export class DeploymentRun {
   private readonly abort = new AbortController();
   private readonly monitor: HealthMonitor;
   private settled = false;
+  private readonly retries = new Map<string, { policy: RestartPolicy; timer?: NodeJS.Timeout }>();
   private loading = false;
 
   constructor(private readonly options: RunOptions) {
@@ -61,18 +63,21 @@ export class DeploymentRun {
     await Promise.all(this.entries.map((entry) => this.startTarget(entry)));
     if (this.abort.signal.aborted) return;
     this.settled = true;
-    if (this.entries.every((entry) => entry.status === 'failed')) {
-      reporter.state('failed', this.entries.map((entry) => `${label(entry.record)}: ${entry.detail}`).join('\n'), 'no target could start');
-      return;
-    }
     this.monitor.start();
-    this.evaluate('every target started');
+    const failed = this.entries.filter((entry) => entry.status === 'failed');
+    for (const entry of failed) this.scheduleRetry(entry);
+    if (failed.length === this.entries.length) {
+      reporter.state('failed', failed.map((entry) => `${label(entry.record)}: ${entry.detail}`).join('\n'), 'no target could start');
+    } else {
+      this.evaluate(failed.length > 0 ? 'some targets started' : 'every target started');
+    }
   }
 
   /** Stops every target (`stop`), or lets them run for the next gateway start (`detach`). */
   async end(mode: 'stop' | 'detach'): Promise<void> {
     this.abort.abort();
     this.monitor.stop();
+    for (const retry of this.retries.values()) clearTimeout(retry.timer);
     await Promise.all(
       this.entries.map(async (entry) => {
         const running = entry.running;
@@ -132,8 +137,27 @@ export class DeploymentRun {
     } catch (error) {
       entry.status = 'failed';
       entry.detail = (error as Error).message;
-      if (!this.abort.signal.aborted) reporter.event('target', `${label(entry.record)} failed to start: ${entry.detail}`);
     }
+  }
+
+  /**
+   * A target that could not start is tried again with backoff (1 s … 60 s) while the deployment
+   * should run: an endpoint still booting after a host restart comes in when it is up.
+   */
+  private scheduleRetry(entry: TargetEntry): void {
+    if (this.abort.signal.aborted) return;
+    const retry = this.retries.get(entry.record.id) ?? { policy: new RestartPolicy({ initialMs: 1_000, maxMs: 60_000 }) };
+    this.retries.set(entry.record.id, retry);
+    const delay = retry.policy.nextDelay(0);
+    this.options.reporter.event('target', `${label(entry.record)} failed to start: ${entry.detail}; retrying in ${delay} ms`);
+    retry.timer = setTimeout(async () => {
+      await this.startTarget(entry);
+      if (this.abort.signal.aborted) return;
+      if (entry.status === 'failed') return this.scheduleRetry(entry);
+      this.monitor.assume(entry.record.id, true);
+      this.evaluate(`${label(entry.record)} started after ${retry.policy.attempts} retry(ies)`);
+    }, delay);
+    retry.timer.unref();
   }
 
   private onTargetEvent(entry: TargetEntry, event: TargetEvent): void {

@@ -113,6 +113,18 @@ describe.each(dialects)('deployment lifecycle on %s', (dialect) => {
     expect(manager.get('unreachable')).toBeUndefined();
   });
 
+  it('keeps retrying a target that could not start and becomes ready once it is up', async () => {
+    peer.behavior = { status: 503 };
+    await manager.create(endpoint('late'));
+    const failed = await waitForDeployment(manager, 'late', inState('failed'));
+    expect(failed.reason).toMatch(/^endpoint#1: health check failed: .*503/);
+    peer.behavior = {};
+    await waitForDeployment(manager, 'late', inState('ready'));
+    const events = (await manager.events('late')).map((event) => `${event.type} ${event.message}`);
+    expect(events).toEqual(expect.arrayContaining([expect.stringMatching(/^target endpoint#1 failed to start: health check failed: .*; retrying in 1000 ms$/), expect.stringMatching(/^state ready: endpoint#1 started after \d+ retry\(ies\)$/)]));
+    expect(manager.get('late')?.targets).toHaveLength(1);
+  });
+
   it('stops, starts, prices from the library, and falls back by name', async () => {
     const now = Date.now();
     await store.db
