@@ -82,6 +82,17 @@ describe('Kubernetes manifests', () => {
     expect(JSON.stringify(renderManifests(cases[2], { name: 'case' }))).toContain(`"amd.com/gpu":"${cases[2].gpusPerNode}"`);
   });
 
+  it('one node as a KServe InferenceService: a custom predictor with the engine container, valid', async () => {
+    const manifests = renderManifests(await plan('qwen2.5-72b-instruct', { gpu: 'h100', dtype: 'bf16' }), { name: 'qwen', kserve: true });
+    expect(manifests.map((manifest) => manifest.kind)).toEqual(['PersistentVolumeClaim', 'InferenceService']);
+    for (const manifest of manifests) expect(schemaErrors(manifest)).toEqual([]);
+    const predictor = (manifests[1] as import('../../src/deploy/kubernetes/render-manifests.js').InferenceService).spec.predictor as Record<string, any>;
+    expect(predictor.containers[0]).toMatchObject({ name: 'kserve-container', command: ['vllm'], resources: { limits: { 'nvidia.com/gpu': '4' } } });
+    expect(predictor.volumes.map((volume: { name: string }) => volume.name)).toEqual(['dshm', 'model-cache']);
+    const multiNode = await plan('deepseek-v3', { gpu: 'h100', dtype: 'fp8' });
+    expect(() => renderManifests(multiNode, { name: 'x', kserve: true })).toThrow(/one node/);
+  });
+
   it('writes YAML files that parse back into the same valid manifests', async () => {
     const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'devup-k8s-'));
     temporaryDirs.push(directory);

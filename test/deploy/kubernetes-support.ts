@@ -1,5 +1,6 @@
 import { Ajv, type ValidateFunction } from 'ajv';
 import deployment from '../../src/deploy/kubernetes/schemas/deployment-apps-v1.json' with { type: 'json' };
+import inferenceService from '../../src/deploy/kubernetes/schemas/inferenceservice-v1beta1.json' with { type: 'json' };
 import leaderWorkerSet from '../../src/deploy/kubernetes/schemas/leaderworkerset-v1.json' with { type: 'json' };
 import persistentVolumeClaim from '../../src/deploy/kubernetes/schemas/persistentvolumeclaim-v1.json' with { type: 'json' };
 import service from '../../src/deploy/kubernetes/schemas/service-v1.json' with { type: 'json' };
@@ -12,6 +13,7 @@ const validators: Record<string, ValidateFunction> = {
   Service: ajv.compile(service),
   PersistentVolumeClaim: ajv.compile(persistentVolumeClaim),
   LeaderWorkerSet: ajv.compile(leaderWorkerSet),
+  InferenceService: ajv.compile(inferenceService),
 };
 
 /** Validates one manifest against its kind's schema; returns ajv's errors as readable lines. */

@@ -23,6 +23,7 @@ export const kubernetesDeployOptions: Record<string, CommandOption> = {
   image: { type: 'string', description: 'kubernetes: engine image (default the engine’s official one)' },
   'storage-class': { type: 'string', description: 'kubernetes: storage class of the model cache volume' },
   kubeconfig: { type: 'string', description: 'kubernetes: kubeconfig the gateway applies with (without --out)' },
+  kserve: { type: 'boolean', description: 'kubernetes --out: a KServe InferenceService instead of Deployment + Service (one node)' },
 };
 
 /**
@@ -44,6 +45,7 @@ export async function deployKubernetesToDirectory(input: { model: string | undef
     ...(flags.namespace ? { namespace: flags.namespace as string } : {}),
     ...(flags.image ? { image: flags.image as string } : {}),
     ...(flags['storage-class'] ? { storageClass: flags['storage-class'] as string } : {}),
+    kserve: flags.kserve === true,
   }, { servedModelName: input.name });
   const files = writeManifests(manifests, flags.out);
   if (flags.json) {

@@ -23,6 +23,8 @@ export const kubernetesOptionsSchema = z.object({
   huggingFaceSecret: kubernetesName.default('hf-token'),
   /** Extra node labels the GPU nodes carry (e.g. `nvidia.com/gpu.product: NVIDIA-H200`). */
   nodeSelector: z.record(z.string(), z.string()).default({}),
+  /** One node only: a KServe InferenceService (raw deployment, custom predictor) instead of Deployment + Service. */
+  kserve: z.boolean().default(false),
 });
 
 export type KubernetesOptions = z.output<typeof kubernetesOptionsSchema>;

@@ -14,14 +14,22 @@ export interface LeaderWorkerSet {
   spec: Record<string, unknown>;
 }
 
-export type Manifest = V1Deployment | V1Service | V1PersistentVolumeClaim | LeaderWorkerSet;
+/** A KServe InferenceService (serving.kserve.io/v1beta1) with a custom predictor container. */
+export interface InferenceService {
+  apiVersion: 'serving.kserve.io/v1beta1';
+  kind: 'InferenceService';
+  metadata: { name: string; namespace: string; labels: Record<string, string>; annotations: Record<string, string> };
+  spec: { predictor: Record<string, unknown> };
+}
+
+export type Manifest = V1Deployment | V1Service | V1PersistentVolumeClaim | LeaderWorkerSet | InferenceService;
 
 /** LWS injects these into every pod of a group; the kubelet expands `$(NAME)` in command and args. */
 const lwsSlot = (role: NodeSlot['role']): NodeSlot => ({ role, rank: '$(LWS_WORKER_INDEX)', leaderAddress: '$(LWS_LEADER_ADDRESS)', groupSize: '$(LWS_GROUP_SIZE)' });
 
 /**
  * Manifests that run a plan: on one node a model-cache PersistentVolumeClaim, a Deployment and a
- * Service; on several nodes (vLLM, SGLang) a LeaderWorkerSet whose leader and workers get the
+ * Service (or, with `kserve`, a KServe InferenceService); on several nodes (vLLM, SGLang) a LeaderWorkerSet whose leader and workers get the
  * engine flags wired to the group (leader address, group size, worker index) and a Service on the
  * leader. Every pod takes all GPUs of its node.
  *
@@ -36,6 +44,7 @@ export function renderManifests(plan: Plan, input: KubernetesOptionsInput, recip
   const options = parsed.data;
   if (!plan.fits) throw new DevupError('invalid_request', `The plan does not fit: ${plan.shortfall?.message ?? 'not enough memory'}`, { param: 'gpu' });
   if (plan.engine === 'ollama') throw new DevupError('invalid_request', 'Kubernetes manifests are rendered for vllm, sglang and llama-server', { param: 'engine' });
+  if (plan.nodes > 1 && options.kserve) throw new DevupError('invalid_request', `KServe manifests are rendered for one node; this plan needs ${plan.nodes}`, { param: 'kserve' });
   if (plan.nodes > 1 && plan.engine === 'llama-server') {
     throw new DevupError('invalid_request', 'Multi-node Kubernetes manifests need vllm or sglang (llama.cpp RPC workers are not wired into a LeaderWorkerSet)', { param: 'engine' });
   }
@@ -55,13 +64,15 @@ export function renderManifests(plan: Plan, input: KubernetesOptionsInput, recip
     const claimName = `${options.name}-model-cache`;
     const podSpec = enginePodSpec(plan, recipe, recipe.nodes[0].argv, { serves: true, cacheClaim: claimName }, options);
     const selector = { 'app.kubernetes.io/name': options.name };
+    const claim: V1PersistentVolumeClaim = {
+      apiVersion: 'v1',
+      kind: 'PersistentVolumeClaim',
+      metadata: metadata(claimName),
+      spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: cacheSize(plan) } }, ...(options.storageClass ? { storageClassName: options.storageClass } : {}) },
+    };
+    if (options.kserve) return [claim, inferenceService(podSpec, { ...metadata(options.name), annotations: { 'serving.kserve.io/deploymentMode': 'RawDeployment' } })];
     return [
-      {
-        apiVersion: 'v1',
-        kind: 'PersistentVolumeClaim',
-        metadata: metadata(claimName),
-        spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: cacheSize(plan) } }, ...(options.storageClass ? { storageClassName: options.storageClass } : {}) },
-      },
+      claim,
       {
         apiVersion: 'apps/v1',
         kind: 'Deployment',
@@ -100,4 +111,15 @@ export function renderManifests(plan: Plan, input: KubernetesOptionsInput, recip
     },
   };
   return [leaderWorkerSet, service({ 'leaderworkerset.sigs.k8s.io/name': options.name, role: 'leader' })];
+}
+
+/** KServe runs a custom predictor from the pod fields inlined in `predictor`; its container must be `kserve-container`. */
+function inferenceService(podSpec: V1PodSpec, metadata: InferenceService['metadata']): InferenceService {
+  const [container] = podSpec.containers;
+  return {
+    apiVersion: 'serving.kserve.io/v1beta1',
+    kind: 'InferenceService',
+    metadata,
+    spec: { predictor: { minReplicas: 1, maxReplicas: 1, ...podSpec, containers: [{ ...container, name: 'kserve-container' }] } },
+  };
 }
