@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { AdminKey } from '../server/admin-key.js';
+import type { ChangeBus } from '../store/change-bus/change-bus.js';
 import type { Store } from '../store/database.js';
 import { createCounters, type Counters } from '../store/counters/counters.js';
 import { GatewayMetrics } from './gateway-metrics.js';
@@ -39,12 +40,12 @@ export interface GatewayOptions {
  *   await gateway.close(); // writes the last usage records
  */
 export async function createGatewayServices(
-  base: { config: Config; store: Store; logger: Logger; adminKey: AdminKey },
+  base: { config: Config; store: Store; logger: Logger; adminKey: AdminKey; changes?: ChangeBus },
   options: GatewayOptions = {},
 ): Promise<GatewayServices> {
   const { config, store, logger } = base;
   const policy = { ...defaultRoutingPolicy, ...options.policy, breaker: { ...defaultRoutingPolicy.breaker, ...options.policy?.breaker } };
-  const keys = new KeyStore(store, base.adminKey.hash, logger);
+  const keys = new KeyStore(store, base.adminKey.hash, logger, base.changes);
   await keys.start(options.keyReloadMs ?? 10_000);
   const counters = createCounters(config);
   const limiter = new Limiter(counters, logger);

@@ -1,6 +1,8 @@
 import crypto from 'node:crypto';
 import type { Logger } from 'pino';
 import { DevupError, notFound } from '../../errors.js';
+import type { ChangeBus } from '../../store/change-bus/change-bus.js';
+import { changeTopics } from '../../store/change-bus/change-topics.js';
 import type { Store } from '../../store/database.js';
 import type { ApiKeyRow } from '../../store/schema.js';
 import type { ApiKey, ApiKeyInfo, KeyLimits } from './api-key.js';
@@ -16,8 +18,8 @@ const adminApiKey: ApiKey = { id: null, name: 'admin', deployments: null, limits
 
 /**
  * User keys: stored as SHA-256 hashes, held in memory by hash so that authenticating a request
- * is one hash and one map lookup. Changes made here apply at once; changes made by another
- * replica arrive with the periodic reload.
+ * is one hash and one map lookup. Changes made here apply at once and are announced on the
+ * change bus; other replicas reload when they hear of them, and on a periodic timer as a safety net.
  *
  * @example
  *   const { key } = await keys.create({ name: 'ci', deployments: ['qwen'] }); // shown once
@@ -26,25 +28,26 @@ const adminApiKey: ApiKey = { id: null, name: 'admin', deployments: null, limits
 export class KeyStore {
   private byHash = new Map<string, ApiKey>();
   private reloadTimer?: NodeJS.Timeout;
+  private unsubscribe?: () => void;
 
   constructor(
     private readonly store: Store,
     private readonly adminKeyHash: Buffer,
     private readonly logger: Logger,
+    /** Where key changes are announced to, and heard from, other replicas. */
+    private readonly changes?: ChangeBus,
   ) {}
 
   /** Loads every live key and reloads every `reloadMs` (0: never) for changes from other replicas. */
   async start(reloadMs: number): Promise<void> {
+    this.unsubscribe = await this.changes?.subscribe(changeTopics.keys, () => this.reloadInBackground());
     await this.reload();
-    if (reloadMs > 0) {
-      this.reloadTimer = setInterval(() => {
-        this.reload().catch((error) => this.logger.warn({ err: error }, 'reloading API keys failed'));
-      }, reloadMs).unref();
-    }
+    if (reloadMs > 0) this.reloadTimer = setInterval(() => this.reloadInBackground(), reloadMs).unref();
   }
 
   stop(): void {
     clearInterval(this.reloadTimer);
+    this.unsubscribe?.();
   }
 
   async reload(): Promise<void> {
@@ -81,6 +84,7 @@ export class KeyStore {
     };
     await this.store.db.insertInto('api_keys').values(row).execute();
     this.byHash.set(row.key_hash, toApiKey(row));
+    this.announce(row.id);
     return { ...toInfo(row), key };
   }
 
@@ -98,7 +102,17 @@ export class KeyStore {
       await this.store.db.updateTable('api_keys').set({ revoked_at: row.revoked_at }).where('id', '=', id).execute();
     }
     this.byHash.delete(row.key_hash);
+    this.announce(row.id);
     return toInfo(row);
+  }
+
+  private reloadInBackground(): void {
+    this.reload().catch((error) => this.logger.warn({ err: error }, 'reloading API keys failed'));
+  }
+
+  /** Tells the other replicas; a lost notification is caught up by their periodic reload. */
+  private announce(id: string): void {
+    this.changes?.publish(changeTopics.keys, { id }).catch((error) => this.logger.warn({ err: error }, 'announcing a key change failed'));
   }
 
   /** Live keys with a budget, for seeding spend counters at start. */
