@@ -16,6 +16,12 @@ import { v1Routes } from '../gateway/v1/v1-routes.js';
 
 export const version = '0.1.0';
 
+// Request ids: a random per-process prefix and a counter, unique across restarts and replicas and
+// cheaper than a UUID per request. A client's own `x-request-id` is kept instead.
+const requestIdPrefix = crypto.randomBytes(8).toString('hex');
+let requestSequence = 0;
+const nextRequestId = () => `${requestIdPrefix}-${(++requestSequence).toString(36)}`;
+
 /** A feature area's routes: library, deployments, keys, usage, gateway, UI. */
 export type RouteModule = (context: { app: FastifyInstance; router: ApiRouter; services: AppServices }) => void;
 
@@ -33,7 +39,7 @@ export async function createApp(services: AppServices): Promise<FastifyInstance>
     // recorded) with `Connection: close`, instead of a bare 503 outside the OpenAI error shape.
     return503OnClosing: false,
     requestIdHeader: 'x-request-id',
-    genReqId: () => crypto.randomUUID(),
+    genReqId: nextRequestId,
   });
   installErrorHandler(app);
   app.decorateRequest('receivedAt', 0);
