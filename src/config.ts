@@ -9,8 +9,13 @@ export interface Config {
   dataDir: string;
   /** `postgres://…` switches the store to PostgreSQL; unset means SQLite in the data dir. */
   databaseUrl?: string;
-  /** `redis://…` shares counters (rate limits, budgets) across gateway replicas. */
+  /** `redis://…` shares counters (rate limits, budgets) and change notifications across gateway replicas. */
   redisUrl?: string;
+  /**
+   * This replica's stable name (default: the host name). Host-bound deployment targets (embedded,
+   * process, kubernetes) are run by the replica that created or last started them, found by this name.
+   */
+  replicaId: string;
   adminKey?: string;
   /** Key that encrypts upstream secrets at rest; derived from a file in the data dir when unset. */
   secretKey?: string;
@@ -48,6 +53,7 @@ const environmentSchema = z.object({
     .string()
     .regex(/^rediss?:\/\//, 'must be a redis:// URL')
     .optional(),
+  DEVUP_REPLICA_ID: z.string().min(1).max(200).optional(),
   DEVUP_ADMIN_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
   DEVUP_SECRET_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
   DEVUP_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -75,6 +81,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, overrid
     dataDir: path.resolve(env.DEVUP_DATA_DIR ?? path.join(os.homedir(), '.devup')),
     databaseUrl: env.DEVUP_DATABASE_URL,
     redisUrl: env.DEVUP_REDIS_URL,
+    replicaId: env.DEVUP_REPLICA_ID ?? os.hostname(),
     adminKey: env.DEVUP_ADMIN_KEY,
     secretKey: env.DEVUP_SECRET_KEY,
     logLevel: env.DEVUP_LOG_LEVEL,

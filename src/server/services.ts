@@ -9,6 +9,7 @@ import { storeModelCatalog } from '../deploy/model-catalog.js';
 import { SecretBox } from '../deploy/secrets.js';
 import { createTargetKinds } from '../deploy/targets/index.js';
 import { createGatewayServices, type GatewayServices } from '../gateway/gateway-services.js';
+import { createChangeBus } from '../store/change-bus/change-bus.js';
 
 /** Everything the routes need, built once at start from the config and passed down. */
 export interface AppServices {
@@ -34,7 +35,10 @@ export async function createServices(config: Config, logger: Logger = createLogg
   const closers: Array<() => Promise<void>> = [() => store.close()];
   const library = new LibraryService(store);
   if (config.seedLibrary) await library.seedIfEmpty();
-  const gateway = await createGatewayServices({ config, store, logger, adminKey });
+  // Tells other replicas about key and deployment changes (Redis pub/sub when config.redisUrl is set); closes after them.
+  const changes = createChangeBus(config);
+  closers.push(() => changes.close());
+  const gateway = await createGatewayServices({ config, store, logger, adminKey, changes });
   closers.push(() => gateway.close());
   // Opened after the gateway so it closes first: processes detach, event writes flush, then usage flushes.
   const deployments = await DeploymentManager.open({
