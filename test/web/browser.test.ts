@@ -283,6 +283,14 @@ describe('web UI in Chromium', () => {
     await expect(page.getByTestId('total-requests').textContent()).resolves.toBe('1');
     await page.locator('svg[data-chart="line"]').waitFor();
     await shot('usage');
+    await page.getByLabel('Deployment', { exact: true }).selectOption('stories');
+    await page.getByLabel('Status', { exact: true }).fill('500');
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    await page.waitForURL(/deployment=stories&status=500/);
+    await page.locator('[data-testid="request-log"]', { hasText: 'No requests match.' }).waitFor();
+    await page.getByLabel('Status', { exact: true }).fill('200');
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    await page.locator('[data-testid="request-log"] tr[data-deployment="stories"]').first().waitFor();
   });
 
   it('is reachable by keyboard: skip link, search, then a model card link opened with Enter', async () => {

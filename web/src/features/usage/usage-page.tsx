@@ -1,13 +1,10 @@
-import { useState, type FormEvent } from 'react';
 import { useResource } from '../../api/use-resource.js';
 import { formatNumber, formatTime } from '../../components/format.js';
 import { Badge, EmptyState, ErrorNotice, Loading } from '../../components/status.js';
 import { navigate, useLocation } from '../../router.js';
 import { UsageCharts } from './usage-charts.js';
+import { filterNames, UsageFilters } from './usage-filters.js';
 import type { RequestRecord, UsageRow } from './usage-types.js';
-
-const filterNames = ['deployment', 'key', 'status', 'since', 'until'] as const;
-const filterLabels: Record<string, string> = { deployment: 'Deployment', key: 'Key id', status: 'Status', since: 'Since', until: 'Until' };
 
 /** `/usage`: usage over time by key and deployment (chart and table) and the filtered request log. */
 export function UsagePage() {
@@ -25,14 +22,6 @@ export function UsagePage() {
   const logs = useResource<{ data: RequestRecord[] }>(`/api/logs?${logQuery}`);
   // The hourly chart reads the unfiltered-by-status log of the same range (up to 1,000 requests).
   const timeline = useResource<{ data: RequestRecord[] }>(`/api/logs?${new URLSearchParams([...usageQuery, ['limit', '1000']])}`);
-  const [draft, setDraft] = useState<Record<string, string>>(() => Object.fromEntries(filterNames.map((name) => [name, query.get(name) ?? ''])));
-
-  const apply = (event: FormEvent) => {
-    event.preventDefault();
-    const next = new URLSearchParams();
-    for (const name of filterNames) if (draft[name]?.trim()) next.set(name, draft[name].trim());
-    navigate(`/usage${next.size ? `?${next}` : ''}`, { replace: true });
-  };
   const rows = usage.data?.data ?? [];
   const totals = rows.reduce(
     (sum, row) => ({ requests: sum.requests + row.requests, tokens: sum.tokens + row.promptTokens + row.completionTokens, cost: sum.cost + (row.costUsd ?? 0), errors: sum.errors + row.errors }),
@@ -43,19 +32,7 @@ export function UsagePage() {
     <>
       <h1>Usage</h1>
       <p className="subtitle">Every request through <code>/v1</code>: tokens, cost, latency and time to first token.</p>
-      <form className="panel form-grid" onSubmit={apply} aria-label="Filters">
-        {filterNames.map((name) => (
-          <div key={name} className="field">
-            <label htmlFor={`usage-filter-${name}`}>{filterLabels[name]}</label>
-            <input id={`usage-filter-${name}`} value={draft[name] ?? ''} placeholder={name === 'since' || name === 'until' ? '2026-11-01' : name === 'status' ? '200' : ''} onChange={(event) => setDraft({ ...draft, [name]: event.target.value })} />
-          </div>
-        ))}
-        <div className="field" style={{ justifyContent: 'flex-end' }}>
-          <button className="button button-primary" type="submit">
-            Apply filters
-          </button>
-        </div>
-      </form>
+      <UsageFilters query={query} onApply={(next) => navigate(`/usage${next.size ? `?${next}` : ''}`, { replace: true })} />
       {(usage.error || logs.error) && <ErrorNotice error={(usage.error ?? logs.error)!} />}
       {!usage.data && usage.loading && <Loading />}
       {usage.data && rows.length === 0 && <EmptyState title="No usage yet">Requests through /v1 show here within a second.</EmptyState>}
