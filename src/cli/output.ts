@@ -20,6 +20,18 @@ export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
 
+/** 1185376 → "1.2 MB", 512 → "512 B" (decimal units, as disks and downloads count). */
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  return `${unit === 0 ? value.toFixed(0) : value.toFixed(1)} ${units[unit]}`;
+}
+
 /** 671e9 → "671B", 21e9 → "21B", 1.2e6 → "1.2M". */
 export function formatCount(value: number | null | undefined): string {
   if (value === null || value === undefined) return '-';

@@ -28,6 +28,8 @@ export interface TargetView {
   status: TargetStatus;
   address: string | null;
   detail: string | null;
+  /** Bytes the running target holds (an embedded model's weights and KV cache); null when unknown or not running. */
+  memoryBytes: number | null;
 }
 
 // Header values such as `Authorization` or `x-api-key` may carry credentials: shown masked.
@@ -56,6 +58,7 @@ export function toDeploymentView(record: DeploymentRecord, pricing: Pricing | un
         status: entry?.status ?? 'stopped',
         address: entry?.running?.address ?? null,
         detail: entry?.detail ?? null,
+        memoryBytes: entry?.running?.memoryBytes?.() ?? null,
       };
     }),
     createdAt: new Date(record.createdAt).toISOString(),

@@ -1,6 +1,6 @@
 import type { DeploymentEvent } from '../../deploy/deployment-record.js';
 import type { DeploymentView } from '../../deploy/deployment-view.js';
-import { formatTable } from '../output.js';
+import { formatBytes, formatTable } from '../output.js';
 
 export type EventView = Omit<DeploymentEvent, 'at'> & { at: string };
 
@@ -13,6 +13,7 @@ export function formatDeploymentTable(deployments: DeploymentView[]): string {
     targets: deployment.targets.map((target) => `${target.label} ${target.status}`),
     price: deployment.pricing ? `$${deployment.pricing.inputPerMillion}/$${deployment.pricing.outputPerMillion}` : 'unpriced',
     fallbacks: deployment.fallbacks.length > 0 ? deployment.fallbacks : null,
+    memory: memoryOf(deployment.targets),
     updated: deployment.updatedAt.replace('T', ' ').slice(0, 19),
   }));
   return formatTable(rows, [
@@ -22,6 +23,7 @@ export function formatDeploymentTable(deployments: DeploymentView[]): string {
     { key: 'targets', label: 'TARGETS' },
     { key: 'price', label: 'PRICE /1M IN/OUT' },
     { key: 'fallbacks', label: 'FALLBACKS' },
+    { key: 'memory', label: 'MEMORY', align: 'right' },
     { key: 'updated', label: 'UPDATED (UTC)' },
   ]);
 }
@@ -36,19 +38,26 @@ export function formatDeployment(deployment: DeploymentView, events: EventView[]
     ...(deployment.fallbacks.length > 0 ? [`  fallbacks: ${deployment.fallbacks.join(', ')}`] : []),
     '',
     formatTable(
-      deployment.targets.map((target) => ({ ...target, secret: target.hasSecret ? 'encrypted' : null, detail: target.detail?.split('\n')[0] })),
+      deployment.targets.map((target) => ({ ...target, secret: target.hasSecret ? 'encrypted' : null, detail: target.detail?.split('\n')[0], memory: memoryOf([target]) })),
       [
         { key: 'label', label: 'TARGET' },
         { key: 'status', label: 'STATUS' },
         { key: 'weight', label: 'WEIGHT', align: 'right' },
         { key: 'address', label: 'ADDRESS' },
         { key: 'secret', label: 'API KEY' },
+        { key: 'memory', label: 'MEMORY', align: 'right' },
         { key: 'detail', label: 'DETAIL' },
       ],
     ),
   ];
   if (events.length > 0) lines.push('', 'Events:', ...events.map(formatEvent));
   return `${lines.join('\n')}\n`;
+}
+
+/** Memory the targets report (embedded models), or null when none does. */
+function memoryOf(targets: Array<{ memoryBytes?: number | null }>): string | null {
+  const known = targets.map((target) => target.memoryBytes).filter((bytes): bytes is number => typeof bytes === 'number');
+  return known.length > 0 ? formatBytes(known.reduce((sum, bytes) => sum + bytes, 0)) : null;
 }
 
 export function formatEvent(event: EventView): string {

@@ -1,9 +1,9 @@
 import path from 'node:path';
 import { pullModel } from '../../engine/pull/pull-model.js';
-import { formatBytes, ProgressReporter } from '../../engine/pull/progress-reporter.js';
+import { ProgressReporter } from '../../engine/pull/progress-reporter.js';
 import type { Command } from '../command.js';
 import { CliError } from '../cli-error.js';
-import { printJson } from '../output.js';
+import { formatBytes, printJson } from '../output.js';
 
 export const pullCommand: Command = {
   name: 'pull',

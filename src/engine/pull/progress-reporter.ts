@@ -1,3 +1,4 @@
+import { formatBytes } from '../../cli/output.js';
 import type { DownloadProgress } from './download-to-part.js';
 
 interface Output {
@@ -52,17 +53,6 @@ export class ProgressReporter {
     if (progress.totalBytes && speed > 0) parts.push(`ETA ${formatDuration((progress.totalBytes - progress.receivedBytes) / speed)}`);
     return parts.join('  ');
   }
-}
-
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit++;
-  }
-  return `${unit === 0 ? value.toFixed(0) : value.toFixed(1)} ${units[unit]}`;
 }
 
 function formatDuration(seconds: number): string {
