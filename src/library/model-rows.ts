@@ -1,6 +1,6 @@
 import type { Selectable } from 'kysely';
 import type { BenchmarkRow, ModelRow, ResultRow } from '../store/schema.js';
-import type { Benchmark, ModelSummary, Result } from './library-shapes.js';
+import type { ModelSummary, Result } from './library-shapes.js';
 import type { ModelInput } from './model-input.js';
 
 /** Conversions between table rows (snake_case, JSON as text) and the library's JSON shapes. */
@@ -56,10 +56,6 @@ export function toModelSummary(row: SummaryRow): ModelSummary {
     tags: JSON.parse(row.tags) as string[],
     pricing: row.pricing === null ? null : JSON.parse(row.pricing),
   };
-}
-
-export function toBenchmark(row: BenchmarkRow): Benchmark {
-  return { ...row };
 }
 
 export function toResult(row: Pick<Selectable<ResultRow>, 'id' | 'benchmark_id' | 'setting' | 'value' | 'source'>, benchmark: BenchmarkRow): Result {

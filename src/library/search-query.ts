@@ -46,4 +46,3 @@ export const searchQuerySchema = z
 
 export type SearchQuery = z.output<typeof searchQuerySchema>;
 export type SearchQueryInput = z.input<typeof searchQuerySchema>;
-export type SearchSort = z.output<typeof sortSchema>;

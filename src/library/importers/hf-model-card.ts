@@ -76,6 +76,6 @@ function stringList(value: unknown): string[] {
   return Array.isArray(value) ? value.filter((entry): entry is string => typeof entry === 'string' && entry.length > 0 && entry.length <= 64) : [];
 }
 
-export function slugify(text: string): string {
+function slugify(text: string): string {
   return text.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[^a-z0-9]+|-+$/g, '').slice(0, 128) || 'model';
 }
