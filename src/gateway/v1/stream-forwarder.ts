@@ -12,7 +12,8 @@ export interface StreamOutcome {
 const doneEvent = 'data: [DONE]\n\n';
 
 /**
- * Writes each upstream chunk to the client as it arrives, as an SSE event. Waits for `drain` when
+ * Writes each upstream chunk to the client as it arrives, as an SSE event (those that arrive
+ * together in one socket write). Waits for `drain` when
  * the client reads slower than the upstream writes; stops at once when the client leaves (the
  * router's abort has already torn down the upstream request). Reads usage from the chunk that
  * carries it and drops that chunk when the client did not ask for usage. An upstream that dies
@@ -24,6 +25,13 @@ export async function forwardStream(response: ServerResponse, routed: Routed, ex
   const { rest } = routed.answer;
   let next = routed.answer.first;
   let idle = false;
+  // Chunks that arrive in the same turn of the event loop (one upstream read often holds several)
+  // leave in one socket write: cork on the first, uncork once the turn's microtasks are done.
+  let corked = false;
+  const uncork = () => {
+    corked = false;
+    response.uncork();
+  };
   const idleTimer = setTimeout(() => {
     idle = true;
     routed.controller.abort();
@@ -31,7 +39,14 @@ export async function forwardStream(response: ServerResponse, routed: Routed, ex
   try {
     while (!next.done) {
       const event = tapUsage(next.value, clientWantsUsage, outcome);
-      if (event !== undefined && !response.write(event)) await drained(response);
+      if (event !== undefined) {
+        if (!corked) {
+          corked = true;
+          response.cork();
+          process.nextTick(uncork);
+        }
+        if (!response.write(event)) await drained(response);
+      }
       if (exchange.clientGone) break;
       idleTimer.refresh();
       next = await rest.next();
