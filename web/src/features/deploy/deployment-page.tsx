@@ -61,9 +61,15 @@ export function DeploymentPage({ name }: { name: string }) {
           <Link className={`button ${data.state === 'ready' ? 'button-primary' : ''}`} to={`/playground?deployment=${encodeURIComponent(data.name)}`}>
             Open in playground
           </Link>
-          <button type="button" className="button" onClick={() => act(() => request(`${base}/stop`, { method: 'POST' }))} disabled={data.state === 'stopped'}>
-            Stop
-          </button>
+          {data.state === 'stopped' || data.state === 'failed' ? (
+            <button type="button" className="button" onClick={() => act(() => request(`${base}/start`, { method: 'POST' }))}>
+              Start
+            </button>
+          ) : (
+            <button type="button" className="button" onClick={() => act(() => request(`${base}/stop`, { method: 'POST' }))}>
+              Stop
+            </button>
+          )}
           <button type="button" className="button button-danger" onClick={() => window.confirm(`Delete deployment ${data.name}?`) && act(() => request(base, { method: 'DELETE' }), () => navigate('/deployments'))}>
             Delete
           </button>

@@ -55,7 +55,11 @@ export const targetKinds: TargetKind[] = [
     title: 'Kubernetes',
     summary: 'Run the plan’s engine on a cluster (Deployment, or LeaderWorkerSet across nodes) with your kubeconfig.',
     planned: true,
-    fields: [{ name: 'namespace', label: 'Namespace', placeholder: 'default' }],
+    fields: [
+      { name: 'kubeconfig', label: 'Kubeconfig path', placeholder: '/etc/devup/kubeconfig', hint: 'A file on the gateway host; the gateway applies the manifests with it.', required: true },
+      { name: 'namespace', label: 'Namespace', placeholder: 'default' },
+      { name: 'baseUrl', label: 'Service URL (optional)', placeholder: 'http://deepseek-v3.default.svc.cluster.local:8000/v1', hint: 'Where the gateway reaches the engine; defaults to the Service’s cluster DNS name.' },
+    ],
   },
 ];
 
