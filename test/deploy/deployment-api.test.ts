@@ -100,6 +100,9 @@ describe('deployments through /api, the devup CLI and /v1', () => {
     expect(error.type).toBe('invalid_request_error');
     expect(error.details.map((detail: { path: string }) => detail.path).sort()).toEqual(['body.name', 'body.targets.0.spec.timeouts.idleMs', 'body.targets.0.spec.url', 'body.targets.1.weight']);
     expect((await api('GET', '/api/deployments', undefined, 'wrong-key')).status).toBe(401);
+    const openapi = await (await fetch(`${url}/api/openapi.json`)).json();
+    expect(Object.keys(openapi.paths)).toEqual(expect.arrayContaining(['/api/deployments', '/api/deployments/{name}', '/api/deployments/{name}/stop', '/api/deployments/{name}/start', '/api/deployments/{name}/events', '/api/deployments/{name}/logs']));
+    expect(openapi.paths['/api/deployments'].post.requestBody.content['application/json'].schema.required).toEqual(['name', 'targets']);
     expect((await api('GET', '/api/deployments/nope')).status).toBe(404);
     const conflict = await api('POST', '/api/deployments', { name: 'chat', targets: [{ kind: 'endpoint', spec: { url: openaiPeer.baseUrl } }] });
     expect(conflict.status).toBe(409);

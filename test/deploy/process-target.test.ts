@@ -117,9 +117,16 @@ describe('process target with a real engine process', () => {
     expect(failed.reason).toBe('process#1: process exit code 3 before it became healthy; last output:\nloading model\nerror: weights not found at /models/missing.gguf');
   });
 
-  it('fails clearly when the engine binary does not exist', async () => {
-    await manager.create({ name: 'absent', targets: [{ kind: 'process', spec: { command: 'no-such-engine-binary', args: [] } }] });
-    const failed = await waitForDeployment(manager, 'absent', inState('failed'));
-    expect(failed.reason).toMatch(/^process#1: engine command 'no-such-engine-binary' not found on PATH/);
+  it('refuses an engine binary that does not exist, at create and at start', async () => {
+    const refused = await manager.create({ name: 'absent', targets: [{ kind: 'process', spec: { command: 'no-such-engine-binary' } }] }).catch((error) => error);
+    expect(refused.fieldErrors).toEqual([{ path: 'targets.0.spec.command', message: expect.stringMatching(/^engine command 'no-such-engine-binary' not found on PATH/) }]);
+    // A binary removed after the deployment was created: the start fails saying so.
+    const engine = `${dataDir}/engine-to-remove`;
+    fs.writeFileSync(engine, '#!/bin/sh\nexit 0\n', { mode: 0o755 });
+    await manager.create({ name: 'removed', start: false, targets: [{ kind: 'process', spec: { command: engine } }] });
+    fs.rmSync(engine);
+    await manager.start('removed');
+    const failed = await waitForDeployment(manager, 'removed', inState('failed'));
+    expect(failed.reason).toBe(`process#1: Invalid process spec: command: engine command '${engine}' not found or not executable (looked at ${engine})`);
   });
 });

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { createOpenAICompatibleProvider } from '../../providers/openai-compatible/openai-compatible-provider.js';
 import type { Provider } from '../../providers/provider.js';
+import { DevupError } from '../../errors.js';
 import { parseOrThrow, timeoutsSchema } from '../deployment-input.js';
 import type { DeploymentTarget } from '../deployment-target.js';
 import { findExecutable } from './process/find-executable.js';
@@ -46,7 +47,19 @@ export type ProcessSpec = z.output<typeof specSchema>;
 export function createProcessTarget(options: { environment: NodeJS.ProcessEnv }): DeploymentTarget<ProcessSpec> {
   return {
     kind: 'process',
-    parseSpec: (input) => parseOrThrow(specSchema, input, 'process spec'),
+    parseSpec(input) {
+      const spec = parseOrThrow(specSchema, input, 'process spec');
+      // Refuse a missing engine when the deployment is created, not only when it starts (a path
+      // relative to the default cwd, the data dir, is only known at start).
+      const checkable = !spec.command.includes('/') || path.isAbsolute(spec.command) || spec.cwd !== undefined;
+      try {
+        if (checkable) findExecutable(spec.command, spec.cwd ?? '/', { ...options.environment, ...spec.env }.PATH);
+      } catch (error) {
+        const message = (error as Error).message;
+        throw new DevupError('invalid_request', `Invalid process spec: command: ${message}`, { fieldErrors: [{ path: 'command', message }] });
+      }
+      return spec;
+    },
     async start(spec, context) {
       const environment = { ...options.environment, ...spec.env };
       const cwd = spec.cwd ?? context.dataDir;
