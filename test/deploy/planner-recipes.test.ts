@@ -41,6 +41,17 @@ describe('engine recipes', () => {
     expect(recipe.shell).toContain('# node 1 (worker)');
   });
 
+  it('quantizes a BF16 checkpoint to FP8 online, and asks for another checkpoint for int4', async () => {
+    const llama = planDeployment({ spec: await findArchitecture('llama-3.1-405b-instruct'), model: 'llama', gpu: 'h100', dtype: 'fp8' });
+    expect(llama.checkpointDtype).toBe('bf16');
+    expect(recipeFor(llama).nodes[0].argv.join(' ')).toContain('--quantization fp8');
+    const native = planDeployment({ spec: await deepseek(), model: 'deepseek-v3', gpu: 'h200', dtype: 'fp8', engine: 'sglang' });
+    expect(recipeFor(native).nodes[0].argv).not.toContain('--quantization');
+    const int4 = recipeFor(planDeployment({ spec: await findArchitecture('qwen2.5-72b-instruct'), model: 'qwen', gpu: 'l40s', dtype: 'int4' }));
+    expect(int4.nodes[0].argv).not.toContain('--quantization');
+    expect(int4.notes).toContain('The plan serves int4 weights but the checkpoint ships bf16: point the engine at a checkpoint in int4 (converted or quantized).');
+  });
+
   it('llama-server: -c covers every slot, all layers offloaded, split by layer', async () => {
     const plan = planDeployment({ spec: await findArchitecture('qwen2.5-72b-instruct'), model: 'qwen2.5-72b-instruct', gpu: 'rtx-4090', dtype: 'q4_k_m', context: 8192, concurrency: 2 });
     expect(plan).toMatchObject({ engine: 'llama-server', split: 'layer', fits: true });

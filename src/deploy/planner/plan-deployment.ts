@@ -75,6 +75,7 @@ export function planDeployment(request: PlanRequest, options: { alternatives?: b
     gpu: { id: gpu.id, name: gpu.name, memoryBytes: gpu.memoryBytes, resource: gpu.resource },
     engine,
     dtype,
+    checkpointDtype: spec.weights.dtype,
     kvDtype,
     context,
     concurrency,

@@ -36,6 +36,8 @@ export interface Plan extends ParallelLayout {
   gpu: { id: string; name: string; memoryBytes: number; resource: string };
   engine: EngineName;
   dtype: WeightDtype;
+  /** The dtype the model's checkpoint ships in; recipes quantize online or ask for another checkpoint when `dtype` differs. */
+  checkpointDtype: WeightDtype;
   kvDtype: KvDtype;
   context: number;
   concurrency: number;

@@ -9,3 +9,14 @@ export function needsRemoteCode(plan: Plan): boolean {
 export function servingSlots(plan: Plan, cap: number): number {
   return Math.max(plan.concurrency, Math.min(plan.concurrentSequences, cap), 1);
 }
+
+/** vLLM and SGLang quantize BF16/FP16 weights to FP8 while loading; any other change of dtype needs a checkpoint in it. */
+export function quantizesOnline(plan: Plan): boolean {
+  return plan.dtype === 'fp8' && (plan.checkpointDtype === 'bf16' || plan.checkpointDtype === 'fp16');
+}
+
+/** A note when the plan's dtype is not the checkpoint's and the engine cannot convert it itself. */
+export function checkpointNotes(plan: Plan): string[] {
+  if (plan.dtype === plan.checkpointDtype || quantizesOnline(plan)) return [];
+  return [`The plan serves ${plan.dtype} weights but the checkpoint ships ${plan.checkpointDtype}: point the engine at a checkpoint in ${plan.dtype} (converted or quantized).`];
+}

@@ -1,5 +1,5 @@
 import type { EngineRecipeBuilder } from './recipe-types.js';
-import { needsRemoteCode, servingSlots } from './recipe-flags.js';
+import { checkpointNotes, needsRemoteCode, quantizesOnline, servingSlots } from './recipe-flags.js';
 
 /**
  * SGLang's server, one TP group over every GPU (DeepSeek-V3's README: `--tp 16 --dist-init-addr
@@ -20,11 +20,12 @@ export const sglangRecipe: EngineRecipeBuilder = {
     if (plan.nodes > 1) argv.push('--dist-init-addr', `${slot.leaderAddress}:5000`, '--nnodes', slot.groupSize, '--node-rank', slot.rank);
     argv.push('--context-length', String(plan.context), '--max-running-requests', String(servingSlots(plan, 256)), '--mem-fraction-static', '0.9');
     if (plan.kvDtype === 'fp8') argv.push('--kv-cache-dtype', 'fp8_e4m3');
-    if (plan.dtype === 'fp8' && !needsRemoteCode(plan)) argv.push('--quantization', 'fp8');
+    if (quantizesOnline(plan)) argv.push('--quantization', 'fp8');
     if (needsRemoteCode(plan)) argv.push('--trust-remote-code');
     return argv;
   },
   notes(plan) {
-    return plan.nodes > 1 ? ['Run the same command on every node with its --node-rank; port 5000 on the leader must be reachable from the workers.'] : [];
+    const multiNode = plan.nodes > 1 ? ['Run the same command on every node with its --node-rank; port 5000 on the leader must be reachable from the workers.'] : [];
+    return [...multiNode, ...checkpointNotes(plan)];
   },
 };

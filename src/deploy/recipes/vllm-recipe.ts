@@ -1,7 +1,7 @@
 import type { Plan } from '../planner/plan-types.js';
 import { shellJoin } from './shell-quote.js';
 import type { EngineRecipeBuilder } from './recipe-types.js';
-import { needsRemoteCode, servingSlots } from './recipe-flags.js';
+import { checkpointNotes, needsRemoteCode, quantizesOnline, servingSlots } from './recipe-flags.js';
 
 /**
  * vLLM's OpenAI server. One node: `vllm serve … --tensor-parallel-size N`. Several nodes: a Ray
@@ -22,7 +22,8 @@ export const vllmRecipe: EngineRecipeBuilder = {
     return ['sh', '-c', `ray start --head --port=6379 && ${shellJoin(serve)}`];
   },
   notes(plan) {
-    return plan.nodes > 1 ? ['Start the leader first; the workers join its Ray cluster (port 6379), then vLLM places one rank per GPU.'] : [];
+    const multiNode = plan.nodes > 1 ? ['Start the leader first; the workers join its Ray cluster (port 6379), then vLLM places one rank per GPU.'] : [];
+    return [...multiNode, ...checkpointNotes(plan)];
   },
 };
 
@@ -33,12 +34,7 @@ function serveArguments(plan: Plan, slot: { groupSize: string }, options: { mode
   if (plan.expertParallel > 1) argv.push('--enable-expert-parallel');
   argv.push('--max-model-len', String(plan.context), '--max-num-seqs', String(servingSlots(plan, 256)), '--gpu-memory-utilization', '0.9');
   if (plan.kvDtype === 'fp8') argv.push('--kv-cache-dtype', 'fp8');
-  if (onlineQuantization(plan)) argv.push('--quantization', 'fp8');
+  if (quantizesOnline(plan)) argv.push('--quantization', 'fp8');
   if (needsRemoteCode(plan)) argv.push('--trust-remote-code');
   return argv;
-}
-
-/** vLLM quantizes a bf16 checkpoint to FP8 while loading; other dtypes need a checkpoint already in them. */
-function onlineQuantization(plan: Plan): boolean {
-  return plan.dtype === 'fp8' && !plan.family.startsWith('deepseek') && !plan.family.startsWith('kimi');
 }
