@@ -1,4 +1,4 @@
-import type { Insertable } from 'kysely';
+import { CompiledQuery, type Insertable } from 'kysely';
 import type { Logger } from 'pino';
 import type { Store } from '../../store/database.js';
 import type { UsageRecordRow } from '../../store/schema.js';
@@ -15,6 +15,15 @@ export interface UsageRecorderOptions {
 /** Rows per INSERT statement: 16 columns × 500 stays under SQLite's and PostgreSQL's parameter limits. */
 const rowsPerStatement = 500;
 
+const columns = [
+  'request_id', 'at', 'key_id', 'deployment', 'target_id', 'upstream_model', 'operation', 'stream',
+  'prompt_tokens', 'completion_tokens', 'cost_usd', 'status', 'error_code', 'latency_ms', 'ttft_ms', 'overhead_ms',
+] as const satisfies ReadonlyArray<keyof UsageRecord>;
+
+function rowValues(record: UsageRecord): unknown[] {
+  return columns.map((column) => record[column] ?? null);
+}
+
 /**
  * Usage records, one per answered request, buffered in memory and written in batches off the
  * request path. `close()` writes everything still buffered, so after a graceful shutdown the
@@ -26,6 +35,7 @@ const rowsPerStatement = 500;
  */
 export class UsageRecorder {
   private buffer: UsageRecord[] = [];
+  private readonly insertTexts = new Map<number, string>();
   private writing: Promise<void> = Promise.resolve();
   private readonly timer: NodeJS.Timeout;
 
@@ -56,11 +66,26 @@ export class UsageRecorder {
     await this.flush();
   }
 
+  private insertText(rows: number): string {
+    let text = this.insertTexts.get(rows);
+    if (!text) {
+      let parameter = 0;
+      const placeholder = this.store.dialect === 'postgres' ? () => `$${++parameter}` : () => '?';
+      const tuple = () => `(${columns.map(placeholder).join(', ')})`;
+      text = `insert into usage_records (${columns.join(', ')}) values ${Array.from({ length: rows }, tuple).join(', ')}`;
+      this.insertTexts.set(rows, text);
+    }
+    return text;
+  }
+
   private async write(batch: UsageRecord[]): Promise<void> {
     try {
       await this.store.db.transaction().execute(async (transaction) => {
         for (let start = 0; start < batch.length; start += rowsPerStatement) {
-          await transaction.insertInto('usage_records').values(batch.slice(start, start + rowsPerStatement)).execute();
+          const rows = batch.slice(start, start + rowsPerStatement);
+          // A prepared text per row count and a flat parameter list: building a query tree of
+          // thousands of value nodes per batch cost more than the insert itself.
+          await transaction.executeQuery(CompiledQuery.raw(this.insertText(rows.length), rows.flatMap(rowValues)));
         }
       });
     } catch (error) {
