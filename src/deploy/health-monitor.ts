@@ -7,7 +7,9 @@ export interface MonitoredTarget {
 
 /**
  * Checks every running target's health on an interval and reports transitions only (healthy →
- * unhealthy and back), so the deployment can go degraded and recover. Checks never overlap.
+ * unhealthy and back), so the deployment can go degraded and recover. A target is unhealthy
+ * after two failed checks in a row (one slow answer on a busy host is not an outage) and healthy
+ * again after one passing check. Checks never overlap.
  *
  * @example
  *   const monitor = new HealthMonitor(10_000, () => running, (id, healthy, detail) => mark(id, healthy, detail));
@@ -17,6 +19,7 @@ export class HealthMonitor {
   private timer?: NodeJS.Timeout;
   private checking = false;
   private readonly healthy = new Map<string, boolean>();
+  private readonly failuresInRow = new Map<string, number>();
   /** Bumped by `assume`, so a check that was in flight when the target reported news is discarded. */
   private readonly versions = new Map<string, number>();
 
@@ -57,12 +60,15 @@ export class HealthMonitor {
     let healthy = true;
     let detail = 'health check passed';
     try {
-      await target.provider.health(AbortSignal.timeout(Math.min(this.intervalMs, 5_000)));
+      await target.provider.health(AbortSignal.timeout(Math.max(1_000, Math.min(this.intervalMs, 5_000))));
     } catch (error) {
       healthy = false;
       detail = (error as Error).message;
     }
     if (!this.timer || (this.versions.get(target.id) ?? 0) !== version) return;
+    const failures = healthy ? 0 : (this.failuresInRow.get(target.id) ?? 0) + 1;
+    this.failuresInRow.set(target.id, failures);
+    if (!healthy && failures < 2) return;
     const before = this.healthy.get(target.id) ?? true;
     this.healthy.set(target.id, healthy);
     if (before !== healthy) this.onChange(target.id, healthy, detail);
