@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { CliError } from '../cli-error.js';
 import { commandLineWords } from './command-line-words.js';
 import { deployKubernetesToDirectory, kubernetesSpecFromFlags } from './deploy-kubernetes.js';
@@ -29,7 +31,8 @@ export const targetSpecFromFlags: Record<string, (flags: DeployFlags, problems: 
       ...(flags['upstream-model'] ? { upstreamModel: flags['upstream-model'] } : {}),
     };
   },
-  embedded: (flags, problems) => ({ file: required(flags, 'file', problems) }),
+  // A path that exists here is sent absolute; anything else is a name in the gateway's <dataDir>/models/.
+  embedded: (flags, problems) => ({ file: localFileOrName(required(flags, 'file', problems)) }),
   kubernetes: kubernetesSpecFromFlags,
 };
 
@@ -78,4 +81,8 @@ export function secretFromEnvironment(flags: DeployFlags, environment: NodeJS.Pr
 
 export function assertNoProblems(problems: string[], usage: string): void {
   if (problems.length > 0) throw new CliError(`${problems.join('\n')}\nusage: ${usage}`);
+}
+
+function localFileOrName(file: string | undefined): string | undefined {
+  return file !== undefined && fs.existsSync(file) ? path.resolve(file) : file;
 }
