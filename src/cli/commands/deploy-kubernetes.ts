@@ -39,7 +39,7 @@ export async function deployKubernetesToDirectory(input: { model: string | undef
   if (!input.model && !configPath) throw new CliError('give MODEL or --config PATH');
   const options = parsePlanFlags(flags);
   const spec = configPath ? readArchitectureFile(configPath) : await findArchitecture(input.model as string);
-  const plan = planDeployment({ ...options, spec, model: input.model ?? spec.repo ?? path.basename(configPath as string) });
+  const plan = planDeployment({ ...options, spec, model: input.model ?? spec.repo ?? path.basename(configPath as string).replace(/\.(json|ya?ml)$/i, '') });
   const manifests = renderManifests(plan, {
     name: toKubernetesName(input.name),
     ...(flags.namespace ? { namespace: flags.namespace as string } : {}),

@@ -44,7 +44,7 @@ export const planCommand: Command = {
       throw new CliError(parsed.error.issues.map((issue) => `--${String(issue.path[0]).replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}: ${issue.message}`).join('\n'));
     }
     const spec = configPath ? readArchitectureFile(configPath) : await architectureOffline(model as string, config);
-    const plan = planDeployment({ ...parsed.data, spec, model: model ?? spec.repo ?? path.basename(configPath as string) });
+    const plan = planDeployment({ ...parsed.data, spec, model: model ?? spec.repo ?? path.basename(configPath as string).replace(/\.(json|ya?ml)$/i, '') });
     const recipe = plan.fits ? recipeFor(plan) : null;
     if (values.json) printJson({ ...plan, recipe });
     else process.stdout.write(formatPlan(plan, recipe));

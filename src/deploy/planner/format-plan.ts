@@ -17,7 +17,7 @@ export function formatPlan(plan: Plan, recipe: EngineRecipe | null): string {
     `  weights      ${gb(plan.weightsBytes)} in ${plan.dtype}`,
     `  KV cache     ${plan.kvBytesPerToken.toLocaleString('en-US')} bytes/token in ${plan.kvDtype}; ${gb(plan.kvBytesPerSequence)} per ${plan.context}-token sequence`,
     `  min GPUs     ${plan.minGpus} × ${plan.gpu.id} (${gb(plan.gpu.memoryBytes)} each) hold the weights`,
-    `  layout       ${plan.gpuCount} × ${plan.gpu.id} = ${plan.nodes} node${plan.nodes > 1 ? 's' : ''} × ${plan.gpusPerNode} GPUs · ${layoutText(plan)} · ${plan.engine}`,
+    `  layout       ${plan.gpuCount} × ${plan.gpu.id} = ${plan.nodes} node${plan.nodes > 1 ? 's' : ''} × ${plan.gpusPerNode} GPU${plan.gpusPerNode > 1 ? 's' : ''} · ${layoutText(plan)} · ${plan.engine}`,
     `  per GPU      ${memoryBar(plan)}`,
     `               weights ${gb(plan.perGpu.weightsBytes)} · runtime+activations ${gb(plan.perGpu.runtimeBytes + plan.perGpu.activationBytes)} · KV free ${gb(Math.max(0, plan.perGpu.kvFreeBytes))} of ${gb(plan.perGpu.usableBytes)} usable`,
     `  sequences    ${plan.concurrentSequences} concurrent at ${plan.context} tokens${plan.concurrency > 1 ? ` (asked ${plan.concurrency})` : ''}`,
