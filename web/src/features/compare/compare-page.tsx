@@ -6,11 +6,17 @@ import { CompareCharts } from './compare-charts.js';
 import { ComparisonTable } from './comparison-table.js';
 import type { Comparison } from './comparison-types.js';
 
+/** The model ids of a compare URL (at most 8) and the API path that compares them (null under 2). */
+export function compareSelection(query: URLSearchParams): { ids: string[]; apiPath: string | null } {
+  const ids = (query.get('models') ?? '').split(',').filter(Boolean).slice(0, 8);
+  return { ids, apiPath: ids.length >= 2 ? `/api/compare?models=${ids.map(encodeURIComponent).join(',')}` : null };
+}
+
 /** `/compare?models=a,b,c`: 2–8 models side by side, table and charts from `/api/compare`. */
 export function ComparePage() {
   const { query } = useLocation();
-  const ids = (query.get('models') ?? '').split(',').filter(Boolean).slice(0, 8);
-  const comparison = useResource<Comparison>(ids.length >= 2 ? `/api/compare?models=${ids.map(encodeURIComponent).join(',')}` : null);
+  const { ids, apiPath } = compareSelection(query);
+  const comparison = useResource<Comparison>(apiPath);
   const catalog = useResource<ModelPage>('/api/models?pageSize=100&sort=name');
   const setIds = (next: string[]) => navigate(next.length ? `/compare?models=${next.join(',')}` : '/compare', { replace: true });
   const names = new Map((comparison.data?.models ?? catalog.data?.items ?? []).map((model) => [model.id, model.name]));
