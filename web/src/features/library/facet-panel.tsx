@@ -18,6 +18,7 @@ const facetTitles: Record<string, string> = {
 function valueLabel(facet: string, entry: FacetValue): string {
   if (entry.label) return entry.label;
   if (facet === 'openWeights') return entry.value === 'true' || entry.value === '1' ? 'Open weights' : 'API only';
+  if (facet === 'architecture' && entry.value === 'unknown') return 'Undisclosed';
   if (/context/i.test(facet) && /^\d+$/.test(entry.value)) return `≥ ${formatContext(Number(entry.value))}`;
   if (/params/i.test(facet) && /^\d+$/.test(entry.value)) return formatParams(Number(entry.value));
   return entry.value;
