@@ -77,6 +77,8 @@ describe('planner: architecture readers', () => {
       'llama.vocab_size': 128_256,
     };
     const spec = readArchitecture(metadata, 'model.gguf');
+    // The library's GGUF importer stores the map under spec.ggufMetadata, next to its summary.
+    expect(readArchitecture({ format: 'gguf', layers: 32, ggufMetadata: metadata }, 'library spec')).toEqual(spec);
     expect(spec).toMatchObject({ layers: 32, attention: { kind: 'gqa', kvHeads: 8, headDim: 128 }, weights: { dtype: 'q4_k_m' } });
     const plan = planDeployment({ spec, model: 'llama-3.1-8b', gpu: 'rtx-4090', context: 8192 });
     expect(plan.engine).toBe('llama-server');

@@ -8,7 +8,8 @@ import { readHuggingFaceConfig } from './read-hugging-face-config.js';
 /**
  * Reads any architecture description the planner accepts, telling the formats apart by their keys:
  * our own format (`hiddenSize`, `attention`), DeepSeek's (`dim`, `n_layers`), a GGUF metadata map
- * (`general.architecture`) or a Hugging Face `config.json` (everything else).
+ * (`general.architecture`, also nested as a GGUF import's `ggufMetadata`) or a Hugging Face
+ * `config.json` (everything else).
  *
  * @example readArchitecture(JSON.parse(text), 'DeepSeek-V3/config.json')
  */
@@ -16,6 +17,8 @@ export function readArchitecture(input: unknown, source = 'config'): Architectur
   if (!isObject(input)) throw new DevupError('invalid_request', `${source} is not a JSON object`, { param: 'config' });
   if ('hiddenSize' in input && 'attention' in input) return parseArchitectureSpec(input, source);
   if ('general.architecture' in input) return readGgufMetadata(input, source);
+  // The library's GGUF importer keeps the header's metadata map under `ggufMetadata`.
+  if (isObject(input.ggufMetadata)) return readGgufMetadata(input.ggufMetadata, source);
   if ('dim' in input && 'n_layers' in input) return readDeepSeekConfig(input, source);
   // Multimodal configs nest the language model (Llama-4, Gemma-3, Qwen-VL).
   if (isObject(input.text_config) && !('num_hidden_layers' in input)) return readHuggingFaceConfig({ ...input, ...input.text_config }, source);
