@@ -78,7 +78,11 @@ describe('planner: architecture readers', () => {
     };
     const spec = readArchitecture(metadata, 'model.gguf');
     // The library's GGUF importer stores the map under spec.ggufMetadata, next to its summary.
-    expect(readArchitecture({ format: 'gguf', layers: 32, ggufMetadata: metadata }, 'library spec')).toEqual(spec);
+    const imported = readArchitecture({ format: 'gguf', layers: 32, fileBytes: 4_920_739_232, ggufMetadata: metadata }, 'library spec');
+    expect(imported).toEqual({ ...spec, weights: { dtype: 'q4_k_m', bytes: 4_920_739_232 } });
+    // The file's measured size wins over the bits-per-weight estimate in its own dtype, not in another.
+    expect(planDeployment({ spec: imported, model: 'x', gpu: 'rtx-4090', context: 8192 }).weightsBytes).toBe(4_920_739_232);
+    expect(planDeployment({ spec: imported, model: 'x', gpu: 'rtx-4090', context: 8192, dtype: 'q8_0' }).weightsBytes).not.toBe(4_920_739_232);
     expect(spec).toMatchObject({ layers: 32, attention: { kind: 'gqa', kvHeads: 8, headDim: 128 }, weights: { dtype: 'q4_k_m' } });
     const plan = planDeployment({ spec, model: 'llama-3.1-8b', gpu: 'rtx-4090', context: 8192 });
     expect(plan.engine).toBe('llama-server');

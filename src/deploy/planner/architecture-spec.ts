@@ -73,6 +73,8 @@ export const architectureSpecSchema = z.object({
     blockSize: z.tuple([positive, positive]).optional(),
     /** Group size of int4 (AWQ/GPTQ) scales. */
     groupSize: positive.optional(),
+    /** Measured size of the checkpoint (a GGUF file's bytes); used instead of the estimate when serving in `dtype`. */
+    bytes: z.number().positive().optional(),
   }),
 });
 

@@ -48,7 +48,8 @@ export function planDeployment(request: PlanRequest, options: { alternatives?: b
   checkRequest(request, spec, dtype, engine, context);
   const kvDtype = request.kvDtype ?? 'bf16';
   const groups = listTensors(spec);
-  const weights = weightBytes(groups, weightOptionsFor(spec, dtype));
+  const measured = dtype === spec.weights.dtype ? spec.weights.bytes : undefined;
+  const weights = measured ?? weightBytes(groups, weightOptionsFor(spec, dtype));
   const kvElementBytes = kvDtypeBytes[kvDtype];
   const kvPerSequence = kvBytesPerSequence(spec, kvElementBytes, context);
   const utilization = request.gpuMemoryUtilization ?? 0.9;

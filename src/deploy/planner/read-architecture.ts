@@ -18,7 +18,10 @@ export function readArchitecture(input: unknown, source = 'config'): Architectur
   if ('hiddenSize' in input && 'attention' in input) return parseArchitectureSpec(input, source);
   if ('general.architecture' in input) return readGgufMetadata(input, source);
   // The library's GGUF importer keeps the header's metadata map under `ggufMetadata`.
-  if (isObject(input.ggufMetadata)) return readGgufMetadata(input.ggufMetadata, source);
+  if (isObject(input.ggufMetadata)) {
+    const spec = readGgufMetadata(input.ggufMetadata, source);
+    return typeof input.fileBytes === 'number' ? { ...spec, weights: { ...spec.weights, bytes: input.fileBytes } } : spec;
+  }
   if ('dim' in input && 'n_layers' in input) return readDeepSeekConfig(input, source);
   // Multimodal configs nest the language model (Llama-4, Gemma-3, Qwen-VL).
   if (isObject(input.text_config) && !('num_hidden_layers' in input)) return readHuggingFaceConfig({ ...input, ...input.text_config }, source);
