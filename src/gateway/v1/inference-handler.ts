@@ -123,7 +123,8 @@ export class InferenceHandler {
     if (routed) this.router.finish(routed, upstreamFailed);
     const promptTokens = usage?.promptTokens ?? 0;
     const completionTokens = usage?.completionTokens ?? 0;
-    const pricing = deployment?.pricing;
+    // A fallback may be another model at another price: the deployment that answered sets the cost.
+    const pricing = (routed?.deployment ?? deployment)?.pricing;
     const costUsd = pricing ? (promptTokens * pricing.inputPerMillion + completionTokens * pricing.outputPerMillion) / 1_000_000 : null;
     const deploymentName = deployment?.name ?? ((request.body as { model?: unknown } | undefined)?.model === undefined ? '' : String((request.body as { model: unknown }).model).slice(0, 200));
     this.gateway.usage.record({
