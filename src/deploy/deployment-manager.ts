@@ -1,6 +1,8 @@
 import crypto from 'node:crypto';
 import type { Logger } from 'pino';
 import { DevupError, notFound } from '../errors.js';
+import type { ChangeBus } from '../store/change-bus/change-bus.js';
+import { changeTopics } from '../store/change-bus/change-topics.js';
 import type { Store } from '../store/database.js';
 import { deploymentInputSchema, parseOrThrow, type DeploymentInput, type TargetKinds } from './deployment-input.js';
 import type { DeploymentEvent, DeploymentRecord, DeploymentState, Pricing } from './deployment-record.js';
@@ -8,6 +10,7 @@ import { DeploymentRun } from './deployment-run.js';
 import { DeploymentStore } from './deployment-store.js';
 import { toDeploymentView, type DeploymentView } from './deployment-view.js';
 import type { ModelCatalog } from './model-catalog.js';
+import { DeploymentOwners, isShareable } from './deployment-owners.js';
 import type { DeploymentRegistry, RoutableDeployment } from './registry.js';
 import { RoutableRegistry } from './routable-registry.js';
 import type { SecretBox } from './secrets.js';
@@ -22,12 +25,19 @@ export interface DeploymentManagerOptions {
   models?: ModelCatalog;
   /** Default interval of target health checks (a deployment's settings may override it). */
   healthIntervalMs?: number;
+  /**
+   * Scale-out (several replicas on one database): this replica's name and the bus that tells the
+   * others about changes. Unset: a single gateway that runs every deployment itself.
+   */
+  replica?: { id: string; changes: ChangeBus };
 }
 
 interface Managed {
   record: DeploymentRecord;
   pricing?: Pricing;
   run?: DeploymentRun;
+  /** Owned by another replica: this one serves only its shareable targets and writes no state. */
+  follower?: boolean;
 }
 
 /**
@@ -44,12 +54,17 @@ export class DeploymentManager implements DeploymentRegistry {
   private readonly deployments = new Map<string, Managed>();
   private readonly routable = new RoutableRegistry();
   private readonly persistence: DeploymentStore;
+  private readonly owners: DeploymentOwners;
+  /** Changes heard from other replicas, applied one at a time. */
+  private following: Promise<void> = Promise.resolve();
+  private unsubscribe?: () => void;
   /** Validates a create request (`POST /api/deployments` documents and checks its body with it). */
   readonly inputSchema;
   private closed = false;
 
   private constructor(private readonly options: DeploymentManagerOptions) {
     this.persistence = new DeploymentStore(options.store, options.logger);
+    this.owners = new DeploymentOwners(options.store);
     this.inputSchema = deploymentInputSchema(options.kinds);
   }
 
@@ -57,12 +72,16 @@ export class DeploymentManager implements DeploymentRegistry {
   static async open(options: DeploymentManagerOptions): Promise<DeploymentManager> {
     const manager = new DeploymentManager(options);
     for (const record of await manager.persistence.loadAll()) {
-      const managed: Managed = { record, pricing: await manager.pricingFor(record) };
+      const managed: Managed = { record, pricing: await manager.pricingFor(record), follower: await manager.isFollower(record.id) };
       manager.deployments.set(record.name, managed);
       if (record.desiredState === 'running') {
-        manager.setState(managed, 'pending', null, 'gateway started: bringing the deployment back');
+        if (!managed.follower) manager.setState(managed, 'pending', null, 'gateway started: bringing the deployment back');
         manager.launch(managed);
       }
+    }
+    if (options.replica) {
+      manager.unsubscribe = await options.replica.changes.subscribe(changeTopics.deployments, (change) => manager.follow(change));
+      manager.follow(null); // What other replicas changed while this one was loading.
     }
     return manager;
   }
@@ -109,9 +128,11 @@ export class DeploymentManager implements DeploymentRegistry {
       if (this.deployments.has(input.name)) throw conflict(input.name);
       throw error;
     }
+    if (this.options.replica) await this.owners.claim(record.id, this.options.replica.id);
     const managed: Managed = { record, pricing: await this.pricingFor(record) };
     this.deployments.set(record.name, managed);
     if (input.start) this.launch(managed);
+    this.announce(record.name);
     return this.describe(record.name);
   }
 
@@ -119,23 +140,29 @@ export class DeploymentManager implements DeploymentRegistry {
   async start(name: string): Promise<DeploymentView> {
     const managed = this.require(name);
     if (managed.run && managed.record.state !== 'failed') return this.describe(name);
+    // Running on its owner replica (host-bound targets only): starting it here would run it twice.
+    if (managed.follower && managed.record.desiredState === 'running' && managed.record.state !== 'failed') return this.describe(name);
     await managed.run?.end('stop');
     managed.run = undefined;
+    await this.claim(managed);
     managed.record.desiredState = 'running';
     this.setState(managed, 'pending', null, 'start requested');
     this.launch(managed);
+    this.announce(name);
     return this.describe(name);
   }
 
   /** Stops every target and keeps the deployment stopped across gateway restarts. */
   async stop(name: string): Promise<DeploymentView> {
     const managed = this.require(name);
+    await this.claim(managed);
     managed.record.desiredState = 'stopped';
     const run = managed.run;
     managed.run = undefined;
     this.routable.remove(name);
     await run?.end('stop');
     this.setState(managed, 'stopped', null, 'stopped on request');
+    this.announce(name);
     return this.describe(name);
   }
 
@@ -147,6 +174,7 @@ export class DeploymentManager implements DeploymentRegistry {
     this.deployments.delete(name);
     await run?.end('stop');
     await this.persistence.delete(managed.record.id);
+    this.announce(name);
   }
 
   describe(name: string): DeploymentView {
@@ -170,6 +198,8 @@ export class DeploymentManager implements DeploymentRegistry {
   /** Gateway shutdown: detaches targets that can keep running (re-attached on the next start), stops the rest. */
   async close(): Promise<void> {
     this.closed = true;
+    this.unsubscribe?.();
+    await this.following;
     const runs = [...this.deployments.values()].flatMap((managed) => (managed.run ? [managed.run] : []));
     for (const managed of this.deployments.values()) managed.run = undefined;
     this.routable.clear();
@@ -177,10 +207,74 @@ export class DeploymentManager implements DeploymentRegistry {
     await this.persistence.flush();
   }
 
+  /** Scale-out: whether another replica owns the deployment (one nobody owns yet is claimed now). */
+  private async isFollower(deploymentId: string): Promise<boolean> {
+    const replica = this.options.replica;
+    return replica !== undefined && (await this.owners.claimIfUnowned(deploymentId, replica.id)) !== replica.id;
+  }
+
+  /** Scale-out: an operator acted on the deployment through this replica, which now owns it. */
+  private async claim(managed: Managed): Promise<void> {
+    if (!this.options.replica) return;
+    await this.owners.claim(managed.record.id, this.options.replica.id);
+    managed.follower = false;
+  }
+
+  /** Tells the other replicas, once this replica's writes have landed, that a deployment changed. */
+  private announce(name: string): void {
+    const changes = this.options.replica?.changes;
+    if (!changes || this.closed) return;
+    this.persistence
+      .flush()
+      .then(() => changes.publish(changeTopics.deployments, { name }))
+      .catch((error) => this.options.logger.warn({ err: error, deployment: name }, 'announcing a deployment change failed'));
+  }
+
+  /** A change heard from another replica (`null`: some may have been missed, so every deployment is checked). */
+  private follow(change: unknown): void {
+    const name = (change as { name?: unknown } | null)?.name;
+    this.following = this.following
+      .then(async () => {
+        if (this.closed) return;
+        const records = await this.persistence.loadAll();
+        const names = typeof name === 'string' ? [name] : [...new Set([...this.deployments.keys(), ...records.map((record) => record.name)])];
+        for (const each of names) await this.reconcile(each, records.find((record) => record.name === each));
+      })
+      .catch((error) => this.options.logger.warn({ err: error }, 'following a deployment change failed'));
+  }
+
+  /** Brings this replica's view of one deployment in line with the shared store. */
+  private async reconcile(name: string, record: DeploymentRecord | undefined): Promise<void> {
+    const managed = this.deployments.get(name);
+    const follower = record ? await this.isFollower(record.id) : false;
+    if (this.closed) return;
+    const unchanged = managed && record && managed.record.id === record.id && managed.follower === follower && managed.record.desiredState === record.desiredState;
+    if (unchanged) {
+      // Nothing for this replica to run differently; a follower shows the owner's state where it runs nothing itself.
+      if (follower && !managed.run) Object.assign(managed.record, { state: record.state, reason: record.reason, updatedAt: record.updatedAt });
+      return;
+    }
+    if (managed) {
+      const run = managed.run;
+      managed.run = undefined;
+      this.routable.remove(name);
+      this.deployments.delete(name);
+      await run?.end('stop');
+    }
+    if (!record) return;
+    const fresh: Managed = { record, pricing: await this.pricingFor(record), follower };
+    if (this.closed) return;
+    this.deployments.set(name, fresh);
+    if (record.desiredState === 'running') this.launch(fresh);
+  }
+
   private launch(managed: Managed): void {
     const name = managed.record.name;
+    const record = managed.follower ? { ...managed.record, targets: managed.record.targets.filter(isShareable) } : managed.record;
+    // Host-bound targets only: the owner replica serves them, this one does not route to them.
+    if (record.targets.length === 0) return;
     const run = new DeploymentRun({
-      record: managed.record,
+      record,
       kinds: this.options.kinds,
       secrets: this.options.secrets,
       dataDir: this.options.dataDir,
@@ -213,13 +307,15 @@ export class DeploymentManager implements DeploymentRegistry {
     record.reason = reason;
     record.updatedAt = at;
     if (!this.deployments.has(record.name)) return;
+    if (managed.follower) return this.publish(managed);
     this.persistence.saveState(record.id, { state, reason, desiredState: record.desiredState, at }, { at, type: 'state', message: `${state}: ${message}` });
     this.options.logger.info({ deployment: record.name, state }, message);
     this.publish(managed);
+    this.announce(record.name);
   }
 
   private event(managed: Managed, type: string, message: string): void {
-    if (this.closed || !this.deployments.has(managed.record.name)) return;
+    if (this.closed || managed.follower || !this.deployments.has(managed.record.name)) return;
     this.persistence.appendEvent(managed.record.id, { at: Date.now(), type, message });
   }
 

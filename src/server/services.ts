@@ -48,6 +48,8 @@ export async function createServices(config: Config, logger: Logger = createLogg
     dataDir: config.dataDir,
     logger,
     models: storeModelCatalog(store),
+    // With Redis, replicas share deployments: each follows the others' changes (see deployment-owners.ts).
+    replica: config.redisUrl ? { id: config.replicaId, changes } : undefined,
   });
   closers.push(() => deployments.close());
   return {

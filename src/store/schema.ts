@@ -14,6 +14,7 @@ export interface Database {
   deployments: DeploymentRow;
   deployment_targets: DeploymentTargetRow;
   deployment_events: DeploymentEventRow;
+  deployment_owners: DeploymentOwnerRow;
 }
 
 export interface ModelRow {
@@ -151,4 +152,11 @@ export interface DeploymentEventRow {
   at: number;
   type: string;
   message: string;
+}
+
+/** Which gateway replica runs a deployment's host-bound targets (scale-out; see src/deploy/deployment-owners.ts). */
+export interface DeploymentOwnerRow {
+  deployment_id: string;
+  replica_id: string;
+  claimed_at: number;
 }
