@@ -124,6 +124,14 @@ describe('web UI in Chromium', () => {
     await page.reload();
     await page.getByTestId('result-count').filter({ hasText: `${facetCount} models` }).waitFor();
     await shot('library-filtered');
+
+    // A filtered facet keeps its other values with their own counts: DeepSeek or Meta.
+    const metaCount = everything.facets.publisher.find((entry) => entry.value === 'Meta')!.count;
+    const meta = page.locator('.facet-value:has(label:text-is("Meta"))');
+    await meta.locator('.count', { hasText: String(metaCount) }).waitFor();
+    await meta.locator('input').check();
+    await page.getByTestId('result-count').filter({ hasText: `${facetCount + metaCount} models` }).waitFor();
+    expect(new URL(page.url()).searchParams.getAll('publisher')).toEqual(['DeepSeek', 'Meta']);
   });
 
   it('shows DeepSeek-V3 as on the source page, every table cell equal to the seed', async () => {

@@ -7,6 +7,7 @@ import { FacetPanel } from './facet-panel.js';
 import { libraryApiPath, pageSize, setParam, toggleFilter, toHref } from './library-query.js';
 import { ModelCard } from './model-card.js';
 import { RangeFacets } from './range-facets.js';
+import { useDisjunctiveFacets } from './use-disjunctive-facets.js';
 
 const fixedSorts = [
   { value: '', label: 'Default (relevance, else name)' },
@@ -43,6 +44,7 @@ export function LibraryPage() {
   const sortBenchmark = sort.startsWith('benchmark:') ? benchmarkList.find((benchmark) => `benchmark:${benchmark.id}` === sort) : undefined;
   const page = Number(query.get('page') ?? '1');
   const data = models.data;
+  const facets = useDisjunctiveFacets(query, data?.facets);
   const pages = data ? Math.max(1, Math.ceil(data.total / (data.pageSize || pageSize))) : 1;
   const toggleSelected = (id: string) => setSelected((current) => (current.includes(id) ? current.filter((entry) => entry !== id) : [...current, id].slice(-8)));
 
@@ -62,7 +64,7 @@ export function LibraryPage() {
         </form>
       </section>
       <div className="library">
-        {data && <FacetPanel facets={data.facets ?? {}} query={query} onToggle={(facet, value) => go(toggleFilter(query, facet, value))} ranges={<RangeFacets query={query} onChange={go} />} />}
+        {facets && <FacetPanel facets={facets} query={query} onToggle={(facet, value) => go(toggleFilter(query, facet, value))} ranges={<RangeFacets query={query} onChange={go} />} />}
         <section className="results" aria-live="polite" aria-busy={models.loading}>
           <div className="results-bar">
             <p className="muted" data-testid="result-count">
