@@ -16,6 +16,8 @@ rm -rf dist-bench
 npx tsc -p bench/tsconfig.json --noEmitOnError false >/dev/null || true
 [[ -f dist-bench/bench/gateway-server.js ]] || { echo "build failed" >&2; exit 1; }
 
+# Other work on the machine skews every number: the load average before and after goes into the report.
+uptime >"$OUT/load.txt"
 KEY=$(DEVUP_DATA_DIR="$DATA" DEVUP_LOG_LEVEL=warn node dist-bench/bench/gateway-server.js --create-key)
 echo "# DevUp: user key with limits created in $DATA"
 
@@ -33,6 +35,7 @@ if [[ "${SKIP_PORTKEY:-0}" != 1 ]]; then
   RESULTS+=("$OUT/portkey/results.tsv")
 fi
 
+uptime >>"$OUT/load.txt"
 "$HARNESS/gateway-overhead.sh" --compare "${RESULTS[@]}" | tee "$OUT/compare.txt"
 node dist-bench/bench/gateway-report.js "$OUT" "${RESULTS[@]}"
 echo "# results in $OUT; docs/benchmarks.md updated"
