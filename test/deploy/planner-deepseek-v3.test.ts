@@ -39,6 +39,10 @@ describe('planner: DeepSeek-V3 published facts', () => {
     const h100 = planDeployment({ spec, model: 'deepseek-v3', gpu: 'h100', dtype: 'fp8' });
     expect(h100).toMatchObject({ fits: true, gpuCount: 16, nodes: 2, gpusPerNode: 8 });
     expect(h100.minGpus).toBeGreaterThan(8);
+    // Each engine's own layout of the same hardware: vLLM TP 8 × PP 2 across nodes, SGLang one TP group of 16.
+    expect(h100.engineLayouts.vllm).toMatchObject({ fits: true, gpuCount: 16, tensorParallel: 8, pipelineParallel: 2, expertParallel: 8 });
+    expect(h100.engineLayouts.sglang).toMatchObject({ fits: true, gpuCount: 16, tensorParallel: 16, pipelineParallel: 1, expertParallel: 16 });
+    expect(h100.engineLayouts['llama-server']).toBeNull();
   });
 
   it('needs 16 × H200 or 32 × H100 in BF16, with either engine', async () => {

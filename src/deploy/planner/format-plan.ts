@@ -1,4 +1,5 @@
 import type { EngineRecipe } from '../recipes/recipe-types.js';
+import type { ParallelLayout } from './parallel-layout.js';
 import type { Plan } from './plan-types.js';
 
 const gigabyte = 1e9;
@@ -22,6 +23,8 @@ export function formatPlan(plan: Plan, recipe: EngineRecipe | null): string {
     `               weights ${gb(plan.perGpu.weightsBytes)} · runtime+activations ${gb(plan.perGpu.runtimeBytes + plan.perGpu.activationBytes)} · KV free ${gb(Math.max(0, plan.perGpu.kvFreeBytes))} of ${gb(plan.perGpu.usableBytes)} usable`,
     `  sequences    ${plan.concurrentSequences} concurrent at ${plan.context} tokens${plan.concurrency > 1 ? ` (asked ${plan.concurrency})` : ''}`,
   ];
+  const others = Object.entries(plan.engineLayouts).filter(([engine, layout]) => engine !== plan.engine && layout?.fits);
+  if (others.length > 0) lines.push(`  other engines ${others.map(([engine, layout]) => `${engine}: ${layout!.gpuCount} GPU${layout!.gpuCount > 1 ? 's' : ''}, ${layoutText(layout!)}`).join(' · ')}`);
   if (plan.shortfall) {
     lines.push('', `Does not fit: ${plan.shortfall.message}.`);
     if (plan.alternatives.length > 0) lines.push('Would fit:', ...plan.alternatives.map((alternative) => `  ${alternative.gpuCount} × ${alternative.gpu} (${alternative.nodes} node${alternative.nodes > 1 ? 's' : ''}) in ${alternative.dtype}`));
@@ -35,7 +38,7 @@ export function formatPlan(plan: Plan, recipe: EngineRecipe | null): string {
   return `${lines.join('\n')}\n`;
 }
 
-function layoutText(plan: Plan): string {
+function layoutText(plan: ParallelLayout): string {
   if (plan.split === 'layer') return `layers split over ${plan.gpuCount} GPU${plan.gpuCount > 1 ? 's' : ''}`;
   const parts = [`TP ${plan.tensorParallel}`];
   if (plan.pipelineParallel > 1) parts.push(`PP ${plan.pipelineParallel}`);

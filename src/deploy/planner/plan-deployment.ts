@@ -1,6 +1,6 @@
 import { DevupError } from '../../errors.js';
 import type { ArchitectureSpec, WeightDtype } from './architecture-spec.js';
-import { isLlamaCppEngine, type EngineName } from './engine-name.js';
+import { engineNames, isLlamaCppEngine, type EngineName } from './engine-name.js';
 import { findGpu, type GpuModel } from './gpu-catalog.js';
 import { attentionKind, kvBytesPerSequence, kvBytesPerToken } from './kv-cache.js';
 import { activationBytes, runtimeBytes } from './memory-budget.js';
@@ -95,6 +95,7 @@ export function planDeployment(request: PlanRequest, options: { alternatives?: b
     perGpu: chosen.perGpu,
     concurrentSequences: chosen.sequences,
     alternatives: [],
+    engineLayouts: {},
     notes: [],
   };
   if (!fits) {
@@ -107,7 +108,22 @@ export function planDeployment(request: PlanRequest, options: { alternatives?: b
     if (options.alternatives !== false) plan.alternatives = planAlternatives(request, dtype, engine);
   }
   plan.notes = planNotes(spec, plan, gpu);
+  if (options.alternatives !== false) plan.engineLayouts = engineLayouts(request, dtype);
   return plan;
+}
+
+/** Every engine's layout of the request, so a reader can compare vLLM's TP × PP with SGLang's one TP group. */
+function engineLayouts(request: PlanRequest, dtype: WeightDtype): Plan['engineLayouts'] {
+  return Object.fromEntries(
+    engineNames.map((engine) => {
+      try {
+        const { fits, concurrentSequences, gpuCount, nodes, gpusPerNode, tensorParallel, pipelineParallel, expertParallel, split } = planDeployment({ ...request, dtype, engine }, { alternatives: false });
+        return [engine, { fits, concurrentSequences, gpuCount, nodes, gpusPerNode, tensorParallel, pipelineParallel, expertParallel, split }];
+      } catch {
+        return [engine, null];
+      }
+    }),
+  );
 }
 
 function gpuMemory(spec: ArchitectureSpec, engine: EngineName, gpu: GpuModel, layout: ParallelLayout, weights: number, utilization: number): GpuMemory {

@@ -15,6 +15,12 @@ export interface GpuMemory {
   kvFreeBytes: number;
 }
 
+/** One engine's layout of the same request. */
+export interface EngineLayout extends ParallelLayout {
+  fits: boolean;
+  concurrentSequences: number;
+}
+
 /** A layout that would serve the request, offered when the asked one cannot. */
 export interface PlanAlternative {
   gpu: string;
@@ -55,5 +61,7 @@ export interface Plan extends ParallelLayout {
   /** Set when the layout cannot serve the request: how much is missing. */
   shortfall?: { bytesPerGpu: number; bytes: number; message: string };
   alternatives: PlanAlternative[];
+  /** The same request laid out by each engine (null where the engine cannot serve the dtype). */
+  engineLayouts: Partial<Record<EngineName, EngineLayout | null>>;
   notes: string[];
 }
