@@ -70,19 +70,6 @@ export interface Benchmark {
   suite: string;
 }
 
-export interface Deployment {
-  id?: string;
-  name: string;
-  modelId?: string | null;
-  state: string;
-  stateReason?: string | null;
-  desiredState?: string;
-  targets?: Array<{ id?: string; kind: string; weight?: number; spec?: Record<string, unknown> }>;
-  createdAt?: number | string;
-  updatedAt?: number | string;
-  memoryBytes?: number | null;
-}
-
 export interface DeploymentEvent {
   at: number | string;
   type: string;

@@ -1,6 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { ApiError, request } from '../../api/client.js';
-import type { Deployment, Model } from '../../api/types.js';
+import type { Model } from '../../api/types.js';
+import type { DeploymentDetails } from './deployment-details.js';
 import { useResource } from '../../api/use-resource.js';
 import { Link, navigate } from '../../router.js';
 import { PlanPanel, type Plan } from './plan-panel.js';
@@ -54,11 +55,11 @@ export function DeployWizard({ modelId }: { modelId?: string }) {
     // A cluster target is sized by the plan; a local process runs the command it is given.
     if (kind === 'kubernetes') Object.assign(spec, { gpu, dtype, engine });
     try {
-      const created = await request<Deployment>('/api/deployments', {
+      const created = await request<DeploymentDetails>('/api/deployments', {
         method: 'POST',
         body: { name: effectiveName, ...(modelId ? { model: modelId } : {}), targets: [{ kind, spec, ...(secret ? { secret } : {}) }] },
       });
-      navigate(`/deployments/${encodeURIComponent(created.name ?? effectiveName)}`);
+      navigate(`/deployments/${encodeURIComponent(created.name)}`);
     } catch (failure) {
       const details = failure instanceof ApiError ? failure.details : [];
       setErrors(details.length ? details.map((detail) => `${detail.path.replace(/^body\./, '')}: ${detail.message}`) : [(failure as Error).message]);

@@ -44,7 +44,7 @@ export function PlanPanel({ planRequest, onPlan }: { planRequest: PlanRequest; o
       (failure: Error) => !controller.signal.aborted && setError(failure),
     );
     return () => controller.abort();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // `key` (the serialized request) stands for the request object, rebuilt on every render.
   }, [key]);
 
   if (error) return <ErrorNotice error={error} />;

@@ -1,16 +1,9 @@
 import type { ReactNode } from 'react';
 import type { FacetValue } from '../../api/types.js';
-import { formatContext, formatParams } from '../../components/format.js';
 
 const facetTitles: Record<string, string> = {
   publisher: 'Publisher',
   architecture: 'Architecture',
-  params: 'Parameters',
-  totalParams: 'Parameters',
-  activatedParams: 'Activated parameters',
-  context: 'Context',
-  contextLength: 'Context',
-  minContext: 'Context',
   license: 'License',
   openWeights: 'Weights',
 };
@@ -19,8 +12,6 @@ function valueLabel(facet: string, entry: FacetValue): string {
   if (entry.label) return entry.label;
   if (facet === 'openWeights') return entry.value === 'true' || entry.value === '1' ? 'Open weights' : 'API only';
   if (facet === 'architecture' && entry.value === 'unknown') return 'Undisclosed';
-  if (/context/i.test(facet) && /^\d+$/.test(entry.value)) return `≥ ${formatContext(Number(entry.value))}`;
-  if (/params/i.test(facet) && /^\d+$/.test(entry.value)) return formatParams(Number(entry.value));
   return entry.value;
 }
 

@@ -70,7 +70,7 @@ function useBucketCounts(query: URLSearchParams): Record<string, number> {
     );
     Promise.all(jobs).then((entries) => setCounts(Object.fromEntries(entries)), () => undefined);
     return () => controller.abort();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // `key` (the query string) stands for the URLSearchParams, a new object on every render.
   }, [key]);
   return counts;
 }

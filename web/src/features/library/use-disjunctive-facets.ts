@@ -29,7 +29,7 @@ export function useDisjunctiveFacets(query: URLSearchParams, facets: Record<stri
       }),
     ).then((entries) => setOwn(Object.fromEntries(entries)), () => undefined);
     return () => controller.abort();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // `key` (the query string) stands for the URLSearchParams, a new object on every render.
   }, [key]);
   if (!facets) return undefined;
   return Object.fromEntries(Object.entries(facets).map(([facet, values]) => [facet, own[facet] ?? withChosen(values, query.getAll(facet))]));
