@@ -22,6 +22,11 @@ const variants = ['Base', 'Instruct', 'Chat', 'Coder', 'Math', 'Vision', 'Long']
 const categories = ['English', 'Code', 'Math', 'Chinese', 'Multilingual', 'Reasoning'];
 const tagWords = Array.from({ length: 100 }, (_, index) => `tag${index}`);
 
+const bulkIndexes = [
+  { name: 'results_benchmark_value', columns: 'benchmark_id, setting, value, model_id' },
+  { name: 'results_model_value', columns: 'model_id, benchmark_id, setting, value' },
+];
+
 export interface SyntheticLibrary {
   /** Family words: each names about 1% of the models (the search terms the benchmark uses). */
   families: string[];
@@ -53,6 +58,8 @@ export async function buildSyntheticLibrary(store: Store, modelCount: number, re
     description: null,
   }));
   await store.db.insertInto('benchmarks').values(benchmarks).execute();
+  // Bulk load as a restore would: the two large results indexes are built once at the end.
+  for (const index of bulkIndexes) await sql`drop index ${sql.raw(index.name)}`.execute(store.db);
   const modelIds: string[] = [];
   const batch = 1000;
   const now = Date.now();
@@ -99,6 +106,7 @@ export async function buildSyntheticLibrary(store: Store, modelCount: number, re
     }
     await insertBatch(store, models, results);
   }
+  for (const index of bulkIndexes) await sql`create index ${sql.raw(index.name)} on results (${sql.raw(index.columns)})`.execute(store.db);
   // Fresh statistics, as a long-running library would have, so both planners see the real sizes.
   await sql`analyze`.execute(store.db);
   return { families, benchmarks, modelIds };

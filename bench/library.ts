@@ -18,7 +18,7 @@ const modelCount = Number(values.models);
 const resultsPerModel = Number(values.results);
 const iterations = Number(values.iterations);
 
-interface Row { dialect: string; operation: string; p50: number; p99: number; note: string }
+interface Row { dialect: string; operation: string; p50: number; p99: number; cpu: number; note: string }
 
 let peakRss = 0;
 const sampleRss = () => (peakRss = Math.max(peakRss, process.memoryUsage().rss));
@@ -27,15 +27,17 @@ async function measure(operation: string, dialect: string, run: (random: () => n
   const random = randomSource(7);
   for (let warm = 0; warm < 20; warm++) await run(random);
   const times: number[] = [];
+  const cpuBefore = process.cpuUsage();
   for (let index = 0; index < iterations; index++) {
     const start = process.hrtime.bigint();
     await run(random);
     times.push(Number(process.hrtime.bigint() - start) / 1e6);
     if (index % 50 === 0) sampleRss();
   }
+  const cpu = process.cpuUsage(cpuBefore);
   times.sort((a, b) => a - b);
   const at = (quantile: number) => times[Math.min(times.length - 1, Math.floor(quantile * times.length))];
-  return { dialect, operation, p50: at(0.5), p99: at(0.99), note };
+  return { dialect, operation, p50: at(0.5), p99: at(0.99), cpu: (cpu.user + cpu.system) / 1000 / iterations, note };
 }
 
 async function benchDialect(dialect: 'sqlite' | 'postgres', store: Store): Promise<Row[]> {
@@ -81,8 +83,9 @@ async function main(): Promise<void> {
     fs.rmSync(sqliteDir, { recursive: true, force: true });
   }
   const sqliteRss = peakRss;
-  if (values.only !== 'sqlite') rows.push(...(await benchPostgres()));
-  report(rows, sqliteRss);
+  // Report SQLite now, so a PostgreSQL failure cannot lose it.
+  report(rows, sqliteRss, values.only === 'sqlite' ? '' : 'PostgreSQL: running…');
+  if (values.only !== 'sqlite') report([...rows, ...(await benchPostgres())], sqliteRss);
 }
 
 async function benchPostgresOnly(): Promise<void> {
@@ -103,15 +106,15 @@ async function benchPostgres(): Promise<Row[]> {
   }
 }
 
-function report(rows: Row[], sqliteRss: number): void {
+function report(rows: Row[], sqliteRss: number, pending = ''): void {
   const table = [
-    `| Database | Operation | p50 ms | p99 ms | Notes |`,
-    `|---|---|---:|---:|---|`,
-    ...rows.map((row) => `| ${row.dialect} | ${row.operation} | ${row.p50.toFixed(2)} | ${row.p99.toFixed(2)} | ${row.note} |`),
+    `| Database | Operation | p50 ms | p99 ms | CPU ms/op | Notes |`,
+    `|---|---|---:|---:|---:|---|`,
+    ...rows.map((row) => `| ${row.dialect} | ${row.operation} | ${row.p50.toFixed(2)} | ${row.p99.toFixed(2)} | ${row.cpu.toFixed(2)} | ${row.note} |`),
   ].join('\n');
-  const summary = `${modelCount.toLocaleString('en-US')} models × ${resultsPerModel} results (${(modelCount * resultsPerModel).toLocaleString('en-US')} rows), 300 benchmarks, ${iterations} timed runs per operation after 20 warm-up runs. Peak RSS of the benchmark process: ${(sqliteRss / 2 ** 20).toFixed(0)} MB during the SQLite run (store, service, synthetic data), ${(peakRss / 2 ** 20).toFixed(0)} MB overall (PostgreSQL runs in its own processes). Target: p99 < 25 ms on SQLite at 100,000 models, RSS < 400 MB.`;
+  const summary = `${modelCount.toLocaleString('en-US')} models × ${resultsPerModel} results (${(modelCount * resultsPerModel).toLocaleString('en-US')} rows), 300 benchmarks, ${iterations} timed runs per operation after 20 warm-up runs. Peak RSS of the benchmark process: ${(sqliteRss / 2 ** 20).toFixed(0)} MB during the SQLite run (store, service, synthetic data), ${(peakRss / 2 ** 20).toFixed(0)} MB overall (PostgreSQL runs in its own processes). Target: p99 < 25 ms on SQLite at 100,000 models, RSS < 400 MB. CPU ms/op is this process's CPU time per operation (user + system): for SQLite the whole query, for PostgreSQL only the client side; on the shared 2-core host (load average ${os.loadavg()[0].toFixed(0)} at the end) wall-clock times include waiting for a CPU.`;
   process.stdout.write(`\n${table}\n\n${summary}\n`);
-  if (!values['no-docs'] && !values.only) writeDocs(table, summary);
+  if (!values['no-docs'] && values.only !== 'postgres') writeDocs(table, `${summary}${pending ? ` ${pending}` : ''}`);
 }
 
 function writeDocs(table: string, summary: string): void {
