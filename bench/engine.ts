@@ -7,7 +7,8 @@
  * direct engine, which is what the default DEVUP_ENGINE_THREADS=1 rests on. Writes the tables to
  * docs/benchmarks.md (section "Embedded engine").
  * Knobs: TOKENS (per stream, default 128), ROUNDS (default 5), BENCH_THREADS (default 1),
- * BENCH_MODEL (default ../shared/models/stories260K.gguf), SWEEP (threads, default "1,2").
+ * BENCH_MODEL (default ../shared/models/stories260K.gguf), SWEEP (threads, default "1,2"),
+ * SWEEP_TOKENS (per stream in the sweep, default 32: more threads than free cores can be very slow).
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -17,6 +18,9 @@ import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { LlamaContext, LlamaContextSequence, LlamaModel } from 'node-llama-cpp';
 import { request } from 'undici';
+import { EmbeddedEngine } from '../src/providers/embedded/embedded-engine.js';
+import { EmbeddedProvider } from '../src/providers/embedded/embedded-provider.js';
+import { EngineHolder } from '../src/providers/embedded/engine-holder.js';
 import { loadLlamaRuntime } from '../src/providers/embedded/llama-runtime.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -25,6 +29,7 @@ const tokens = Number(process.env.TOKENS ?? 128);
 const rounds = Number(process.env.ROUNDS ?? 5);
 const threads = Number(process.env.BENCH_THREADS ?? 1);
 const sweep = (process.env.SWEEP ?? '1,2').split(',').map(Number);
+const sweepTokens = Number(process.env.SWEEP_TOKENS ?? 32);
 const prompts = ['Once upon a time', 'The dog', 'Lily was', 'One day, Tom', 'The sun', 'A little bird', 'Mom said', 'The big tree'];
 
 interface Run {
@@ -36,7 +41,7 @@ interface Run {
 const sequencesOf = new Map<LlamaContext, LlamaContextSequence[]>();
 
 /** n streams at once straight on node-llama-cpp: one sequence each, one context. */
-async function direct(model: LlamaModel, context: LlamaContext, streams: number): Promise<Run> {
+async function direct(model: LlamaModel, context: LlamaContext, streams: number, limit = tokens): Promise<Run> {
   if (!sequencesOf.has(context)) sequencesOf.set(context, Array.from({ length: 8 }, () => context.getSequence()));
   const sequences = sequencesOf.get(context)!.slice(0, streams);
   for (const sequence of sequences) await sequence.clearHistory();
@@ -48,7 +53,8 @@ async function direct(model: LlamaModel, context: LlamaContext, streams: number)
       let count = 0;
       for await (const _token of sequence.evaluate(promptTokens, { temperature: 0 })) {
         if (count++ === 0) firsts.push(performance.now() - started);
-        if (count >= tokens) break;
+        // A slow configuration (more threads than free cores) is measured over at most 20 s.
+        if (count >= limit || performance.now() - started > 20_000) break;
       }
       return count;
     }),
@@ -92,6 +98,34 @@ async function gateway(url: string, key: string, streams: number): Promise<Run> 
   return { tokens: counts.reduce((sum, count) => sum + count, 0), seconds: (performance.now() - started) / 1000, ttftMs: mean(firsts) };
 }
 
+/** n streams at once through the embedded Provider in this process: the engine's own share, without HTTP. */
+async function provider(embedded: EmbeddedProvider, streams: number): Promise<Run> {
+  const started = performance.now();
+  const firsts: number[] = [];
+  const counts = await Promise.all(
+    prompts.slice(0, streams).map(async (prompt) => {
+      const reply = await embedded.call({
+        operation: 'completion',
+        body: { model: 'stories', prompt, max_tokens: tokens, temperature: 0, stream: true, stream_options: { include_usage: true } },
+        signal: new AbortController().signal,
+      });
+      if (reply.kind !== 'stream') throw new Error('expected a stream');
+      let completionTokens = 0;
+      let first = true;
+      for await (const chunk of reply.chunks) {
+        if (first && chunk.includes('"text":"') && !chunk.includes('"text":""')) {
+          first = false;
+          firsts.push(performance.now() - started);
+        }
+        const usage = /"completion_tokens":(\d+)/.exec(chunk);
+        if (usage) completionTokens = Number(usage[1]);
+      }
+      return completionTokens;
+    }),
+  );
+  return { tokens: counts.reduce((sum, count) => sum + count, 0), seconds: (performance.now() - started) / 1000, ttftMs: mean(firsts) };
+}
+
 async function startServer(): Promise<{ url: string; key: string; stop(): Promise<void> }> {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'bench/engine-server.ts')], {
     cwd: root,
@@ -125,45 +159,55 @@ const model = await llama.loadModel({ modelPath });
 const contexts = new Map<number, LlamaContext>();
 for (const count of new Set([threads, ...sweep])) contexts.set(count, await model.createContext({ contextSize: 512, sequences: 8, threads: count }));
 const server = await startServer();
+const holder = new EngineHolder(() => EmbeddedEngine.load({ file: modelPath, contextSize: 512, parallel: 8, threads, queueSize: 64 }), 0);
+const embedded = new EmbeddedProvider({ holder, file: modelPath, hasChatTemplate: false, name: 'stories' });
 
 // Warm both sides once (first decode allocates buffers), then interleave the measured rounds.
 await direct(model, contexts.get(threads)!, 8);
 await gateway(server.url, server.key, 8);
-const results: Record<string, Run[]> = { 'direct 1': [], 'gateway 1': [], 'direct 8': [], 'gateway 8': [] };
+await provider(embedded, 8);
+const results: Record<string, Run[]> = { 'direct 1': [], 'provider 1': [], 'gateway 1': [], 'direct 8': [], 'provider 8': [], 'gateway 8': [] };
 for (let round = 0; round < rounds; round++) {
   for (const streams of [1, 8]) {
     results[`direct ${streams}`].push(await direct(model, contexts.get(threads)!, streams));
+    results[`provider ${streams}`].push(await provider(embedded, streams));
     results[`gateway ${streams}`].push(await gateway(server.url, server.key, streams));
   }
 }
 await server.stop();
+await embedded.close();
+
+const rows: string[] = [];
+for (const streams of [1, 8]) {
+  const own = summary(results[`direct ${streams}`]);
+  const versus = (other: ReturnType<typeof summary>) =>
+    `${((other.tokensPerSecond / own.tokensPerSecond) * 100).toFixed(0)}% of direct, TTFT ${other.ttftMs - own.ttftMs >= 0 ? '+' : ''}${(other.ttftMs - own.ttftMs).toFixed(2)} ms`;
+  const row = (label: string, run: ReturnType<typeof summary>, comparison: string) =>
+    `| ${streams} | ${label} | ${run.tokens} | ${run.tokensPerSecond.toFixed(0)} | ${run.ttftMs.toFixed(2)} | ${comparison} |`;
+  const inProcess = summary(results[`provider ${streams}`]);
+  const through = summary(results[`gateway ${streams}`]);
+  rows.push(row('direct (node-llama-cpp)', own, ''), row('embedded Provider, in process', inProcess, versus(inProcess)), row('gateway (HTTP, SSE)', through, versus(through)));
+}
+process.stderr.write(`${rows.join('\n')}\n`);
 
 const sweepRows: string[] = [];
 for (const count of sweep) {
   const context = contexts.get(count)!;
-  const single = summary([await direct(model, context, 1), await direct(model, context, 1), await direct(model, context, 1)]);
-  const eight = summary([await direct(model, context, 8), await direct(model, context, 8), await direct(model, context, 8)]);
+  const single = summary([await direct(model, context, 1, sweepTokens), await direct(model, context, 1, sweepTokens), await direct(model, context, 1, sweepTokens)]);
+  const eight = summary([await direct(model, context, 8, sweepTokens), await direct(model, context, 8, sweepTokens), await direct(model, context, 8, sweepTokens)]);
+  process.stderr.write(`threads ${count}: ${single.tokensPerSecond.toFixed(0)} / ${eight.tokensPerSecond.toFixed(0)} tokens/s\n`);
   sweepRows.push(`| ${count} | ${single.tokensPerSecond.toFixed(0)} | ${eight.tokensPerSecond.toFixed(0)} | ${single.ttftMs.toFixed(2)} |`);
 }
 for (const context of contexts.values()) await context.dispose();
 await model.dispose();
 
-const rows: string[] = [];
-for (const streams of [1, 8]) {
-  const own = summary(results[`direct ${streams}`]);
-  const through = summary(results[`gateway ${streams}`]);
-  rows.push(`| ${streams} | direct (node-llama-cpp) | ${own.tokens} | ${own.tokensPerSecond.toFixed(0)} | ${own.ttftMs.toFixed(2)} | |`);
-  rows.push(
-    `| ${streams} | gateway (HTTP, SSE) | ${through.tokens} | ${through.tokensPerSecond.toFixed(0)} | ${through.ttftMs.toFixed(2)} | ${((through.tokensPerSecond / own.tokensPerSecond) * 100).toFixed(0)}% of direct, TTFT ${through.ttftMs - own.ttftMs >= 0 ? '+' : ''}${(through.ttftMs - own.ttftMs).toFixed(2)} ms |`,
-  );
-}
 const load = os.loadavg()[0].toFixed(1);
 const section = [
   '## Embedded engine: node-llama-cpp directly vs through the gateway',
   '',
   `\`npm run bench:engine\` (TOKENS=${tokens} ROUNDS=${rounds} BENCH_THREADS=${threads}): stories260K (${path.basename(modelPath)}), greedy, ` +
     `the same 8 prompts and lengths both ways; 8 sequences of one context decoding together. Direct = this process calling ` +
-    '`sequence.evaluate()`; gateway = `bench/engine-server.ts` (real server: keys, usage records, metrics; the real `embedded` ' +
+    '`sequence.evaluate()`; embedded Provider = `EmbeddedProvider.call()` streamed in this process (no HTTP); gateway = `bench/engine-server.ts` (real server: keys, usage records, metrics; the real `embedded` ' +
     'target) in its own process, streamed completions over HTTP read by this process. Tokens/s = all streams’ tokens over wall ' +
     'time (prompt included); TTFT = mean time to the first token (direct) or first text event (gateway). Medians of interleaved rounds. ' +
     `Measured ${new Date().toISOString().slice(0, 10)} on ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'cpu'}), load average ${load} at the end.`,
@@ -172,7 +216,7 @@ const section = [
   '|---:|---|---:|---:|---:|---|',
   ...rows,
   '',
-  `Threads sweep (direct, ${tokens} tokens per stream, median of 3): why \`DEVUP_ENGINE_THREADS\` defaults to 1.`,
+  `Threads sweep (direct, ${sweepTokens} tokens per stream, median of 3): why \`DEVUP_ENGINE_THREADS\` defaults to 1.`,
   '',
   '| threads | 1 stream tokens/s | 8 streams tokens/s | 1 stream TTFT ms |',
   '|---:|---:|---:|---:|',
