@@ -55,8 +55,8 @@ export class DeploymentManager implements DeploymentRegistry {
   private readonly routable = new RoutableRegistry();
   private readonly persistence: DeploymentStore;
   private readonly owners: DeploymentOwners;
-  /** Changes heard from other replicas, applied one at a time. */
-  private following: Promise<void> = Promise.resolve();
+  /** Operator actions and changes heard from other replicas, applied one at a time. */
+  private queue: Promise<unknown> = Promise.resolve();
   private unsubscribe?: () => void;
   /** Validates a create request (`POST /api/deployments` documents and checks its body with it). */
   readonly inputSchema;
@@ -95,86 +95,95 @@ export class DeploymentManager implements DeploymentRegistry {
   }
 
   /** Validates and records a deployment, then starts it (unless `start: false`); resolves before it is ready. */
-  async create(body: unknown): Promise<DeploymentView> {
-    const input: DeploymentInput = parseOrThrow(this.inputSchema, body, 'deployment');
-    await this.checkReferences(input);
-    const modelId = input.model ?? (await this.resolveModel(input));
-    const now = Date.now();
-    const id = crypto.randomUUID();
-    const record: DeploymentRecord = {
-      id,
-      name: input.name,
-      modelId: modelId ?? null,
-      desiredState: input.start ? 'running' : 'stopped',
-      state: input.start ? 'pending' : 'stopped',
-      reason: null,
-      fallbacks: input.fallbacks,
-      settings: input.settings,
-      createdAt: now,
-      updatedAt: now,
-      targets: input.targets.map((target, position) => ({
-        id: crypto.randomUUID(),
-        kind: target.kind,
-        weight: target.weight,
-        position,
-        spec: target.spec,
-        encryptedSecret: target.secret ? this.options.secrets.encrypt(target.secret) : null,
-      })),
-    };
-    try {
-      await this.persistence.insert(record, { at: now, type: 'created', message: `created with ${record.targets.length} target(s)${modelId ? ` for model ${modelId}` : ''}` });
-    } catch (error) {
-      // Another request created the same name between our check and the insert.
-      if (this.deployments.has(input.name)) throw conflict(input.name);
-      throw error;
-    }
-    if (this.options.replica) await this.owners.claim(record.id, this.options.replica.id);
-    const managed: Managed = { record, pricing: await this.pricingFor(record) };
-    this.deployments.set(record.name, managed);
-    if (input.start) this.launch(managed);
-    this.announce(record.name);
-    return this.describe(record.name);
+  create(body: unknown): Promise<DeploymentView> {
+    return this.exclusive(async () => {
+      const input: DeploymentInput = parseOrThrow(this.inputSchema, body, 'deployment');
+      await this.checkReferences(input);
+      const modelId = input.model ?? (await this.resolveModel(input));
+      const now = Date.now();
+      const id = crypto.randomUUID();
+      const record: DeploymentRecord = {
+        id,
+        name: input.name,
+        modelId: modelId ?? null,
+        desiredState: input.start ? 'running' : 'stopped',
+        state: input.start ? 'pending' : 'stopped',
+        reason: null,
+        fallbacks: input.fallbacks,
+        settings: input.settings,
+        createdAt: now,
+        updatedAt: now,
+        targets: input.targets.map((target, position) => ({
+          id: crypto.randomUUID(),
+          kind: target.kind,
+          weight: target.weight,
+          position,
+          spec: target.spec,
+          encryptedSecret: target.secret ? this.options.secrets.encrypt(target.secret) : null,
+        })),
+      };
+      try {
+        await this.persistence.insert(record, { at: now, type: 'created', message: `created with ${record.targets.length} target(s)${modelId ? ` for model ${modelId}` : ''}` });
+      } catch (error) {
+        // Another request created the same name between our check and the insert (here, or on another replica not yet heard from).
+        if (this.deployments.has(input.name)) throw conflict(input.name);
+        if (this.options.replica && (await this.persistence.loadAll()).some((existing) => existing.name === input.name)) throw conflict(input.name);
+        throw error;
+      }
+      if (this.options.replica) await this.owners.claim(record.id, this.options.replica.id);
+      const managed: Managed = { record, pricing: await this.pricingFor(record) };
+      this.deployments.set(record.name, managed);
+      if (input.start) this.launch(managed);
+      this.announce(record.name);
+      return this.describe(record.name);
+    });
   }
 
   /** Starts a stopped or failed deployment; a running one is left as it is. */
-  async start(name: string): Promise<DeploymentView> {
-    const managed = this.require(name);
-    if (managed.run && managed.record.state !== 'failed') return this.describe(name);
-    // Running on its owner replica (host-bound targets only): starting it here would run it twice.
-    if (managed.follower && managed.record.desiredState === 'running' && managed.record.state !== 'failed') return this.describe(name);
-    await managed.run?.end('stop');
-    managed.run = undefined;
-    await this.claim(managed);
-    managed.record.desiredState = 'running';
-    this.setState(managed, 'pending', null, 'start requested');
-    this.launch(managed);
-    this.announce(name);
-    return this.describe(name);
+  start(name: string): Promise<DeploymentView> {
+    return this.exclusive(async () => {
+      const managed = this.require(name);
+      if (managed.run && managed.record.state !== 'failed') return this.describe(name);
+      // Running on its owner replica (host-bound targets only): starting it here would run it twice.
+      if (managed.follower && managed.record.desiredState === 'running' && managed.record.state !== 'failed') return this.describe(name);
+      await managed.run?.end('stop');
+      managed.run = undefined;
+      await this.claim(managed);
+      managed.record.desiredState = 'running';
+      this.setState(managed, 'pending', null, 'start requested');
+      this.launch(managed);
+      this.announce(name);
+      return this.describe(name);
+    });
   }
 
   /** Stops every target and keeps the deployment stopped across gateway restarts. */
-  async stop(name: string): Promise<DeploymentView> {
-    const managed = this.require(name);
-    await this.claim(managed);
-    managed.record.desiredState = 'stopped';
-    const run = managed.run;
-    managed.run = undefined;
-    this.routable.remove(name);
-    await run?.end('stop');
-    this.setState(managed, 'stopped', null, 'stopped on request');
-    this.announce(name);
-    return this.describe(name);
+  stop(name: string): Promise<DeploymentView> {
+    return this.exclusive(async () => {
+      const managed = this.require(name);
+      await this.claim(managed);
+      managed.record.desiredState = 'stopped';
+      const run = managed.run;
+      managed.run = undefined;
+      this.routable.remove(name);
+      await run?.end('stop');
+      this.setState(managed, 'stopped', null, 'stopped on request');
+      this.announce(name);
+      return this.describe(name);
+    });
   }
 
-  async delete(name: string): Promise<void> {
-    const managed = this.require(name);
-    const run = managed.run;
-    managed.run = undefined;
-    this.routable.remove(name);
-    this.deployments.delete(name);
-    await run?.end('stop');
-    await this.persistence.delete(managed.record.id);
-    this.announce(name);
+  delete(name: string): Promise<void> {
+    return this.exclusive(async () => {
+      const managed = this.require(name);
+      const run = managed.run;
+      managed.run = undefined;
+      this.routable.remove(name);
+      this.deployments.delete(name);
+      await run?.end('stop');
+      await this.persistence.delete(managed.record.id);
+      this.announce(name);
+    });
   }
 
   describe(name: string): DeploymentView {
@@ -199,7 +208,7 @@ export class DeploymentManager implements DeploymentRegistry {
   async close(): Promise<void> {
     this.closed = true;
     this.unsubscribe?.();
-    await this.following;
+    await this.queue;
     const runs = [...this.deployments.values()].flatMap((managed) => (managed.run ? [managed.run] : []));
     for (const managed of this.deployments.values()) managed.run = undefined;
     this.routable.clear();
@@ -233,39 +242,46 @@ export class DeploymentManager implements DeploymentRegistry {
   /** A change heard from another replica (`null`: some may have been missed, so every deployment is checked). */
   private follow(change: unknown): void {
     const name = (change as { name?: unknown } | null)?.name;
-    this.following = this.following
-      .then(async () => {
-        if (this.closed) return;
-        const records = await this.persistence.loadAll();
-        const names = typeof name === 'string' ? [name] : [...new Set([...this.deployments.keys(), ...records.map((record) => record.name)])];
-        for (const each of names) await this.reconcile(each, records.find((record) => record.name === each));
-      })
-      .catch((error) => this.options.logger.warn({ err: error }, 'following a deployment change failed'));
+    this.exclusive(async () => {
+      if (this.closed) return;
+      const records = await this.persistence.loadAll();
+      const names = typeof name === 'string' ? [name] : [...new Set([...this.deployments.keys(), ...records.map((record) => record.name)])];
+      for (const each of names) await this.reconcile(each, records.find((record) => record.name === each));
+    }).catch((error) => this.options.logger.warn({ err: error }, 'following a deployment change failed'));
+  }
+
+  /** Scale-out: runs `work` after every action and change before it (a heard change never lands in the middle of an operator's stop). */
+  private exclusive<T>(work: () => Promise<T>): Promise<T> {
+    if (!this.options.replica) return work();
+    const result = this.queue.then(work);
+    this.queue = result.catch(() => undefined);
+    return result;
   }
 
   /** Brings this replica's view of one deployment in line with the shared store. */
   private async reconcile(name: string, record: DeploymentRecord | undefined): Promise<void> {
     const managed = this.deployments.get(name);
     const follower = record ? await this.isFollower(record.id) : false;
-    if (this.closed) return;
     const unchanged = managed && record && managed.record.id === record.id && managed.follower === follower && managed.record.desiredState === record.desiredState;
     if (unchanged) {
       // Nothing for this replica to run differently; a follower shows the owner's state where it runs nothing itself.
       if (follower && !managed.run) Object.assign(managed.record, { state: record.state, reason: record.reason, updatedAt: record.updatedAt });
       return;
     }
-    if (managed) {
-      const run = managed.run;
-      managed.run = undefined;
-      this.routable.remove(name);
-      this.deployments.delete(name);
-      await run?.end('stop');
-    }
-    if (!record) return;
-    const fresh: Managed = { record, pricing: await this.pricingFor(record), follower };
+    const pricing = record ? await this.pricingFor(record) : undefined;
     if (this.closed) return;
-    this.deployments.set(name, fresh);
-    if (record.desiredState === 'running') this.launch(fresh);
+    // Replaced in one step: the deployment never goes missing from this replica's API meanwhile.
+    const run = managed?.run;
+    if (managed) managed.run = undefined;
+    this.routable.remove(name);
+    if (record) {
+      const fresh: Managed = { record, pricing, follower };
+      this.deployments.set(name, fresh);
+      if (record.desiredState === 'running') this.launch(fresh);
+    } else {
+      this.deployments.delete(name);
+    }
+    await run?.end('stop');
   }
 
   private launch(managed: Managed): void {

@@ -98,6 +98,14 @@ describe('two gateway replicas sharing PostgreSQL and Redis', () => {
     expect(rows.every((row) => row.status === 200)).toBe(true);
   });
 
+  it('one name created on both replicas at once: one 201, one 409 conflict', async () => {
+    const body = { name: 'raced', targets: [{ kind: 'endpoint', spec: { url: peer.baseUrl, upstreamModel: 'peer-model' } }] };
+    const answers = await Promise.all([first.admin('POST', '/api/deployments', body), second.admin('POST', '/api/deployments', body)]);
+    expect(answers.map((answer) => answer.status).sort()).toEqual([201, 409]);
+    await eventually(async () => expect((await second.admin('DELETE', '/api/deployments/raced')).status).toBe(204));
+    await eventually(async () => expect((await first.admin('GET', '/api/deployments/raced')).status).toBe(404));
+  });
+
   it('a host-bound target runs only on its owner; stop, start and delete through the other replica move or end it', async () => {
     const processServer = path.resolve(import.meta.dirname, '../support/openai-process-server.mjs');
     const created = await first.admin('POST', '/api/deployments', {
