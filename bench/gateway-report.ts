@@ -75,7 +75,7 @@ for (const point of points) {
 const loadFile = path.join(outDir, 'load.txt');
 const loads = fs.existsSync(loadFile) ? [...fs.readFileSync(loadFile, 'utf8').matchAll(/load average: ([\d.]+)/g)].map((match) => match[1]) : [];
 lines.push('', ...gateways.map((name) => `- ${name}: ${rssLine(name)}`));
-if (loads.length > 0) lines.push(`- machine load average (1 min) before / after the run: ${loads.join(' / ')} on 2 cores (other engineers' builds and tests were running; both gateways ran under the same conditions, one after the other)`);
+if (loads.length > 0) lines.push(`- machine load average (1 min) before / after the run: ${loads.join(' / ')} on 2 cores (the gateways ran one after the other; other engineers' builds and tests shared the machine, so the load differed between them)`);
 lines.push('', 'Targets (issue 3): non-stream ≥ 2.5× Portkey at c=1 and ≥ 5× at c=10/64 (< 0.2 ms gateway CPU per request), added p50 < 0.4 ms at c=1, 20-chunk stream +< 1 ms at c=1 and ≥ 2.5× Portkey at c=32, RSS after the run < 200 MiB.', '<!-- gateway-bench:end -->');
 
 const docs = path.resolve('docs/benchmarks.md');
