@@ -66,7 +66,7 @@ const lines = [
 ];
 for (const point of points) {
   const all = gateways.map((name) => stats(name, point.scenario, point.concurrency));
-  const cells = all.map((stat) => (stat ? `${stat.rps.toFixed(0)} | ${stat.p50.toFixed(2)} / ${stat.p99.toFixed(2)} | +${stat.addedP50.toFixed(2)} | ${stat.cpu.toFixed(0)}` : '- | - | - | -'));
+  const cells = all.map((stat) => (stat ? `${stat.rps.toFixed(0)} | ${stat.p50.toFixed(2)} / ${stat.p99.toFixed(2)} | ${stat.addedP50 >= 0 ? '+' : ''}${stat.addedP50.toFixed(2)} | ${stat.cpu.toFixed(0)}` : '- | - | - | -'));
   const ratio = all.length > 1 && all[0] && all[1] ? ` ${(all[0].rps / all[1].rps).toFixed(2)}× |` : gateways.length > 1 ? ' - |' : '';
   const direct = all.find(Boolean)?.directRps ?? 0;
   const label = point.scenario === 'stream' ? `stream (20 chunks), c=${point.concurrency}` : `non-stream, c=${point.concurrency}`;
