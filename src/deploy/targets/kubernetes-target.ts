@@ -3,7 +3,7 @@ import { DevupError } from '../../errors.js';
 import { createOpenAICompatibleProvider } from '../../providers/openai-compatible/openai-compatible-provider.js';
 import { parseOrThrow } from '../deployment-input.js';
 import type { DeploymentTarget, TargetContext } from '../deployment-target.js';
-import { KubernetesCluster } from '../kubernetes/kubernetes-cluster.js';
+import type { KubernetesCluster } from '../kubernetes/kubernetes-cluster.js';
 import { kubernetesName, toKubernetesName } from '../kubernetes/kubernetes-options.js';
 import { summarizePods, type PodSummary } from '../kubernetes/pod-summary.js';
 import { renderManifests } from '../kubernetes/render-manifests.js';
@@ -45,6 +45,8 @@ export const kubernetesTarget: DeploymentTarget<KubernetesTargetSpec> = {
     const name = spec.name ?? toKubernetesName(context.deploymentName);
     const manifests = renderManifests(plan, { name, namespace: spec.namespace, image: spec.image, storageClass: spec.storageClass }, { servedModelName: context.deploymentName });
     const port = Number((manifests.find((manifest) => manifest.kind === 'Service') as { spec: { ports: Array<{ port: number }> } }).spec.ports[0].port);
+    // Loaded on first use: @kubernetes/client-node holds ~70 MiB that gateways without a cluster never need.
+    const { KubernetesCluster } = await import('../kubernetes/kubernetes-cluster.js');
     const cluster = KubernetesCluster.fromKubeconfigFile(spec.kubeconfig);
     await cluster.apply(manifests);
     context.emit({ type: 'state', state: 'provisioning', message: `applied ${manifests.map((manifest) => `${manifest.kind}/${name}`).join(', ')} in ${spec.namespace}: ${plan.gpuCount} × ${plan.gpu.id} (${plan.nodes} × ${plan.gpusPerNode})` });
