@@ -2,13 +2,13 @@ import fs from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/cli/main.js';
 import { loadConfig } from '../../src/config.js';
 import { createApp } from '../../src/server/app.js';
 import { createServices, type AppServices } from '../../src/server/services.js';
 import { startAnthropicPeer, type AnthropicPeer } from '../support/upstreams/anthropic-peer.js';
 import { startOpenAIPeer, type OpenAIPeer } from '../support/upstreams/openai-peer.js';
 import { processServerScript, tempDataDir } from './deploy-fixtures.js';
+import { runCli } from '../support/run-cli.js';
 
 const adminKey = 'devup-admin-test-key-0123456789';
 const upstreamKey = 'sk-upstream-never-printed-42';
@@ -25,23 +25,7 @@ describe('deployments through /api, the devup CLI and /v1', () => {
   const api = (method: string, path: string, body?: unknown, key = adminKey) =>
     fetch(`${url}${path}`, { method, headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, body: body === undefined ? undefined : JSON.stringify(body) });
 
-  /** Runs `devup ARGS` in process against the gateway and returns what it printed. */
-  async function devup(...args: string[]): Promise<{ stdout: string; stderr: string; exitCode: number }> {
-    let stdout = '';
-    let stderr = '';
-    const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true));
-    const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), true));
-    process.exitCode = undefined;
-    try {
-      await main([...args, '--server', url]);
-    } finally {
-      out.mockRestore();
-      err.mockRestore();
-    }
-    const exitCode = Number(process.exitCode ?? 0);
-    process.exitCode = undefined;
-    return { stdout, stderr, exitCode };
-  }
+  const devup = (...args: string[]) => runCli([...args, '--server', url]);
 
   beforeAll(async () => {
     dataDir = tempDataDir();

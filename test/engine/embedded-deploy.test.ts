@@ -5,11 +5,11 @@ import type { FastifyInstance } from 'fastify';
 import OpenAI from 'openai';
 import { Agent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/cli/main.js';
 import { loadConfig } from '../../src/config.js';
 import { createApp } from '../../src/server/app.js';
 import { createServices, type AppServices } from '../../src/server/services.js';
 import { storiesPath } from './support/stories.js';
+import { runCli } from '../support/run-cli.js';
 
 const adminKey = 'devup-admin-engine-test-0123456789';
 
@@ -28,22 +28,7 @@ describe('embedded deployments through devup, /api and /v1', () => {
       body: body === undefined ? undefined : JSON.stringify(body),
     });
 
-  async function devup(...args: string[]): Promise<{ stdout: string; stderr: string; exitCode: number }> {
-    let stdout = '';
-    let stderr = '';
-    const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true));
-    const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), true));
-    process.exitCode = undefined;
-    try {
-      await main([...args, '--server', url, '--data-dir', dataDir]);
-    } finally {
-      out.mockRestore();
-      err.mockRestore();
-    }
-    const exitCode = Number(process.exitCode ?? 0);
-    process.exitCode = undefined;
-    return { stdout, stderr, exitCode };
-  }
+  const devup = (...args: string[]) => runCli([...args, '--server', url, '--data-dir', dataDir]);
 
   beforeAll(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'devup-engine-deploy-'));

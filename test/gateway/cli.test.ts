@@ -1,8 +1,8 @@
 import OpenAI from 'openai';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
-import { main } from '../../src/cli/main.js';
 import { adminKey, startGateway, type GatewayHarness } from './support/gateway-harness.js';
 import { targetKinds, type TargetFixture } from './support/target-kinds.js';
+import { runCli } from '../support/run-cli.js';
 
 let fixture: TargetFixture;
 let gateway: GatewayHarness;
@@ -21,23 +21,7 @@ afterAll(async () => {
   await fixture?.stop();
 });
 
-/** Runs `devup ARGS` in process and returns what it printed. */
-async function devup(...args: string[]): Promise<{ stdout: string; stderr: string; exitCode: number }> {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true));
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), true));
-  process.exitCode = undefined;
-  try {
-    await main([...args, '--server', gateway.url]);
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-  const exitCode = Number(process.exitCode ?? 0);
-  process.exitCode = undefined;
-  return { stdout, stderr, exitCode };
-}
+const devup = (...args: string[]) => runCli([...args, '--server', gateway.url]);
 
 it('creates a key shown once, lists it, reports its usage, and revokes it', async () => {
   const created = await devup('keys', 'create', '--name', 'ci', '--deployments', 'local', '--expires', '30d', '--rpm', '100', '--json');

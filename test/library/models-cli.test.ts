@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseTables, readSeedText } from './seed-tables.js';
+import { runCli } from '../support/run-cli.js';
 
 let dataDir: string;
 
@@ -12,23 +12,7 @@ beforeAll(() => {
 });
 afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
-/** Runs `devup ARGS` in process against the local data dir (no server) and returns what it printed. */
-async function devup(...args: string[]): Promise<{ stdout: string; stderr: string; exitCode: number }> {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true));
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), true));
-  process.exitCode = undefined;
-  try {
-    await main([...args, '--data-dir', dataDir]);
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-  const exitCode = Number(process.exitCode ?? 0);
-  process.exitCode = undefined;
-  return { stdout, stderr, exitCode };
-}
+const devup = (...args: string[]) => runCli([...args, '--data-dir', dataDir]);
 
 describe('devup models', () => {
   it('show --json prints the card with parameter counts, tokens and results (seeding the local store)', async () => {
