@@ -227,8 +227,11 @@ process.stdout.write(`${section}\n`);
 
 const docsPath = path.join(root, 'docs/benchmarks.md');
 const docs = fs.readFileSync(docsPath, 'utf8');
-const start = docs.indexOf('## Embedded engine');
-const next = start === -1 ? -1 : docs.indexOf('\n## ', start + 1);
-const updated = start === -1 ? `${docs.trimEnd()}\n\n${section}` : `${docs.slice(0, start)}${section}${next === -1 ? '' : docs.slice(next)}`;
+// Only the text between the markers is replaced; readings written by hand after it stay.
+const [startMarker, endMarker] = ['<!-- engine-bench:start -->', '<!-- engine-bench:end -->'];
+const start = docs.indexOf(startMarker);
+const end = docs.indexOf(endMarker);
+const block = `${startMarker}\n${section}${endMarker}`;
+const updated = start === -1 || end === -1 ? `${docs.trimEnd()}\n\n${block}\n` : `${docs.slice(0, start)}${block}${docs.slice(end + endMarker.length)}`;
 fs.writeFileSync(docsPath, updated.endsWith('\n') ? updated : `${updated}\n`);
 process.stdout.write(`written to ${path.relative(root, docsPath)}\n`);
