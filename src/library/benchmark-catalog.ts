@@ -2,10 +2,10 @@ import { z } from 'zod';
 import { DevupError, notFound } from '../errors.js';
 import type { Store } from '../store/database.js';
 import type { BenchmarkRow } from '../store/schema.js';
-import { benchmarkIdFor, defaultDirection } from './benchmark-key.js';
+import { benchmarkIdFor } from './benchmark-key.js';
 import type { Benchmark, ModelSummary, Result } from './library-shapes.js';
 import { benchmarkInputSchema, directionSchema, resultInputSchema, slugSchema, suiteSchema } from './model-input.js';
-import { summaryColumns, toModelSummary, toResult } from './model-rows.js';
+import { summaryColumns, toBenchmarkRow, toModelSummary, toResult } from './model-rows.js';
 import { validate } from './validate.js';
 
 export const benchmarkPatchSchema = z
@@ -76,16 +76,7 @@ export class BenchmarkCatalog {
 
   async create(input: unknown): Promise<Benchmark> {
     const benchmark = validate(benchmarkInputSchema, input);
-    const row: BenchmarkRow = {
-      id: benchmark.id ?? benchmarkIdFor(benchmark),
-      name: benchmark.name,
-      category: benchmark.category,
-      metric: benchmark.metric,
-      shots: benchmark.shots,
-      direction: benchmark.direction ?? defaultDirection(benchmark.metric),
-      suite: benchmark.suite,
-      description: benchmark.description ?? null,
-    };
+    const row = toBenchmarkRow(benchmark, benchmark.id ?? benchmarkIdFor(benchmark));
     if (await this.find(row.id)) throw new DevupError('conflict', `Benchmark '${row.id}' already exists`, { param: 'id' });
     await this.store.db.insertInto('benchmarks').values(row).execute();
     return row;

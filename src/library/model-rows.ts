@@ -1,7 +1,8 @@
 import type { Selectable } from 'kysely';
 import type { BenchmarkRow, ModelRow, ResultRow } from '../store/schema.js';
 import type { ModelSummary, Result } from './library-shapes.js';
-import type { ModelInput } from './model-input.js';
+import { defaultDirection } from './benchmark-key.js';
+import type { BenchmarkDescriptor, ModelInput } from './model-input.js';
 
 /** Conversions between table rows (snake_case, JSON as text) and the library's JSON shapes. */
 export function toModelRow(input: ModelInput, now: number): Omit<ModelRow, 'seq' | 'created_at'> {
@@ -71,5 +72,19 @@ export function toResult(row: Pick<Selectable<ResultRow>, 'id' | 'benchmark_id' 
     value: row.value,
     setting: row.setting,
     source: row.source,
+  };
+}
+
+/** A benchmark as stored; the direction defaults from the metric (BPB is lower-is-better). */
+export function toBenchmarkRow(benchmark: BenchmarkDescriptor, id: string): BenchmarkRow {
+  return {
+    id,
+    name: benchmark.name,
+    category: benchmark.category,
+    metric: benchmark.metric,
+    shots: benchmark.shots,
+    direction: benchmark.direction ?? defaultDirection(benchmark.metric),
+    suite: benchmark.suite,
+    description: benchmark.description ?? null,
   };
 }

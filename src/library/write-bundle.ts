@@ -1,9 +1,9 @@
 import type { Kysely, Transaction } from 'kysely';
 import { DevupError, type FieldError } from '../errors.js';
 import type { BenchmarkRow, Database } from '../store/schema.js';
-import { benchmarkIdFor, defaultDirection } from './benchmark-key.js';
-import type { BenchmarkDescriptor, LibraryBundle, ModelInput } from './model-input.js';
-import { toModelRow } from './model-rows.js';
+import { benchmarkIdFor } from './benchmark-key.js';
+import type { LibraryBundle, ModelInput } from './model-input.js';
+import { toBenchmarkRow, toModelRow } from './model-rows.js';
 
 export interface WriteOptions {
   /** Planner architecture parameters for a model id (`data/architectures/<id>.yaml`), merged over `spec`. */
@@ -50,19 +50,6 @@ export async function writeBundle(db: Kysely<Database>, bundle: LibraryBundle, o
     }
     return { models: bundle.models.map((model) => model.id), benchmarks: [...written] };
   });
-}
-
-function toBenchmarkRow(benchmark: BenchmarkDescriptor, id: string): BenchmarkRow {
-  return {
-    id,
-    name: benchmark.name,
-    category: benchmark.category,
-    metric: benchmark.metric,
-    shots: benchmark.shots,
-    direction: benchmark.direction ?? defaultDirection(benchmark.metric),
-    suite: benchmark.suite,
-    description: benchmark.description ?? null,
-  };
 }
 
 const identity = (benchmark: Pick<BenchmarkRow, 'suite' | 'name' | 'metric' | 'shots'>) =>
