@@ -1,8 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DevupError } from '../../src/errors.js';
 import { createAnthropicProvider } from '../../src/providers/anthropic/anthropic-provider.js';
-import { UpstreamError, type Provider, type ProviderReply } from '../../src/providers/provider.js';
+import type { Provider, ProviderReply } from '../../src/providers/provider.js';
 import { startAnthropicPeer, type AnthropicPeer } from '../support/upstreams/anthropic-peer.js';
+import { rejection } from './upstream-rejection.js';
 
 const timeouts = { connectMs: 2_000, firstByteMs: 5_000, idleMs: 5_000 };
 const messages = [
@@ -30,15 +31,6 @@ async function collect(reply: ProviderReply): Promise<any[]> {
   const chunks: any[] = [];
   for await (const chunk of reply.chunks) chunks.push(JSON.parse(chunk));
   return chunks;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<UpstreamError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(UpstreamError);
-  return error as UpstreamError;
 }
 
 describe('Anthropic provider', () => {

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createOpenAICompatibleProvider } from '../../src/providers/openai-compatible/openai-compatible-provider.js';
 import { UpstreamError, type Provider, type ProviderReply } from '../../src/providers/provider.js';
 import { startOpenAIPeer, type OpenAIPeer } from '../support/upstreams/openai-peer.js';
+import { rejection } from './upstream-rejection.js';
 
 const timeouts = { connectMs: 2_000, firstByteMs: 5_000, idleMs: 5_000 };
 const messages = [
@@ -29,15 +30,6 @@ async function collect(reply: ProviderReply): Promise<string[]> {
   const chunks: string[] = [];
   for await (const chunk of reply.chunks) chunks.push(chunk);
   return chunks;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<UpstreamError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(UpstreamError);
-  return error as UpstreamError;
 }
 
 describe('OpenAI-compatible provider', () => {
