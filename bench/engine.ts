@@ -7,7 +7,7 @@
  * direct engine, which is what the default DEVUP_ENGINE_THREADS=1 rests on. Writes the tables to
  * docs/benchmarks.md (section "Embedded engine").
  * Knobs: TOKENS (per stream, default 128), ROUNDS (default 5), BENCH_THREADS (default 1),
- * BENCH_MODEL (default ../shared/models/stories260K.gguf), SWEEP (threads, default "1,2"),
+ * BENCH_MODEL (default test/fixtures/models/stories260K.gguf), SWEEP (threads, default "1,2"),
  * SWEEP_TOKENS (per stream in the sweep, default 32: more threads than free cores can be very slow).
  */
 import { spawn } from 'node:child_process';
@@ -24,7 +24,7 @@ import { EngineHolder } from '../src/providers/embedded/engine-holder.js';
 import { loadLlamaRuntime } from '../src/providers/embedded/llama-runtime.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const modelPath = path.resolve(process.env.BENCH_MODEL ?? path.join(root, '../shared/models/stories260K.gguf'));
+const modelPath = path.resolve(process.env.BENCH_MODEL ?? path.join(root, 'test/fixtures/models/stories260K.gguf'));
 const tokens = Number(process.env.TOKENS ?? 128);
 const rounds = Number(process.env.ROUNDS ?? 5);
 const threads = Number(process.env.BENCH_THREADS ?? 1);

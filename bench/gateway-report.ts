@@ -59,7 +59,7 @@ const lines = [
   '<!-- gateway-bench:start -->',
   '## Gateway overhead',
   '',
-  `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC with \`npm run bench:gateway\` (../shared/bench/gateway-overhead.sh: gateway pinned to one core, wrk and the mock upstream on the other, loopback, mean of the repeats). DevUp ran with a user key with limits, usage records written to SQLite, Prometheus metrics and one JSON log line per request.`,
+  `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC with \`npm run bench:gateway\` (bench/harness/gateway-overhead.sh: gateway pinned to one core, wrk and the mock upstream on the other, loopback, mean of the repeats). DevUp ran with a user key with limits, usage records written to SQLite, Prometheus metrics and one JSON log line per request.`,
   '',
   `| load | direct req/s | ${gateways.map((name) => `${name} req/s | ${name} p50 / p99 ms | ${name} added p50 ms | ${name} CPU µs/req`).join(' | ')} |${gateways.length > 1 ? ` ${gateways[0]} / ${gateways[1]} |` : ''}`,
   `|---|---:|${gateways.map(() => '---:|---:|---:|---:').join('|')}|${gateways.length > 1 ? '---:|' : ''}`,

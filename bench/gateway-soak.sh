@@ -6,7 +6,7 @@
 # (it reuses dist-bench/). Stops only the processes it started.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-HARNESS="${BENCH_HARNESS:-$ROOT/../shared/bench}"
+HARNESS="${BENCH_HARNESS:-$ROOT/bench/harness}"
 SOAK_SECONDS="${SOAK_SECONDS:-300}"
 OUT="$(mktemp -d /tmp/devup-soak-XXXXXX)"
 cd "$ROOT"

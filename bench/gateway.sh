@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # npm run bench:gateway — the mock upstream directly, DevUp and Portkey, measured the same way in one
-# run with ../shared/bench/gateway-overhead.sh (gateway pinned to one core, wrk and the mock on the
+# run with bench/harness/gateway-overhead.sh (gateway pinned to one core, wrk and the mock on the
 # other), then compared side by side. DevUp runs with keys, limits, usage records, metrics and
 # request logs on. Writes the results to docs/benchmarks.md (section "Gateway overhead").
 # Knobs: the harness's (DURATION, REPEATS, …); SKIP_PORTKEY=1 measures DevUp only.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-HARNESS="${BENCH_HARNESS:-$ROOT/../shared/bench}"
+HARNESS="${BENCH_HARNESS:-$ROOT/bench/harness}"
 OUT="$(mktemp -d /tmp/devup-bench-XXXXXX)"
 DATA="$OUT/data"
 cd "$ROOT"

@@ -1,6 +1,6 @@
 /**
  * Micro-benchmark of the provider hot path: the same requests to the shared mock upstream
- * (../shared/bench/mock-upstream.mjs, run as a child process) made with bare undici and through
+ * (bench/harness/mock-upstream.mjs, run as a child process) made with bare undici and through
  * createOpenAICompatibleProvider, reporting requests/s, p50 latency and this process's CPU per
  * request. The difference is what the provider adds on top of the HTTP client.
  *
@@ -16,7 +16,7 @@ import { freePort } from '../src/deploy/targets/process/free-port.js';
 
 const requests = Number(process.env.REQUESTS ?? 4000);
 const concurrencies = (process.env.CONCURRENCY ?? '1 16').split(' ').map(Number);
-const mockPath = fileURLToPath(new URL('../../shared/bench/mock-upstream.mjs', import.meta.url));
+const mockPath = fileURLToPath(new URL('../bench/harness/mock-upstream.mjs', import.meta.url));
 
 const port = await freePort();
 const mock = spawn(process.execPath, [mockPath], { env: { ...process.env, PORT: String(port), STREAM_CHUNKS: '20' }, stdio: ['ignore', 'pipe', 'inherit'] });

@@ -2,8 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { readArchitecture } from '../../src/deploy/planner/read-architecture.js';
 
-/** The genuine configs under ../shared/reference (see SOURCES.md there). */
-export const referenceDir = path.resolve(import.meta.dirname, '../../../shared/reference');
+import { referenceDir } from '../support/fixtures.js';
+
+export { referenceDir };
 
 export function referenceJson(relativePath: string): Record<string, unknown> {
   return JSON.parse(fs.readFileSync(path.join(referenceDir, relativePath), 'utf8'));

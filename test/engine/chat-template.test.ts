@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { readGgufHeader } from '../../src/library/importers/gguf-header.js';
 import { describeGguf } from '../../src/library/importers/gguf-model-info.js';
 import { startEmbedded } from './support/embedded-deployment.js';
-import { storiesPath } from './support/stories.js';
+import { storiesPath } from '../support/fixtures.js';
 import { writeWithChatTemplate } from './support/with-chat-template.js';
 
 const chatml =

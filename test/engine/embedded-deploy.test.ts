@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { createApp } from '../../src/server/app.js';
 import { createServices, type AppServices } from '../../src/server/services.js';
-import { storiesPath } from './support/stories.js';
+import { storiesPath } from '../support/fixtures.js';
 import { runCli } from '../support/run-cli.js';
 
 const adminKey = 'devup-admin-engine-test-0123456789';

@@ -9,7 +9,7 @@ import { DevupError } from '../../src/errors.js';
 import { startGateway, type GatewayHarness } from '../gateway/support/gateway-harness.js';
 import { DirectReference } from './support/direct-reference.js';
 import { startEmbedded, type StartedEmbedded } from './support/embedded-deployment.js';
-import { storiesPath } from './support/stories.js';
+import { storiesPath } from '../support/fixtures.js';
 
 /** The transcript fallback of a one-message chat (stories260K has no chat template). */
 const chatPrompt = (text: string) => `User: ${text}\nAssistant:`;

@@ -7,7 +7,7 @@ import { DevupError } from '../../src/errors.js';
 import { readGgufHeader } from '../../src/library/importers/gguf-header.js';
 import { describeGguf, ggufMetadataMap } from '../../src/library/importers/gguf-model-info.js';
 import { writeGguf } from './support/gguf-writer.js';
-import { storiesPath } from './support/stories.js';
+import { storiesPath } from '../support/fixtures.js';
 
 const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'devup-gguf-'));
 afterAll(() => fs.rmSync(directory, { recursive: true, force: true }));

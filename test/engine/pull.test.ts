@@ -7,7 +7,7 @@ import { DevupError } from '../../src/errors.js';
 import { ProgressReporter } from '../../src/engine/pull/progress-reporter.js';
 import { pullModel } from '../../src/engine/pull/pull-model.js';
 import { startHubServer, type HubServer } from './support/hub-server.js';
-import { storiesPath } from './support/stories.js';
+import { storiesPath } from '../support/fixtures.js';
 
 const stories = fs.readFileSync(storiesPath);
 const storiesSha = crypto.createHash('sha256').update(stories).digest('hex');

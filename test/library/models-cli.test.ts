@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseTables, readSeedText } from './seed-tables.js';
+import { parseTables, readSeedText } from '../support/seed-tables.js';
 import { runCli } from '../support/run-cli.js';
 
 let dataDir: string;

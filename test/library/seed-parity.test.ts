@@ -1,10 +1,12 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LibraryService } from '../../src/library/library-service.js';
 import type { Model } from '../../src/library/library-shapes.js';
 import type { Store } from '../../src/store/database.js';
 import { dialects, openTestStore } from '../support/stores.js';
-import { parseBenchmarkLabel, parseParams, parseTables, readSeedText, seedCopy, sharedSeedFile } from './seed-tables.js';
+import { seedPath } from '../support/fixtures.js';
+import { parseBenchmarkLabel, parseParams, parseTables, readSeedText } from '../support/seed-tables.js';
 
 // The mapping from the page's column and row labels to library ids.
 const baseColumns: Record<string, string> = { 'DeepSeek-V2': 'deepseek-v2', 'Qwen2.5 72B': 'qwen2.5-72b', 'LLaMA3.1 405B': 'llama-3.1-405b', 'DeepSeek-V3': 'deepseek-v3-base' };
@@ -70,8 +72,9 @@ describe.each(dialects)('seed parity on %s', (dialect) => {
     }
   }
 
-  it('keeps a byte-identical copy of the source page', () => {
-    if (fs.existsSync(sharedSeedFile)) expect(fs.readFileSync(seedCopy, 'utf8')).toBe(fs.readFileSync(sharedSeedFile, 'utf8'));
+  it('keeps the source page byte for byte (SHA-256 in data/sources/SOURCES.md)', () => {
+    const sha256 = createHash('sha256').update(fs.readFileSync(seedPath)).digest('hex');
+    expect(fs.readFileSync(new URL('../../data/sources/SOURCES.md', import.meta.url), 'utf8')).toContain(sha256);
     expect(parseTables(text)).toHaveLength(4);
   });
 

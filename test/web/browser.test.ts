@@ -3,11 +3,11 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readSeedTables } from './seed-tables.js';
+import { storiesPath } from '../support/fixtures.js';
+import { readSeedTables } from '../support/seed-tables.js';
 import { buildUi, startUiServer, webDist, type UiServer } from './ui-server.js';
 
 const artifacts = new URL('../../test-artifacts/', import.meta.url).pathname;
-const storiesModel = new URL('../../../shared/models/stories260K.gguf', import.meta.url).pathname;
 
 // Seed column headers → library ids (the base table's DeepSeek-V3 column is the Base model).
 const baseColumns: Record<string, string> = { 'DeepSeek-V2': 'deepseek-v2', 'Qwen2.5 72B': 'qwen2.5-72b', 'LLaMA3.1 405B': 'llama-3.1-405b', 'DeepSeek-V3': 'deepseek-v3-base' };
@@ -256,7 +256,7 @@ describe('web UI in Chromium', () => {
   it('deploys stories260K as an embedded deployment and lands on its live page', async () => {
     await page.goto(`${server.url}/deploy`);
     await page.getByLabel('Embedded GGUF').check();
-    await page.getByLabel('GGUF file path').fill(storiesModel);
+    await page.getByLabel('GGUF file path').fill(storiesPath);
     await page.getByLabel('Deployment name').fill('stories');
     await page.getByRole('button', { name: 'Create deployment' }).click();
     await page.waitForURL(`${server.url}/deployments/stories`);

@@ -1,16 +1,13 @@
 import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-/**
- * The source page the catalog is seeded from: the shared seed file, of which the repository keeps
- * a byte-identical copy (`data/sources/`) so the parity test runs on any clone.
- */
-export const sharedSeedFile = path.resolve(fileURLToPath(new URL('../../', import.meta.url)), '../shared/seed/000_566dd3d3e927ff44.txt');
-export const seedCopy = fileURLToPath(new URL('../../data/sources/000_566dd3d3e927ff44.txt', import.meta.url));
+import { seedPath } from './fixtures.js';
 
 export function readSeedText(): string {
-  return fs.readFileSync(fs.existsSync(sharedSeedFile) ? sharedSeedFile : seedCopy, 'utf8');
+  return fs.readFileSync(seedPath, 'utf8');
+}
+
+/** The markdown tables of the source page, in order: variants, base, chat, open-ended. */
+export function readSeedTables(): SeedTable[] {
+  return parseTables(readSeedText());
 }
 
 export interface SeedTable {
