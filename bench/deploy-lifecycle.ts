@@ -18,7 +18,15 @@ const script = path.resolve(import.meta.dirname, '../test/support/openai-process
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'devup-bench-deploy-'));
 const config = loadConfig({}, { dataDir });
 const store = await openStore({ dataDir });
-const open = () => DeploymentManager.open({ store, kinds: createTargetKinds({ config }), secrets: SecretBox.fromConfig(config), dataDir, logger: pino({ level: 'silent' }), healthIntervalMs: 1_000 });
+const open = () =>
+  DeploymentManager.open({
+    store,
+    kinds: createTargetKinds({ config }),
+    secrets: SecretBox.fromConfig(config),
+    dataDir,
+    logger: pino({ level: 'silent' }),
+    healthIntervalMs: 1_000,
+  });
 let manager = await open();
 
 async function until(name: string, predicate: (view: DeploymentView) => boolean): Promise<DeploymentView> {
@@ -35,7 +43,11 @@ async function untilServing(name: string): Promise<void> {
   for (;;) {
     const target = manager.get(name)?.targets[0];
     try {
-      const reply = await target!.provider.call({ operation: 'chat', body: { model: target!.upstreamModel, messages: [{ role: 'user', content: 'ping' }] }, signal: AbortSignal.timeout(1_000) });
+      const reply = await target!.provider.call({
+        operation: 'chat',
+        body: { model: target!.upstreamModel, messages: [{ role: 'user', content: 'ping' }] },
+        signal: AbortSignal.timeout(1_000),
+      });
       if (reply.kind === 'json') return;
     } catch {
       await new Promise((resolve) => setTimeout(resolve, 5));
@@ -45,7 +57,12 @@ async function untilServing(name: string): Promise<void> {
 
 const pidOf = (view: DeploymentView) => Number(/pid (\d+)/.exec(view.targets[0].address ?? '')?.[1]);
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-const results: Record<string, number[]> = { 'process: create → ready': [], 'process: SIGKILL → serving again': [], 'gateway restart: re-attach → ready': [], 'endpoint: create → ready': [] };
+const results: Record<string, number[]> = {
+  'process: create → ready': [],
+  'process: SIGKILL → serving again': [],
+  'gateway restart: re-attach → ready': [],
+  'endpoint: create → ready': [],
+};
 
 for (let round = 0; round < rounds; round += 1) {
   const name = `engine-${round}`;
@@ -80,7 +97,13 @@ for (let round = 0; round < rounds; round += 1) {
 const engineUrl = /^(http:\/\/127\.0\.0\.1:\d+\/v1)/.exec(manager.describe(`engine-${rounds - 1}`).targets[0].address!)![1];
 for (let batch = 0; batch < 1_000; batch += 50) {
   await Promise.all(
-    Array.from({ length: 50 }, (_, index) => manager.create({ name: `idle-${batch + index}`, settings: { healthIntervalMs: 3_600_000 }, targets: [{ kind: 'endpoint', spec: { url: engineUrl } }] })),
+    Array.from({ length: 50 }, (_, index) =>
+      manager.create({
+        name: `idle-${batch + index}`,
+        settings: { healthIntervalMs: 3_600_000 },
+        targets: [{ kind: 'endpoint', spec: { url: engineUrl } }],
+      }),
+    ),
   );
 }
 await until('idle-999', (view) => view.state === 'ready');

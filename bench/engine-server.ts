@@ -17,7 +17,12 @@ const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'devup-bench-engine-'));
 const adminKey = 'bench-admin-key-0123456789abcdef';
 const config = loadConfig(process.env, { host: '127.0.0.1', port: 0, dataDir, adminKey, seedLibrary: false, logLevel: 'warn' });
 const target = createEmbeddedTarget({ config });
-const spec = target.parseSpec({ file: process.env.BENCH_MODEL, parallel: 8, contextSize: 512, threads: Number(process.env.BENCH_THREADS ?? config.engineThreads) });
+const spec = target.parseSpec({
+  file: process.env.BENCH_MODEL,
+  parallel: 8,
+  contextSize: 512,
+  threads: Number(process.env.BENCH_THREADS ?? config.engineThreads),
+});
 const running = await target.start(spec, {
   deploymentName: 'stories',
   targetId: 'stories-1',
@@ -30,7 +35,9 @@ const deployment: RoutableDeployment = {
   name: 'stories',
   modelId: null,
   fallbacks: [],
-  targets: [{ id: 'stories-1', kind: 'embedded', weight: 1, upstreamModel: 'stories', provider: running.provider, timeouts: defaultTimeouts }],
+  targets: [
+    { id: 'stories-1', kind: 'embedded', weight: 1, upstreamModel: 'stories', provider: running.provider, timeouts: defaultTimeouts },
+  ],
 };
 const registry: DeploymentRegistry = { get: (name) => (name === deployment.name ? deployment : undefined), list: () => [deployment] };
 const services = await createServices(config, createLogger(config));

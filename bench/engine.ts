@@ -42,7 +42,11 @@ const sequencesOf = new Map<LlamaContext, LlamaContextSequence[]>();
 
 /** n streams at once straight on node-llama-cpp: one sequence each, one context. */
 async function direct(model: LlamaModel, context: LlamaContext, streams: number, limit = tokens): Promise<Run> {
-  if (!sequencesOf.has(context)) sequencesOf.set(context, Array.from({ length: 8 }, () => context.getSequence()));
+  if (!sequencesOf.has(context))
+    sequencesOf.set(
+      context,
+      Array.from({ length: 8 }, () => context.getSequence()),
+    );
   const sequences = sequencesOf.get(context)!.slice(0, streams);
   for (const sequence of sequences) await sequence.clearHistory();
   const started = performance.now();
@@ -72,7 +76,14 @@ async function gateway(url: string, key: string, streams: number): Promise<Run> 
       const response = await request(`${url}/v1/completions`, {
         method: 'POST',
         headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ model: 'stories', prompt, max_tokens: tokens, temperature: 0, stream: true, stream_options: { include_usage: true } }),
+        body: JSON.stringify({
+          model: 'stories',
+          prompt,
+          max_tokens: tokens,
+          temperature: 0,
+          stream: true,
+          stream_options: { include_usage: true },
+        }),
       });
       if (response.statusCode !== 200) throw new Error(`gateway answered ${response.statusCode}: ${await response.body.text()}`);
       let buffered = '';
@@ -152,12 +163,17 @@ const median = (values: number[]) => [...values].sort((left, right) => left - ri
 function mean(values: number[]): number {
   return values.reduce((sum, value) => sum + value, 0) / Math.max(values.length, 1);
 }
-const summary = (runs: Run[]) => ({ tokensPerSecond: median(runs.map((run) => run.tokens / run.seconds)), ttftMs: median(runs.map((run) => run.ttftMs)), tokens: runs[0].tokens });
+const summary = (runs: Run[]) => ({
+  tokensPerSecond: median(runs.map((run) => run.tokens / run.seconds)),
+  ttftMs: median(runs.map((run) => run.ttftMs)),
+  tokens: runs[0].tokens,
+});
 
 const llama = await loadLlamaRuntime();
 const model = await llama.loadModel({ modelPath });
 const contexts = new Map<number, LlamaContext>();
-for (const count of new Set([threads, ...sweep])) contexts.set(count, await model.createContext({ contextSize: 512, sequences: 8, threads: count }));
+for (const count of new Set([threads, ...sweep]))
+  contexts.set(count, await model.createContext({ contextSize: 512, sequences: 8, threads: count }));
 const server = await startServer();
 const holder = new EngineHolder(() => EmbeddedEngine.load({ file: modelPath, contextSize: 512, parallel: 8, threads, queueSize: 64 }), 0);
 const embedded = new EmbeddedProvider({ holder, file: modelPath, hasChatTemplate: false, name: 'stories' });
@@ -166,7 +182,14 @@ const embedded = new EmbeddedProvider({ holder, file: modelPath, hasChatTemplate
 await direct(model, contexts.get(threads)!, 8);
 await gateway(server.url, server.key, 8);
 await provider(embedded, 8);
-const results: Record<string, Run[]> = { 'direct 1': [], 'provider 1': [], 'gateway 1': [], 'direct 8': [], 'provider 8': [], 'gateway 8': [] };
+const results: Record<string, Run[]> = {
+  'direct 1': [],
+  'provider 1': [],
+  'gateway 1': [],
+  'direct 8': [],
+  'provider 8': [],
+  'gateway 8': [],
+};
 for (let round = 0; round < rounds; round++) {
   for (const streams of [1, 8]) {
     results[`direct ${streams}`].push(await direct(model, contexts.get(threads)!, streams));
@@ -186,15 +209,27 @@ for (const streams of [1, 8]) {
     `| ${streams} | ${label} | ${run.tokens} | ${run.tokensPerSecond.toFixed(0)} | ${run.ttftMs.toFixed(2)} | ${comparison} |`;
   const inProcess = summary(results[`provider ${streams}`]);
   const through = summary(results[`gateway ${streams}`]);
-  rows.push(row('direct (node-llama-cpp)', own, ''), row('embedded Provider, in process', inProcess, versus(inProcess)), row('gateway (HTTP, SSE)', through, versus(through)));
+  rows.push(
+    row('direct (node-llama-cpp)', own, ''),
+    row('embedded Provider, in process', inProcess, versus(inProcess)),
+    row('gateway (HTTP, SSE)', through, versus(through)),
+  );
 }
 process.stderr.write(`${rows.join('\n')}\n`);
 
 const sweepRows: string[] = [];
 for (const count of sweep) {
   const context = contexts.get(count)!;
-  const single = summary([await direct(model, context, 1, sweepTokens), await direct(model, context, 1, sweepTokens), await direct(model, context, 1, sweepTokens)]);
-  const eight = summary([await direct(model, context, 8, sweepTokens), await direct(model, context, 8, sweepTokens), await direct(model, context, 8, sweepTokens)]);
+  const single = summary([
+    await direct(model, context, 1, sweepTokens),
+    await direct(model, context, 1, sweepTokens),
+    await direct(model, context, 1, sweepTokens),
+  ]);
+  const eight = summary([
+    await direct(model, context, 8, sweepTokens),
+    await direct(model, context, 8, sweepTokens),
+    await direct(model, context, 8, sweepTokens),
+  ]);
   process.stderr.write(`threads ${count}: ${single.tokensPerSecond.toFixed(0)} / ${eight.tokensPerSecond.toFixed(0)} tokens/s\n`);
   sweepRows.push(`| ${count} | ${single.tokensPerSecond.toFixed(0)} | ${eight.tokensPerSecond.toFixed(0)} | ${single.ttftMs.toFixed(2)} |`);
 }
@@ -232,6 +267,7 @@ const [startMarker, endMarker] = ['<!-- engine-bench:start -->', '<!-- engine-be
 const start = docs.indexOf(startMarker);
 const end = docs.indexOf(endMarker);
 const block = `${startMarker}\n${section}${endMarker}`;
-const updated = start === -1 || end === -1 ? `${docs.trimEnd()}\n\n${block}\n` : `${docs.slice(0, start)}${block}${docs.slice(end + endMarker.length)}`;
+const updated =
+  start === -1 || end === -1 ? `${docs.trimEnd()}\n\n${block}\n` : `${docs.slice(0, start)}${block}${docs.slice(end + endMarker.length)}`;
 fs.writeFileSync(docsPath, updated.endsWith('\n') ? updated : `${updated}\n`);
 process.stdout.write(`written to ${path.relative(root, docsPath)}\n`);

@@ -27,13 +27,24 @@ const rows: Row[] = files.flatMap((file) =>
     .slice(1)
     .map((line) => {
       const field = line.split('\t');
-      return { name: field[0], target: field[2] as Row['target'], scenario: field[3], concurrency: Number(field[4]), rps: Number(field[7]), p50: Number(field[8]), p99: Number(field[10]), cpu: Number(field[14]) };
+      return {
+        name: field[0],
+        target: field[2] as Row['target'],
+        scenario: field[3],
+        concurrency: Number(field[4]),
+        rps: Number(field[7]),
+        p50: Number(field[8]),
+        p99: Number(field[10]),
+        cpu: Number(field[14]),
+      };
     }),
 );
 const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
 const pick = (name: string, target: Row['target'], scenario: string, concurrency: number) =>
   rows.filter((row) => row.name === name && row.target === target && row.scenario === scenario && row.concurrency === concurrency);
-const points = [...new Set(rows.map((row) => `${row.scenario} ${row.concurrency}`))].map((point) => point.split(' ')).map(([scenario, concurrency]) => ({ scenario, concurrency: Number(concurrency) }));
+const points = [...new Set(rows.map((row) => `${row.scenario} ${row.concurrency}`))]
+  .map((point) => point.split(' '))
+  .map(([scenario, concurrency]) => ({ scenario, concurrency: Number(concurrency) }));
 const gateways = [...new Set(rows.map((row) => row.name))];
 
 function stats(name: string, scenario: string, concurrency: number) {
@@ -66,17 +77,30 @@ const lines = [
 ];
 for (const point of points) {
   const all = gateways.map((name) => stats(name, point.scenario, point.concurrency));
-  const cells = all.map((stat) => (stat ? `${stat.rps.toFixed(0)} | ${stat.p50.toFixed(2)} / ${stat.p99.toFixed(2)} | ${stat.addedP50 >= 0 ? '+' : ''}${stat.addedP50.toFixed(2)} | ${stat.cpu.toFixed(0)}` : '- | - | - | -'));
+  const cells = all.map((stat) =>
+    stat
+      ? `${stat.rps.toFixed(0)} | ${stat.p50.toFixed(2)} / ${stat.p99.toFixed(2)} | ${stat.addedP50 >= 0 ? '+' : ''}${stat.addedP50.toFixed(2)} | ${stat.cpu.toFixed(0)}`
+      : '- | - | - | -',
+  );
   const ratio = all.length > 1 && all[0] && all[1] ? ` ${(all[0].rps / all[1].rps).toFixed(2)}× |` : gateways.length > 1 ? ' - |' : '';
   const direct = all.find(Boolean)?.directRps ?? 0;
   const label = point.scenario === 'stream' ? `stream (20 chunks), c=${point.concurrency}` : `non-stream, c=${point.concurrency}`;
   lines.push(`| ${label} | ${direct.toFixed(0)} | ${cells.join(' | ')} |${ratio}`);
 }
 const loadFile = path.join(outDir, 'load.txt');
-const loads = fs.existsSync(loadFile) ? [...fs.readFileSync(loadFile, 'utf8').matchAll(/load average: ([\d.]+)/g)].map((match) => match[1]) : [];
+const loads = fs.existsSync(loadFile)
+  ? [...fs.readFileSync(loadFile, 'utf8').matchAll(/load average: ([\d.]+)/g)].map((match) => match[1])
+  : [];
 lines.push('', ...gateways.map((name) => `- ${name}: ${rssLine(name)}`));
-if (loads.length > 0) lines.push(`- machine load average (1 min) before / after the run: ${loads.join(' / ')} on 2 cores (the gateways ran one after the other; other engineers' builds and tests shared the machine, so the load differed between them)`);
-lines.push('', 'Targets (issue 3): non-stream ≥ 2.5× Portkey at c=1 and ≥ 5× at c=10/64 (< 0.2 ms gateway CPU per request), added p50 < 0.4 ms at c=1, 20-chunk stream +< 1 ms at c=1 and ≥ 2.5× Portkey at c=32, RSS after the run < 200 MiB.', '<!-- gateway-bench:end -->');
+if (loads.length > 0)
+  lines.push(
+    `- machine load average (1 min) before / after the run: ${loads.join(' / ')} on 2 cores (the gateways ran one after the other; other engineers' builds and tests shared the machine, so the load differed between them)`,
+  );
+lines.push(
+  '',
+  'Targets (issue 3): non-stream ≥ 2.5× Portkey at c=1 and ≥ 5× at c=10/64 (< 0.2 ms gateway CPU per request), added p50 < 0.4 ms at c=1, 20-chunk stream +< 1 ms at c=1 and ≥ 2.5× Portkey at c=32, RSS after the run < 200 MiB.',
+  '<!-- gateway-bench:end -->',
+);
 
 const docs = path.resolve('docs/benchmarks.md');
 const section = lines.join('\n');

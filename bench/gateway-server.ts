@@ -46,7 +46,11 @@ if (process.argv.includes('--create-key')) {
   const services = await createServices(config, logger);
   const app = await createApp({ ...services, deployments: registry });
   await app.listen({ host: config.host, port: config.port });
-  const stop = () => void app.close().then(() => services.close()).then(() => process.exit(0));
+  const stop = () =>
+    void app
+      .close()
+      .then(() => services.close())
+      .then(() => process.exit(0));
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
 }

@@ -14,10 +14,42 @@ export function randomSource(seed: number): () => number {
   };
 }
 
-const syllables = ['ka', 'lo', 'mi', 'ra', 'ne', 'to', 'sa', 'vi', 'qu', 'ze', 'do', 'fa', 'gri', 'pho', 'lux', 'ter', 'mon', 'bel', 'cor', 'dra'];
+const syllables = [
+  'ka',
+  'lo',
+  'mi',
+  'ra',
+  'ne',
+  'to',
+  'sa',
+  'vi',
+  'qu',
+  'ze',
+  'do',
+  'fa',
+  'gri',
+  'pho',
+  'lux',
+  'ter',
+  'mon',
+  'bel',
+  'cor',
+  'dra',
+];
 const architectures = ['MoE', 'Dense', 'Dense', 'Dense', 'MoE', 'Dense', 'unknown'] as const;
 const contexts = [2048, 4096, 8192, 32768, 65536, 131072, 131072, 200000, 1048576];
-const licenses = ['Apache-2.0', 'MIT', 'Llama 3.1 Community License', 'Qwen License', 'DeepSeek Model License', 'Gemma Terms', 'CC-BY-NC-4.0', 'OpenRAIL', 'Proprietary', 'Other'];
+const licenses = [
+  'Apache-2.0',
+  'MIT',
+  'Llama 3.1 Community License',
+  'Qwen License',
+  'DeepSeek Model License',
+  'Gemma Terms',
+  'CC-BY-NC-4.0',
+  'OpenRAIL',
+  'Proprietary',
+  'Other',
+];
 const variants = ['Base', 'Instruct', 'Chat', 'Coder', 'Math', 'Vision', 'Long'];
 const categories = ['English', 'Code', 'Math', 'Chinese', 'Multilingual', 'Reasoning'];
 const tagWords = Array.from({ length: 100 }, (_, index) => `tag${index}`);
@@ -101,7 +133,11 @@ export async function buildSyntheticLibrary(store: Store, modelCount: number, re
       const chosen = new Set<number>();
       while (chosen.size < resultsPerModel) chosen.add(Math.floor(random() * benchmarks.length));
       for (const benchmark of chosen) {
-        results.push([id, benchmarks[benchmark].id, benchmarks[benchmark].metric === 'BPB' ? 0.3 + random() * 0.7 : Math.round(random() * 1000) / 10]);
+        results.push([
+          id,
+          benchmarks[benchmark].id,
+          benchmarks[benchmark].metric === 'BPB' ? 0.3 + random() * 0.7 : Math.round(random() * 1000) / 10,
+        ]);
       }
     }
     await insertBatch(store, models, results);
@@ -115,19 +151,38 @@ export async function buildSyntheticLibrary(store: Store, modelCount: number, re
 async function insertBatch(store: Store, models: Array<Omit<ModelRow, 'seq'>>, results: Array<[string, string, number]>): Promise<void> {
   if (store.dialect === 'postgres') {
     const columns = Object.keys(models[0]) as Array<keyof (typeof models)[number]>;
-    const types: Record<string, string> = { total_params: 'float8', activated_params: 'float8', context_length: 'int4', open_weights: 'int4', created_at: 'int8', updated_at: 'int8' };
+    const types: Record<string, string> = {
+      total_params: 'float8',
+      activated_params: 'float8',
+      context_length: 'int4',
+      open_weights: 'int4',
+      created_at: 'int8',
+      updated_at: 'int8',
+    };
     const arrays = columns.map((column) => sql`${models.map((model) => model[column])}::${sql.raw(types[column] ?? 'text')}[]`);
-    await sql`insert into models (${sql.join(columns.map((column) => sql.ref(column)))}) select * from unnest(${sql.join(arrays)})`.execute(store.db);
+    await sql`insert into models (${sql.join(columns.map((column) => sql.ref(column)))}) select * from unnest(${sql.join(arrays)})`.execute(
+      store.db,
+    );
     await sql`insert into results (model_id, benchmark_id, setting, value) select model_id, benchmark_id, '', value
-      from unnest(${results.map((row) => row[0])}::text[], ${results.map((row) => row[1])}::text[], ${results.map((row) => row[2])}::float8[]) as t(model_id, benchmark_id, value)`.execute(store.db);
+      from unnest(${results.map((row) => row[0])}::text[], ${results.map((row) => row[1])}::text[], ${results.map((row) => row[2])}::float8[]) as t(model_id, benchmark_id, value)`.execute(
+      store.db,
+    );
     return;
   }
   await store.db.transaction().execute(async (transaction) => {
-    for (let start = 0; start < models.length; start += 500) await transaction.insertInto('models').values(models.slice(start, start + 500)).execute();
+    for (let start = 0; start < models.length; start += 500)
+      await transaction
+        .insertInto('models')
+        .values(models.slice(start, start + 500))
+        .execute();
     for (let start = 0; start < results.length; start += 2000) {
       await transaction
         .insertInto('results')
-        .values(results.slice(start, start + 2000).map(([model_id, benchmark_id, value]) => ({ model_id, benchmark_id, setting: '', value, source: null })))
+        .values(
+          results
+            .slice(start, start + 2000)
+            .map(([model_id, benchmark_id, value]) => ({ model_id, benchmark_id, setting: '', value, source: null })),
+        )
         .execute();
     }
   });

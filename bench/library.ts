@@ -13,12 +13,27 @@ import { openStore, type Store } from '../src/store/database.js';
 import { startPostgresServer } from '../test/support/postgres-server.js';
 import { buildSyntheticLibrary, randomSource, type SyntheticLibrary } from './library-fixture.js';
 
-const { values } = parseArgs({ options: { models: { type: 'string', default: '100000' }, results: { type: 'string', default: '30' }, iterations: { type: 'string', default: '300' }, 'no-docs': { type: 'boolean', default: false }, only: { type: 'string' } } });
+const { values } = parseArgs({
+  options: {
+    models: { type: 'string', default: '100000' },
+    results: { type: 'string', default: '30' },
+    iterations: { type: 'string', default: '300' },
+    'no-docs': { type: 'boolean', default: false },
+    only: { type: 'string' },
+  },
+});
 const modelCount = Number(values.models);
 const resultsPerModel = Number(values.results);
 const iterations = Number(values.iterations);
 
-interface Row { dialect: string; operation: string; p50: number; p99: number; cpu: number; note: string }
+interface Row {
+  dialect: string;
+  operation: string;
+  p50: number;
+  p99: number;
+  cpu: number;
+  note: string;
+}
 
 let peakRss = 0;
 const sampleRss = () => (peakRss = Math.max(peakRss, process.memoryUsage().rss));
@@ -110,7 +125,10 @@ function report(rows: Row[], sqliteRss: number, pending = ''): void {
   const table = [
     `| Database | Operation | p50 ms | p99 ms | CPU ms/op | Notes |`,
     `|---|---|---:|---:|---:|---|`,
-    ...rows.map((row) => `| ${row.dialect} | ${row.operation} | ${row.p50.toFixed(2)} | ${row.p99.toFixed(2)} | ${row.cpu.toFixed(2)} | ${row.note} |`),
+    ...rows.map(
+      (row) =>
+        `| ${row.dialect} | ${row.operation} | ${row.p50.toFixed(2)} | ${row.p99.toFixed(2)} | ${row.cpu.toFixed(2)} | ${row.note} |`,
+    ),
   ].join('\n');
   const summary = `${modelCount.toLocaleString('en-US')} models × ${resultsPerModel} results (${(modelCount * resultsPerModel).toLocaleString('en-US')} rows), 300 benchmarks, ${iterations} timed runs per operation after 20 warm-up runs. Peak RSS of the benchmark process: ${(sqliteRss / 2 ** 20).toFixed(0)} MB during the SQLite run (store, service, synthetic data), ${(peakRss / 2 ** 20).toFixed(0)} MB overall (PostgreSQL runs in its own processes). Target: p99 < 25 ms on SQLite at 100,000 models, RSS < 400 MB. CPU ms/op is this process's CPU time per operation (user + system): for SQLite the whole query, for PostgreSQL only the client side; on the shared 2-core host (load average ${os.loadavg()[0].toFixed(0)} at the end) wall-clock times include waiting for a CPU.`;
   process.stdout.write(`\n${table}\n\n${summary}\n`);
@@ -134,7 +152,9 @@ function writeDocs(table: string, summary: string): void {
     end,
   ].join('\n');
   const current = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '# Benchmarks\n';
-  const next = current.includes(start) ? current.replace(new RegExp(`${start}[\\s\\S]*?${end}`), section) : `${current.trimEnd()}\n\n${section}\n`;
+  const next = current.includes(start)
+    ? current.replace(new RegExp(`${start}[\\s\\S]*?${end}`), section)
+    : `${current.trimEnd()}\n\n${section}\n`;
   fs.writeFileSync(file, next);
 }
 

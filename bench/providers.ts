@@ -19,7 +19,10 @@ const concurrencies = (process.env.CONCURRENCY ?? '1 16').split(' ').map(Number)
 const mockPath = fileURLToPath(new URL('../bench/harness/mock-upstream.mjs', import.meta.url));
 
 const port = await freePort();
-const mock = spawn(process.execPath, [mockPath], { env: { ...process.env, PORT: String(port), STREAM_CHUNKS: '20' }, stdio: ['ignore', 'pipe', 'inherit'] });
+const mock = spawn(process.execPath, [mockPath], {
+  env: { ...process.env, PORT: String(port), STREAM_CHUNKS: '20' },
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
 await once(mock.stdout!, 'data');
 const baseUrl = `http://127.0.0.1:${port}/v1`;
 
@@ -34,9 +37,16 @@ const headers = { 'content-type': 'application/json' };
 const cases: Record<string, () => Promise<unknown>> = {
   'json    undici+signal': async () => {
     const signal = new AbortController().signal;
-    return JSON.parse(await (await pool.request({ method: 'POST', path: '/v1/chat/completions', headers, body: JSON.stringify(chatBody), signal })).body.text());
+    return JSON.parse(
+      await (
+        await pool.request({ method: 'POST', path: '/v1/chat/completions', headers, body: JSON.stringify(chatBody), signal })
+      ).body.text(),
+    );
   },
-  'json    undici': async () => JSON.parse(await (await pool.request({ method: 'POST', path: '/v1/chat/completions', headers, body: JSON.stringify(chatBody) })).body.text()),
+  'json    undici': async () =>
+    JSON.parse(
+      await (await pool.request({ method: 'POST', path: '/v1/chat/completions', headers, body: JSON.stringify(chatBody) })).body.text(),
+    ),
   'json    provider': () => provider.call({ operation: 'chat', body: chatBody, signal: new AbortController().signal }),
   'stream  undici': async () => {
     const { body } = await pool.request({ method: 'POST', path: '/v1/chat/completions', headers, body: JSON.stringify(streamBody) });

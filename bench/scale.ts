@@ -21,10 +21,28 @@ async function pollUntil(check: () => Promise<boolean>): Promise<void> {
   const deadline = performance.now() + 15_000;
   while (!(await check())) if (performance.now() > deadline) throw new Error('change never arrived');
 }
-const accepted = (replica: Replica, key: string) => replica.client(key).models.list().then(() => true, () => false);
-const refused = (replica: Replica, key: string) => replica.client(key).models.list().then(() => false, (error: unknown) => error instanceof OpenAI.AuthenticationError);
+const accepted = (replica: Replica, key: string) =>
+  replica
+    .client(key)
+    .models.list()
+    .then(
+      () => true,
+      () => false,
+    );
+const refused = (replica: Replica, key: string) =>
+  replica
+    .client(key)
+    .models.list()
+    .then(
+      () => false,
+      (error: unknown) => error instanceof OpenAI.AuthenticationError,
+    );
 
-const results: Record<string, number[]> = { 'key created on A → accepted on B': [], 'key revoked on A → refused on B': [], 'endpoint deployment created on A → answered on B': [] };
+const results: Record<string, number[]> = {
+  'key created on A → accepted on B': [],
+  'key revoked on A → refused on B': [],
+  'endpoint deployment created on A → answered on B': [],
+};
 for (let round = 0; round < rounds; round += 1) {
   let response = await first.admin('POST', '/api/keys', { name: `bench-${round}` });
   let started = performance.now();
@@ -38,11 +56,19 @@ for (let round = 0; round < rounds; round += 1) {
   results['key revoked on A → refused on B'].push(performance.now() - started);
 
   const name = `bench-${round}`;
-  response = await first.admin('POST', '/api/deployments', { name, targets: [{ kind: 'endpoint', spec: { url: peer.baseUrl, upstreamModel: 'peer-model' } }] });
+  response = await first.admin('POST', '/api/deployments', {
+    name,
+    targets: [{ kind: 'endpoint', spec: { url: peer.baseUrl, upstreamModel: 'peer-model' } }],
+  });
   started = performance.now();
   if (response.status !== 201) throw new Error(`create answered ${response.status}`);
   const client = second.client(adminKey);
-  await pollUntil(() => client.chat.completions.create({ model: name, messages: [{ role: 'user', content: 'ping' }] }).then(() => true, () => false));
+  await pollUntil(() =>
+    client.chat.completions.create({ model: name, messages: [{ role: 'user', content: 'ping' }] }).then(
+      () => true,
+      () => false,
+    ),
+  );
   results['endpoint deployment created on A → answered on B'].push(performance.now() - started);
   await first.admin('DELETE', `/api/deployments/${name}`);
 }
@@ -51,7 +77,9 @@ const sorted = (values: number[]) => [...values].sort((a, b) => a - b);
 console.log(`\n| measurement (${rounds} rounds) | median ms | min ms | max ms |\n|---|---:|---:|---:|`);
 for (const [label, values] of Object.entries(results)) {
   const ordered = sorted(values);
-  console.log(`| ${label} | ${ordered[Math.floor(ordered.length / 2)].toFixed(1)} | ${ordered[0].toFixed(1)} | ${ordered.at(-1)!.toFixed(1)} |`);
+  console.log(
+    `| ${label} | ${ordered[Math.floor(ordered.length / 2)].toFixed(1)} | ${ordered[0].toFixed(1)} | ${ordered.at(-1)!.toFixed(1)} |`,
+  );
 }
 
 await first.stop();

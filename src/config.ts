@@ -37,9 +37,7 @@ export class ConfigError extends Error {
   }
 }
 
-const flag = z
-  .enum(['1', '0', 'true', 'false', 'yes', 'no'])
-  .transform((value) => value === '1' || value === 'true' || value === 'yes');
+const flag = z.enum(['1', '0', 'true', 'false', 'yes', 'no']).transform((value) => value === '1' || value === 'true' || value === 'yes');
 
 const environmentSchema = z.object({
   DEVUP_HOST: z.string().min(1).default('0.0.0.0'),
@@ -67,9 +65,7 @@ export type ConfigOverrides = Partial<Config>;
 
 /** Reads the environment once, listing every bad key; `overrides` come from CLI flags and tests. */
 export function loadConfig(environment: NodeJS.ProcessEnv = process.env, overrides: ConfigOverrides = {}): Config {
-  const devupKeys = Object.fromEntries(
-    Object.entries(environment).filter(([key, value]) => key.startsWith('DEVUP_') && value !== ''),
-  );
+  const devupKeys = Object.fromEntries(Object.entries(environment).filter(([key, value]) => key.startsWith('DEVUP_') && value !== ''));
   const parsed = environmentSchema.safeParse(devupKeys);
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));

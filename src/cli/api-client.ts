@@ -30,13 +30,18 @@ export class ApiClient {
         body: body === undefined ? undefined : JSON.stringify(body),
       });
     } catch (error) {
-      throw new CliError(`cannot reach the gateway at ${this.baseUrl} (${(error as Error).message}); start it with \`devup serve\` or pass --server URL`, 1);
+      throw new CliError(
+        `cannot reach the gateway at ${this.baseUrl} (${(error as Error).message}); start it with \`devup serve\` or pass --server URL`,
+        1,
+      );
     }
     const text = await response.text();
     const payload = text ? JSON.parse(text) : undefined;
     if (!response.ok) {
       const error = payload?.error;
-      const details = Array.isArray(error?.details) ? `\n${error.details.map((detail: { path: string; message: string }) => `  - ${detail.path}: ${detail.message}`).join('\n')}` : '';
+      const details = Array.isArray(error?.details)
+        ? `\n${error.details.map((detail: { path: string; message: string }) => `  - ${detail.path}: ${detail.message}`).join('\n')}`
+        : '';
       throw new CliError(`${response.status} ${error?.code ?? ''}: ${error?.message ?? text}${details}`, 1);
     }
     return payload as T;

@@ -21,8 +21,26 @@ import { deploymentsShowCommand } from './commands/deployments-show.js';
 import { usageCommand } from './commands/usage.js';
 
 /** Every verb; grouped verbs are named "group verb". */
-const commands: Command[] = [serveCommand, modelsListCommand, modelsSearchCommand, modelsShowCommand, modelsCompareCommand, keysCreateCommand, keysListCommand, keysRevokeCommand, usageCommand, planCommand, pullCommand,
-  deployCommand, deploymentsListCommand, deploymentsShowCommand, deploymentsLogsCommand, deploymentsStopCommand, deploymentsStartCommand, deploymentsDeleteCommand];
+const commands: Command[] = [
+  serveCommand,
+  modelsListCommand,
+  modelsSearchCommand,
+  modelsShowCommand,
+  modelsCompareCommand,
+  keysCreateCommand,
+  keysListCommand,
+  keysRevokeCommand,
+  usageCommand,
+  planCommand,
+  pullCommand,
+  deployCommand,
+  deploymentsListCommand,
+  deploymentsShowCommand,
+  deploymentsLogsCommand,
+  deploymentsStopCommand,
+  deploymentsStartCommand,
+  deploymentsDeleteCommand,
+];
 
 const globalOptions: Record<string, CommandOption> = {
   'data-dir': { type: 'string', description: 'Data directory (DEVUP_DATA_DIR, default ~/.devup)' },
@@ -71,7 +89,11 @@ async function run(argv: string[]): Promise<void> {
     return;
   }
   const config = loadConfig(process.env, { dataDir: parsed.values['data-dir'] as string | undefined });
-  await command.run({ config, values: parsed.values as Record<string, string | boolean | string[] | undefined>, positionals: parsed.positionals });
+  await command.run({
+    config,
+    values: parsed.values as Record<string, string | boolean | string[] | undefined>,
+    positionals: parsed.positionals,
+  });
 }
 
 function findCommand(argv: string[]): Command | undefined {

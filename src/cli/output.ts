@@ -1,5 +1,8 @@
 /** Prints rows as an aligned text table; `columns` picks and orders the keys. */
-export function formatTable(rows: Array<Record<string, unknown>>, columns: Array<{ key: string; label: string; align?: 'left' | 'right' }>): string {
+export function formatTable(
+  rows: Array<Record<string, unknown>>,
+  columns: Array<{ key: string; label: string; align?: 'left' | 'right' }>,
+): string {
   const cells = rows.map((row) => columns.map((column) => formatCell(row[column.key])));
   const widths = columns.map((column, index) => Math.max(column.label.length, ...cells.map((line) => line[index].length)));
   const render = (values: string[]) =>
@@ -35,7 +38,12 @@ export function formatBytes(bytes: number): string {
 /** 671e9 → "671B", 21e9 → "21B", 1.2e6 → "1.2M". */
 export function formatCount(value: number | null | undefined): string {
   if (value === null || value === undefined) return '-';
-  const units: Array<[number, string]> = [[1e12, 'T'], [1e9, 'B'], [1e6, 'M'], [1e3, 'K']];
+  const units: Array<[number, string]> = [
+    [1e12, 'T'],
+    [1e9, 'B'],
+    [1e6, 'M'],
+    [1e3, 'K'],
+  ];
   for (const [size, unit] of units) {
     if (value >= size) return `${Number((value / size).toFixed(1))}${unit}`;
   }

@@ -18,7 +18,10 @@ export const timeoutsSchema = z.object({ connectMs: positiveMs, firstByteMs: pos
 
 export const settingsSchema = z
   .object({
-    pricing: z.object({ inputPerMillion: z.number().min(0), outputPerMillion: z.number().min(0) }).strict().optional(),
+    pricing: z
+      .object({ inputPerMillion: z.number().min(0), outputPerMillion: z.number().min(0) })
+      .strict()
+      .optional(),
     timeouts: timeoutsSchema.optional(),
     healthIntervalMs: z.number().int().min(100).max(3_600_000).optional(),
   })
@@ -62,13 +65,19 @@ function targetInputSchema(kinds: TargetKinds) {
     .transform((target, context) => {
       const kind = kinds.get(target.kind);
       if (!kind) {
-        context.issues.push({ code: 'custom', path: ['kind'], input: target.kind, message: `unknown target kind '${target.kind}'; known: ${[...kinds.keys()].join(', ')}` });
+        context.issues.push({
+          code: 'custom',
+          path: ['kind'],
+          input: target.kind,
+          message: `unknown target kind '${target.kind}'; known: ${[...kinds.keys()].join(', ')}`,
+        });
         return z.NEVER;
       }
       try {
         return { ...target, spec: kind.parseSpec(target.spec) };
       } catch (error) {
-        const fieldErrors = DevupError.isInstance(error) && error.fieldErrors ? error.fieldErrors : [{ path: '', message: (error as Error).message }];
+        const fieldErrors =
+          DevupError.isInstance(error) && error.fieldErrors ? error.fieldErrors : [{ path: '', message: (error as Error).message }];
         for (const fieldError of fieldErrors) {
           const path = fieldError.path ? fieldError.path.split('.') : [];
           context.issues.push({ code: 'custom', path: ['spec', ...path], input: target.spec, message: fieldError.message });
@@ -83,5 +92,9 @@ export function parseOrThrow<Schema extends z.ZodType>(schema: Schema, input: un
   const parsed = schema.safeParse(input);
   if (parsed.success) return parsed.data;
   const fieldErrors = parsed.error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }));
-  throw new DevupError('invalid_request', `Invalid ${what}: ${fieldErrors.map((error) => `${error.path || '(root)'}: ${error.message}`).join('; ')}`, { fieldErrors });
+  throw new DevupError(
+    'invalid_request',
+    `Invalid ${what}: ${fieldErrors.map((error) => `${error.path || '(root)'}: ${error.message}`).join('; ')}`,
+    { fieldErrors },
+  );
 }

@@ -123,11 +123,16 @@ export class DeploymentManager implements DeploymentRegistry {
         })),
       };
       try {
-        await this.persistence.insert(record, { at: now, type: 'created', message: `created with ${record.targets.length} target(s)${modelId ? ` for model ${modelId}` : ''}` });
+        await this.persistence.insert(record, {
+          at: now,
+          type: 'created',
+          message: `created with ${record.targets.length} target(s)${modelId ? ` for model ${modelId}` : ''}`,
+        });
       } catch (error) {
         // Another request created the same name between our check and the insert (here, or on another replica not yet heard from).
         if (this.deployments.has(input.name)) throw conflict(input.name);
-        if (this.options.replica && (await this.persistence.loadAll()).some((existing) => existing.name === input.name)) throw conflict(input.name);
+        if (this.options.replica && (await this.persistence.loadAll()).some((existing) => existing.name === input.name))
+          throw conflict(input.name);
         throw error;
       }
       if (this.options.replica) await this.owners.claim(record.id, this.options.replica.id);
@@ -246,7 +251,11 @@ export class DeploymentManager implements DeploymentRegistry {
       if (this.closed) return;
       const records = await this.persistence.loadAll();
       const names = typeof name === 'string' ? [name] : [...new Set([...this.deployments.keys(), ...records.map((record) => record.name)])];
-      for (const each of names) await this.reconcile(each, records.find((record) => record.name === each));
+      for (const each of names)
+        await this.reconcile(
+          each,
+          records.find((record) => record.name === each),
+        );
     }).catch((error) => this.options.logger.warn({ err: error }, 'following a deployment change failed'));
   }
 
@@ -262,10 +271,16 @@ export class DeploymentManager implements DeploymentRegistry {
   private async reconcile(name: string, record: DeploymentRecord | undefined): Promise<void> {
     const managed = this.deployments.get(name);
     const follower = record ? await this.isFollower(record.id) : false;
-    const unchanged = managed && record && managed.record.id === record.id && managed.follower === follower && managed.record.desiredState === record.desiredState;
+    const unchanged =
+      managed &&
+      record &&
+      managed.record.id === record.id &&
+      managed.follower === follower &&
+      managed.record.desiredState === record.desiredState;
     if (unchanged) {
       // Nothing for this replica to run differently; a follower shows the owner's state where it runs nothing itself.
-      if (follower && !managed.run) Object.assign(managed.record, { state: record.state, reason: record.reason, updatedAt: record.updatedAt });
+      if (follower && !managed.run)
+        Object.assign(managed.record, { state: record.state, reason: record.reason, updatedAt: record.updatedAt });
       return;
     }
     const pricing = record ? await this.pricingFor(record) : undefined;
@@ -324,7 +339,11 @@ export class DeploymentManager implements DeploymentRegistry {
     record.updatedAt = at;
     if (!this.deployments.has(record.name)) return;
     if (managed.follower) return this.publish(managed);
-    this.persistence.saveState(record.id, { state, reason, desiredState: record.desiredState, at }, { at, type: 'state', message: `${state}: ${message}` });
+    this.persistence.saveState(
+      record.id,
+      { state, reason, desiredState: record.desiredState, at },
+      { at, type: 'state', message: `${state}: ${message}` },
+    );
     this.options.logger.info({ deployment: record.name, state }, message);
     this.publish(managed);
     this.announce(record.name);
@@ -361,7 +380,11 @@ export class DeploymentManager implements DeploymentRegistry {
       fieldErrors.push({ path: 'model', message: `model '${input.model}' is not in the library (leave it out, or add the model first)` });
     }
     if (fieldErrors.length > 0) {
-      throw new DevupError('invalid_request', `Invalid deployment: ${fieldErrors.map((error) => `${error.path}: ${error.message}`).join('; ')}`, { fieldErrors });
+      throw new DevupError(
+        'invalid_request',
+        `Invalid deployment: ${fieldErrors.map((error) => `${error.path}: ${error.message}`).join('; ')}`,
+        { fieldErrors },
+      );
     }
   }
 

@@ -46,7 +46,11 @@ export class DeploymentOwners {
       .values({ deployment_id: deploymentId, replica_id: replicaId, claimed_at: Date.now() })
       .onConflict((conflict) => conflict.column('deployment_id').doNothing())
       .execute();
-    const row = await this.store.db.selectFrom('deployment_owners').select('replica_id').where('deployment_id', '=', deploymentId).executeTakeFirstOrThrow();
+    const row = await this.store.db
+      .selectFrom('deployment_owners')
+      .select('replica_id')
+      .where('deployment_id', '=', deploymentId)
+      .executeTakeFirstOrThrow();
     return row.replica_id;
   }
 }

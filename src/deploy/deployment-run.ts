@@ -195,7 +195,11 @@ export class DeploymentRun {
     if (down.length === 0) {
       this.options.reporter.state('ready', null, message);
     } else {
-      this.options.reporter.state('degraded', down.map((entry) => `${label(entry.record)} ${entry.status}: ${entry.detail ?? ''}`.trim()).join('\n'), message);
+      this.options.reporter.state(
+        'degraded',
+        down.map((entry) => `${label(entry.record)} ${entry.status}: ${entry.detail ?? ''}`.trim()).join('\n'),
+        message,
+      );
     }
     this.options.reporter.targetsChanged();
   }

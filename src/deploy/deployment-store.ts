@@ -50,12 +50,19 @@ export class DeploymentStore {
           })),
         )
         .execute();
-      await transaction.insertInto('deployment_events').values({ deployment_id: record.id, ...event }).execute();
+      await transaction
+        .insertInto('deployment_events')
+        .values({ deployment_id: record.id, ...event })
+        .execute();
     });
   }
 
   /** Queues a state change and its event. */
-  saveState(id: string, change: { state: DeploymentState; reason: string | null; desiredState: DesiredState; at: number }, event: DeploymentEvent): void {
+  saveState(
+    id: string,
+    change: { state: DeploymentState; reason: string | null; desiredState: DesiredState; at: number },
+    event: DeploymentEvent,
+  ): void {
     this.enqueue(async () => {
       await this.store.db.transaction().execute(async (transaction) => {
         await transaction
@@ -63,7 +70,10 @@ export class DeploymentStore {
           .set({ state: change.state, state_reason: change.reason, desired_state: change.desiredState, updated_at: change.at })
           .where('id', '=', id)
           .execute();
-        await transaction.insertInto('deployment_events').values({ deployment_id: id, ...event }).execute();
+        await transaction
+          .insertInto('deployment_events')
+          .values({ deployment_id: id, ...event })
+          .execute();
       });
     });
     this.pruneNow(id);
@@ -71,7 +81,12 @@ export class DeploymentStore {
 
   /** Queues one event. */
   appendEvent(id: string, event: DeploymentEvent): void {
-    this.enqueue(() => this.store.db.insertInto('deployment_events').values({ deployment_id: id, ...event }).execute());
+    this.enqueue(() =>
+      this.store.db
+        .insertInto('deployment_events')
+        .values({ deployment_id: id, ...event })
+        .execute(),
+    );
     this.pruneNow(id);
   }
 
@@ -81,10 +96,19 @@ export class DeploymentStore {
     if (this.eventsSincePrune < 100) return;
     this.eventsSincePrune = 0;
     this.enqueue(async () => {
-      const newest = this.store.db.selectFrom('deployment_events').select('id').where('deployment_id', '=', id).orderBy('id', 'desc').limit(this.keepEvents);
+      const newest = this.store.db
+        .selectFrom('deployment_events')
+        .select('id')
+        .where('deployment_id', '=', id)
+        .orderBy('id', 'desc')
+        .limit(this.keepEvents);
       const kept = await newest.execute();
       if (kept.length < this.keepEvents) return;
-      await this.store.db.deleteFrom('deployment_events').where('deployment_id', '=', id).where('id', '<', kept[kept.length - 1].id).execute();
+      await this.store.db
+        .deleteFrom('deployment_events')
+        .where('deployment_id', '=', id)
+        .where('id', '<', kept[kept.length - 1].id)
+        .execute();
     });
   }
 

@@ -68,6 +68,8 @@ export function toDeploymentView(record: DeploymentRecord, pricing: Pricing | un
 
 function maskHeaders(spec: unknown): unknown {
   if (!spec || typeof spec !== 'object' || !('headers' in spec) || !spec.headers || typeof spec.headers !== 'object') return spec;
-  const headers = Object.fromEntries(Object.entries(spec.headers).map(([name, value]) => [name, sensitiveHeader.test(name) ? '********' : value]));
+  const headers = Object.fromEntries(
+    Object.entries(spec.headers).map(([name, value]) => [name, sensitiveHeader.test(name) ? '********' : value]),
+  );
   return { ...spec, headers };
 }

@@ -28,7 +28,9 @@ export class SecretBox {
     const iv = crypto.randomBytes(12);
     const cipher = crypto.createCipheriv('aes-256-gcm', this.key, iv);
     const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-    return [formatVersion, iv, cipher.getAuthTag(), ciphertext].map((part) => (typeof part === 'string' ? part : part.toString('base64url'))).join(':');
+    return [formatVersion, iv, cipher.getAuthTag(), ciphertext]
+      .map((part) => (typeof part === 'string' ? part : part.toString('base64url')))
+      .join(':');
   }
 
   decrypt(stored: string): string {
@@ -42,7 +44,9 @@ export class SecretBox {
       return Buffer.concat([decipher.update(Buffer.from(ciphertext, 'base64url')), decipher.final()]).toString('utf8');
     } catch (error) {
       // A changed DEVUP_SECRET_KEY or a replaced secret.key file: say so rather than "bad decrypt".
-      throw new DevupError('internal_error', 'A stored secret cannot be decrypted: the secret key changed since it was stored', { cause: error });
+      throw new DevupError('internal_error', 'A stored secret cannot be decrypted: the secret key changed since it was stored', {
+        cause: error,
+      });
     }
   }
 }

@@ -19,13 +19,50 @@ interface DeploymentMetrics {
  */
 export class GatewayMetrics {
   readonly registry = new Registry();
-  private readonly requests = new Counter({ name: 'devup_requests_total', help: 'Requests answered on /v1, by deployment and HTTP status', labelNames: ['deployment', 'status'], registers: [this.registry] });
-  private readonly latency = new Histogram({ name: 'devup_request_duration_seconds', help: 'Time from request to the last byte, by deployment', labelNames: ['deployment'], buckets: latencyBuckets, registers: [this.registry] });
-  private readonly ttft = new Histogram({ name: 'devup_time_to_first_token_seconds', help: 'Time from request to the first streamed chunk, by deployment', labelNames: ['deployment'], buckets: latencyBuckets, registers: [this.registry] });
-  private readonly tokens = new Counter({ name: 'devup_tokens_total', help: 'Tokens by deployment and type (prompt, completion)', labelNames: ['deployment', 'type'], registers: [this.registry] });
-  private readonly inFlight = new Gauge({ name: 'devup_requests_in_flight', help: 'Requests being answered, by deployment', labelNames: ['deployment'], registers: [this.registry] });
-  private readonly upstreamErrors = new Counter({ name: 'devup_upstream_errors_total', help: 'Failed upstream attempts, by deployment, target and error code', labelNames: ['deployment', 'target', 'code'], registers: [this.registry] });
-  private readonly overhead = new Histogram({ name: 'devup_gateway_overhead_seconds', help: "The gateway's own time per request (total minus time waiting on the upstream)", buckets: overheadBuckets, registers: [this.registry] });
+  private readonly requests = new Counter({
+    name: 'devup_requests_total',
+    help: 'Requests answered on /v1, by deployment and HTTP status',
+    labelNames: ['deployment', 'status'],
+    registers: [this.registry],
+  });
+  private readonly latency = new Histogram({
+    name: 'devup_request_duration_seconds',
+    help: 'Time from request to the last byte, by deployment',
+    labelNames: ['deployment'],
+    buckets: latencyBuckets,
+    registers: [this.registry],
+  });
+  private readonly ttft = new Histogram({
+    name: 'devup_time_to_first_token_seconds',
+    help: 'Time from request to the first streamed chunk, by deployment',
+    labelNames: ['deployment'],
+    buckets: latencyBuckets,
+    registers: [this.registry],
+  });
+  private readonly tokens = new Counter({
+    name: 'devup_tokens_total',
+    help: 'Tokens by deployment and type (prompt, completion)',
+    labelNames: ['deployment', 'type'],
+    registers: [this.registry],
+  });
+  private readonly inFlight = new Gauge({
+    name: 'devup_requests_in_flight',
+    help: 'Requests being answered, by deployment',
+    labelNames: ['deployment'],
+    registers: [this.registry],
+  });
+  private readonly upstreamErrors = new Counter({
+    name: 'devup_upstream_errors_total',
+    help: 'Failed upstream attempts, by deployment, target and error code',
+    labelNames: ['deployment', 'target', 'code'],
+    registers: [this.registry],
+  });
+  private readonly overhead = new Histogram({
+    name: 'devup_gateway_overhead_seconds',
+    help: "The gateway's own time per request (total minus time waiting on the upstream)",
+    buckets: overheadBuckets,
+    registers: [this.registry],
+  });
   private readonly byDeployment = new Map<string, DeploymentMetrics>();
 
   constructor(options: { processMetrics: boolean } = { processMetrics: true }) {
@@ -49,7 +86,15 @@ export class GatewayMetrics {
   }
 
   /** Counts one answered request. Times are in milliseconds. */
-  observe(deployment: string, status: number, latencyMs: number, ttftMs: number | null, overheadMs: number, promptTokens: number, completionTokens: number): void {
+  observe(
+    deployment: string,
+    status: number,
+    latencyMs: number,
+    ttftMs: number | null,
+    overheadMs: number,
+    promptTokens: number,
+    completionTokens: number,
+  ): void {
     const metrics = this.forDeployment(deployment);
     let requests = metrics.requestsByStatus.get(status);
     if (!requests) {

@@ -36,10 +36,14 @@ export class Limiter {
       throw new DevupError('quota_exceeded', `This key has used its budget of $${limits.budgetUsd} ($${spend.toFixed(6)} spent)`);
     }
     if (limits.requestsPerMinute !== undefined && requests > limits.requestsPerMinute) {
-      throw new DevupError('rate_limited', `Rate limit reached: ${limits.requestsPerMinute} requests per minute for this key`, { retryAfterSeconds });
+      throw new DevupError('rate_limited', `Rate limit reached: ${limits.requestsPerMinute} requests per minute for this key`, {
+        retryAfterSeconds,
+      });
     }
     if (limits.tokensPerMinute !== undefined && tokens >= limits.tokensPerMinute) {
-      throw new DevupError('rate_limited', `Rate limit reached: ${limits.tokensPerMinute} tokens per minute for this key`, { retryAfterSeconds });
+      throw new DevupError('rate_limited', `Rate limit reached: ${limits.tokensPerMinute} tokens per minute for this key`, {
+        retryAfterSeconds,
+      });
     }
   }
 

@@ -21,7 +21,10 @@ export const benchmarkPatchSchema = z
   .partial()
   .strict();
 
-export const resultPatchSchema = z.object({ value: z.number().finite(), source: z.string().max(2000).nullable() }).partial().strict();
+export const resultPatchSchema = z
+  .object({ value: z.number().finite(), source: z.string().max(2000).nullable() })
+  .partial()
+  .strict();
 
 export interface LeaderboardEntry {
   rank: number;
@@ -43,7 +46,16 @@ export class BenchmarkCatalog {
       .leftJoin('results', 'results.benchmark_id', 'benchmarks.id')
       .selectAll('benchmarks')
       .select((expression) => expression.fn.count<number>('results.id').as('results'))
-      .groupBy(['benchmarks.id', 'benchmarks.name', 'benchmarks.category', 'benchmarks.metric', 'benchmarks.shots', 'benchmarks.direction', 'benchmarks.suite', 'benchmarks.description'])
+      .groupBy([
+        'benchmarks.id',
+        'benchmarks.name',
+        'benchmarks.category',
+        'benchmarks.metric',
+        'benchmarks.shots',
+        'benchmarks.direction',
+        'benchmarks.suite',
+        'benchmarks.description',
+      ])
       .orderBy('benchmarks.suite')
       .orderBy('benchmarks.category')
       .orderBy('benchmarks.name');
@@ -71,7 +83,11 @@ export class BenchmarkCatalog {
     const matches = all.filter((row) => row.name.toLowerCase() === wanted || `${row.name} (${row.metric})`.toLowerCase() === wanted);
     if (matches.length === 1) return matches[0];
     if (matches.length === 0) throw notFound('Benchmark', reference);
-    throw new DevupError('invalid_request', `'${reference}' names ${matches.length} benchmarks; use an id: ${matches.map((row) => row.id).join(', ')}`, { param: 'benchmark' });
+    throw new DevupError(
+      'invalid_request',
+      `'${reference}' names ${matches.length} benchmarks; use an id: ${matches.map((row) => row.id).join(', ')}`,
+      { param: 'benchmark' },
+    );
   }
 
   async create(input: unknown): Promise<Benchmark> {
@@ -108,7 +124,10 @@ export class BenchmarkCatalog {
       .orderBy('m.id')
       .limit(Math.min(Math.max(limit, 1), 500))
       .execute();
-    return { benchmark, entries: rows.map((row, index) => ({ rank: index + 1, model: toModelSummary(row), value: row.value, source: row.source })) };
+    return {
+      benchmark,
+      entries: rows.map((row, index) => ({ rank: index + 1, model: toModelSummary(row), value: row.value, source: row.source })),
+    };
   }
 
   /** Adds a result to a model, or replaces the value for the same benchmark and setting. */
@@ -117,12 +136,23 @@ export class BenchmarkCatalog {
     const model = await this.store.db.selectFrom('models').select('id').where('id', '=', modelId).executeTakeFirst();
     if (!model) throw notFound('Model', modelId);
     const benchmark = await this.find(result.benchmark);
-    if (!benchmark) throw new DevupError('invalid_request', `Unknown benchmark '${result.benchmark}'`, { fieldErrors: [{ path: 'body.benchmark', message: 'unknown benchmark' }] });
-    const values = { model_id: modelId, benchmark_id: benchmark.id, setting: result.setting, value: result.value, source: result.source ?? null };
+    if (!benchmark)
+      throw new DevupError('invalid_request', `Unknown benchmark '${result.benchmark}'`, {
+        fieldErrors: [{ path: 'body.benchmark', message: 'unknown benchmark' }],
+      });
+    const values = {
+      model_id: modelId,
+      benchmark_id: benchmark.id,
+      setting: result.setting,
+      value: result.value,
+      source: result.source ?? null,
+    };
     const row = await this.store.db
       .insertInto('results')
       .values(values)
-      .onConflict((conflict) => conflict.columns(['model_id', 'benchmark_id', 'setting']).doUpdateSet({ value: values.value, source: values.source }))
+      .onConflict((conflict) =>
+        conflict.columns(['model_id', 'benchmark_id', 'setting']).doUpdateSet({ value: values.value, source: values.source }),
+      )
       .returningAll()
       .executeTakeFirstOrThrow();
     return toResult(row, benchmark);

@@ -47,9 +47,39 @@ export function compareModels(models: Model[]): Comparison {
   const shared = order.map((key) => rows.get(key)!).filter((row) => row.values.filter((value) => value !== null).length >= 2);
   for (const row of shared) markBest(row);
   return {
-    models: models.map(({ id, name, publisher, family, variant, architecture, totalParams, activatedParams, contextLength, license, openWeights, releaseDate, tags, pricing }) => ({
-      id, name, publisher, family, variant, architecture, totalParams, activatedParams, contextLength, license, openWeights, releaseDate, tags, pricing,
-    })),
+    models: models.map(
+      ({
+        id,
+        name,
+        publisher,
+        family,
+        variant,
+        architecture,
+        totalParams,
+        activatedParams,
+        contextLength,
+        license,
+        openWeights,
+        releaseDate,
+        tags,
+        pricing,
+      }) => ({
+        id,
+        name,
+        publisher,
+        family,
+        variant,
+        architecture,
+        totalParams,
+        activatedParams,
+        contextLength,
+        license,
+        openWeights,
+        releaseDate,
+        tags,
+        pricing,
+      }),
+    ),
     rows: shared,
     categories: summarise(shared, models.length),
   };

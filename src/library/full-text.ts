@@ -11,7 +11,12 @@ import type { DialectName } from '../store/database.js';
  */
 export function searchWords(text: string | undefined): string[] {
   if (!text) return [];
-  return (text.normalize('NFKC').toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, 16);
+  return (
+    text
+      .normalize('NFKC')
+      .toLowerCase()
+      .match(/[\p{L}\p{N}]+/gu) ?? []
+  ).slice(0, 16);
 }
 
 /** FTS5 MATCH expression: `"word"* "word"*` (implicit AND; each term a quoted prefix string). */

@@ -11,7 +11,10 @@ export const defaultLibraryDataDir = fileURLToPath(new URL('../../data/', import
 
 const seedModelSchema = z
   .object({
-    descriptionFile: z.string().regex(/^[\w.-]+\.md$/).optional(),
+    descriptionFile: z
+      .string()
+      .regex(/^[\w.-]+\.md$/)
+      .optional(),
     resultsSource: z.string().optional(),
     results: z.record(z.string(), z.number()).default({}),
   })
@@ -47,7 +50,11 @@ export function readSeedBundle(dataDir: string = defaultLibraryDataDir): Library
   const bundle = bundleSchema.safeParse({ benchmarks, models });
   if (!bundle.success) errors.push(...bundle.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })));
   if (errors.length > 0 || !bundle.success) {
-    throw new DevupError('invalid_request', `Invalid seed data in ${dataDir}: ${errors.map((error) => `${error.path}: ${error.message}`).join('; ')}`, { fieldErrors: errors });
+    throw new DevupError(
+      'invalid_request',
+      `Invalid seed data in ${dataDir}: ${errors.map((error) => `${error.path}: ${error.message}`).join('; ')}`,
+      { fieldErrors: errors },
+    );
   }
   return bundle.data;
 }

@@ -18,55 +18,187 @@ export const libraryRoutes: RouteModule = ({ router, services }) => {
   const library = services.library;
 
   router.route({
-    method: 'GET', url: '/api/models', summary: 'Search the library', tags, auth: 'public',
-    query: searchQuerySchema.extend({ facets: z.enum(['true', 'false', '1', '0']).optional().describe('Include facet counts (default true)') }),
+    method: 'GET',
+    url: '/api/models',
+    summary: 'Search the library',
+    tags,
+    auth: 'public',
+    query: searchQuerySchema.extend({
+      facets: z.enum(['true', 'false', '1', '0']).optional().describe('Include facet counts (default true)'),
+    }),
     response: searchPageSchema,
     handler: async ({ query }) => {
       const { facets, ...search } = query;
-      const [page, counts] = await Promise.all([library.search(search), facets === 'false' || facets === '0' ? undefined : library.facets(search)]);
+      const [page, counts] = await Promise.all([
+        library.search(search),
+        facets === 'false' || facets === '0' ? undefined : library.facets(search),
+      ]);
       return { ...page, ...(counts ? { facets: counts } : {}) };
     },
   });
-  router.route({ method: 'GET', url: '/api/models/:id', summary: 'Read a model card', tags, auth: 'public', params: idParams, response: modelSchema, handler: ({ params }) => library.get(params.id) });
   router.route({
-    method: 'GET', url: '/api/compare', summary: 'Compare 2–8 models over their shared benchmarks', tags, auth: 'public',
-    query: z.object({ models: z.string().min(1).max(2000).describe('Comma-separated model ids') }),
-    response: comparisonSchema,
-    handler: ({ query }) => library.compare(query.models.split(',').map((id) => id.trim()).filter(Boolean)),
+    method: 'GET',
+    url: '/api/models/:id',
+    summary: 'Read a model card',
+    tags,
+    auth: 'public',
+    params: idParams,
+    response: modelSchema,
+    handler: ({ params }) => library.get(params.id),
   });
   router.route({
-    method: 'GET', url: '/api/benchmarks', summary: 'List benchmarks with their result counts', tags, auth: 'public',
+    method: 'GET',
+    url: '/api/compare',
+    summary: 'Compare 2–8 models over their shared benchmarks',
+    tags,
+    auth: 'public',
+    query: z.object({ models: z.string().min(1).max(2000).describe('Comma-separated model ids') }),
+    response: comparisonSchema,
+    handler: ({ query }) =>
+      library.compare(
+        query.models
+          .split(',')
+          .map((id) => id.trim())
+          .filter(Boolean),
+      ),
+  });
+  router.route({
+    method: 'GET',
+    url: '/api/benchmarks',
+    summary: 'List benchmarks with their result counts',
+    tags,
+    auth: 'public',
     query: z.object({ suite: suiteSchema.optional(), category: z.string().max(100).optional() }),
     response: z.object({ data: z.array(benchmarkSchema.extend({ results: z.number().int() })) }),
     handler: async ({ query }) => ({ data: await library.benchmarks.list(query) }),
   });
-  router.route({ method: 'GET', url: '/api/benchmarks/:id', summary: 'Read a benchmark', tags, auth: 'public', params: idParams, response: benchmarkSchema, handler: ({ params }) => library.benchmarks.get(params.id) });
   router.route({
-    method: 'GET', url: '/api/benchmarks/:id/leaderboard', summary: 'Models ranked by one benchmark (best first)', tags, auth: 'public',
+    method: 'GET',
+    url: '/api/benchmarks/:id',
+    summary: 'Read a benchmark',
+    tags,
+    auth: 'public',
     params: idParams,
-    query: z.object({ limit: z.coerce.number().int().min(1).default(50).transform((limit) => Math.min(limit, 500)) }),
+    response: benchmarkSchema,
+    handler: ({ params }) => library.benchmarks.get(params.id),
+  });
+  router.route({
+    method: 'GET',
+    url: '/api/benchmarks/:id/leaderboard',
+    summary: 'Models ranked by one benchmark (best first)',
+    tags,
+    auth: 'public',
+    params: idParams,
+    query: z.object({
+      limit: z.coerce
+        .number()
+        .int()
+        .min(1)
+        .default(50)
+        .transform((limit) => Math.min(limit, 500)),
+    }),
     handler: ({ params, query }) => library.benchmarks.leaderboard(params.id, query.limit),
   });
 
-  router.route({ method: 'POST', url: '/api/models', summary: 'Create a model', tags, status: 201, body: modelInputSchema, response: modelSchema, handler: ({ body }) => library.createModel(body) });
-  router.route({ method: 'PATCH', url: '/api/models/:id', summary: 'Change a model (results/niah, when given, replace the lists)', tags, params: idParams, body: modelPatchSchema, response: modelSchema, handler: ({ params, body }) => library.updateModel(params.id, body) });
-  router.route({ method: 'DELETE', url: '/api/models/:id', summary: 'Delete a model and its results', tags, status: 204, params: idParams, handler: ({ params }) => library.deleteModel(params.id) });
-
-  router.route({ method: 'POST', url: '/api/benchmarks', summary: 'Create a benchmark', tags, status: 201, body: benchmarkInputSchema, response: benchmarkSchema, handler: ({ body }) => library.benchmarks.create(body) });
-  router.route({ method: 'PATCH', url: '/api/benchmarks/:id', summary: 'Change a benchmark', tags, params: idParams, body: benchmarkPatchSchema, response: benchmarkSchema, handler: ({ params, body }) => library.benchmarks.update(params.id, body) });
-  router.route({ method: 'DELETE', url: '/api/benchmarks/:id', summary: 'Delete a benchmark and its results', tags, status: 204, params: idParams, handler: ({ params }) => library.benchmarks.delete(params.id) });
+  router.route({
+    method: 'POST',
+    url: '/api/models',
+    summary: 'Create a model',
+    tags,
+    status: 201,
+    body: modelInputSchema,
+    response: modelSchema,
+    handler: ({ body }) => library.createModel(body),
+  });
+  router.route({
+    method: 'PATCH',
+    url: '/api/models/:id',
+    summary: 'Change a model (results/niah, when given, replace the lists)',
+    tags,
+    params: idParams,
+    body: modelPatchSchema,
+    response: modelSchema,
+    handler: ({ params, body }) => library.updateModel(params.id, body),
+  });
+  router.route({
+    method: 'DELETE',
+    url: '/api/models/:id',
+    summary: 'Delete a model and its results',
+    tags,
+    status: 204,
+    params: idParams,
+    handler: ({ params }) => library.deleteModel(params.id),
+  });
 
   router.route({
-    method: 'POST', url: '/api/models/:id/results', summary: 'Add a result (replaces the same benchmark and setting)', tags, status: 201,
-    params: idParams, body: resultInputSchema.extend({ benchmark: slugSchema }), response: resultSchema,
+    method: 'POST',
+    url: '/api/benchmarks',
+    summary: 'Create a benchmark',
+    tags,
+    status: 201,
+    body: benchmarkInputSchema,
+    response: benchmarkSchema,
+    handler: ({ body }) => library.benchmarks.create(body),
+  });
+  router.route({
+    method: 'PATCH',
+    url: '/api/benchmarks/:id',
+    summary: 'Change a benchmark',
+    tags,
+    params: idParams,
+    body: benchmarkPatchSchema,
+    response: benchmarkSchema,
+    handler: ({ params, body }) => library.benchmarks.update(params.id, body),
+  });
+  router.route({
+    method: 'DELETE',
+    url: '/api/benchmarks/:id',
+    summary: 'Delete a benchmark and its results',
+    tags,
+    status: 204,
+    params: idParams,
+    handler: ({ params }) => library.benchmarks.delete(params.id),
+  });
+
+  router.route({
+    method: 'POST',
+    url: '/api/models/:id/results',
+    summary: 'Add a result (replaces the same benchmark and setting)',
+    tags,
+    status: 201,
+    params: idParams,
+    body: resultInputSchema.extend({ benchmark: slugSchema }),
+    response: resultSchema,
     handler: ({ params, body }) => library.benchmarks.addResult(params.id, body),
   });
-  router.route({ method: 'PATCH', url: '/api/results/:id', summary: 'Change a result', tags, params: resultIdParams, body: resultPatchSchema, response: resultSchema, handler: ({ params, body }) => library.benchmarks.updateResult(params.id, body) });
-  router.route({ method: 'DELETE', url: '/api/results/:id', summary: 'Delete a result', tags, status: 204, params: resultIdParams, handler: ({ params }) => library.benchmarks.deleteResult(params.id) });
+  router.route({
+    method: 'PATCH',
+    url: '/api/results/:id',
+    summary: 'Change a result',
+    tags,
+    params: resultIdParams,
+    body: resultPatchSchema,
+    response: resultSchema,
+    handler: ({ params, body }) => library.benchmarks.updateResult(params.id, body),
+  });
+  router.route({
+    method: 'DELETE',
+    url: '/api/results/:id',
+    summary: 'Delete a result',
+    tags,
+    status: 204,
+    params: resultIdParams,
+    handler: ({ params }) => library.benchmarks.deleteResult(params.id),
+  });
 
   router.route({
-    method: 'POST', url: '/api/import', summary: 'Import a Hugging Face model card or config.json (merged over an existing card)', tags, status: 201,
-    body: importDocumentSchema, response: modelSchema,
+    method: 'POST',
+    url: '/api/import',
+    summary: 'Import a Hugging Face model card or config.json (merged over an existing card)',
+    tags,
+    status: 201,
+    body: importDocumentSchema,
+    response: modelSchema,
     handler: ({ body }) => library.importDocument(body),
   });
 };

@@ -6,8 +6,14 @@ import { modelFromDocument, type ImportDocument } from './importers/import-docum
 import { readArchitectureSpec, readSeedBundle, defaultLibraryDataDir } from './library-data.js';
 import type { Comparison, Facets, Model, SearchPage } from './library-shapes.js';
 import {
-  bundleSchema, modelInputSchema, modelPatchSchema,
-  type LibraryBundleDraft, type ModelImport, type ModelInput, type ModelInputDraft, type ModelPatch,
+  bundleSchema,
+  modelInputSchema,
+  modelPatchSchema,
+  type LibraryBundleDraft,
+  type ModelImport,
+  type ModelInput,
+  type ModelInputDraft,
+  type ModelPatch,
 } from './model-input.js';
 import { readModel } from './read-model.js';
 import { countFacets, searchModels, type SortBenchmark } from './search-models.js';
@@ -71,7 +77,9 @@ export class LibraryService {
     const existing = await this.find(imported.id);
     const defined = Object.fromEntries(Object.entries(imported).filter(([, value]) => value !== undefined)) as ModelImport;
     if (defined.results?.length === 0) delete defined.results;
-    const draft: ModelInputDraft = existing ? { ...toModelInput(existing), ...defined } : { name: imported.id, publisher: 'unknown', ...defined };
+    const draft: ModelInputDraft = existing
+      ? { ...toModelInput(existing), ...defined }
+      : { name: imported.id, publisher: 'unknown', ...defined };
     await this.importBundle({ models: [validate(modelInputSchema, draft)] });
     return this.get(imported.id);
   }
@@ -124,7 +132,11 @@ export class LibraryService {
   }
 
   private async writeModel(model: ModelInput, mode: 'create' | 'upsert'): Promise<void> {
-    await writeBundle(this.store.db, { benchmarks: [], models: [model] }, { mode, architectureSpec: (modelId) => readArchitectureSpec(this.dataDir, modelId) });
+    await writeBundle(
+      this.store.db,
+      { benchmarks: [], models: [model] },
+      { mode, architectureSpec: (modelId) => readArchitectureSpec(this.dataDir, modelId) },
+    );
   }
 
   private async find(id: string): Promise<Model | undefined> {
@@ -140,7 +152,9 @@ export class LibraryService {
     if (!sort?.startsWith('benchmark:')) return undefined;
     const benchmark = await this.benchmarks.find(sort.slice('benchmark:'.length));
     if (!benchmark) {
-      throw new DevupError('invalid_request', `Unknown benchmark in sort: '${sort}'`, { fieldErrors: [{ path: 'query.sort', message: `unknown benchmark '${sort.slice(10)}'` }] });
+      throw new DevupError('invalid_request', `Unknown benchmark in sort: '${sort}'`, {
+        fieldErrors: [{ path: 'query.sort', message: `unknown benchmark '${sort.slice(10)}'` }],
+      });
     }
     return benchmark;
   }
@@ -149,12 +163,31 @@ export class LibraryService {
 /** A stored model back as input (results by benchmark id), for updates and merged imports. */
 export function toModelInput(model: Model): ModelInput {
   return {
-    id: model.id, name: model.name, publisher: model.publisher, family: model.family, variant: model.variant,
-    description: model.description, architecture: model.architecture, totalParams: model.totalParams,
-    activatedParams: model.activatedParams, contextLength: model.contextLength, license: model.license,
-    openWeights: model.openWeights, releaseDate: model.releaseDate, tags: model.tags, links: model.links,
-    notes: model.notes, spec: model.spec, pricing: model.pricing, source: model.source,
-    results: model.results.map((result) => ({ benchmark: result.benchmarkId, value: result.value, setting: result.setting, source: result.source })),
+    id: model.id,
+    name: model.name,
+    publisher: model.publisher,
+    family: model.family,
+    variant: model.variant,
+    description: model.description,
+    architecture: model.architecture,
+    totalParams: model.totalParams,
+    activatedParams: model.activatedParams,
+    contextLength: model.contextLength,
+    license: model.license,
+    openWeights: model.openWeights,
+    releaseDate: model.releaseDate,
+    tags: model.tags,
+    links: model.links,
+    notes: model.notes,
+    spec: model.spec,
+    pricing: model.pricing,
+    source: model.source,
+    results: model.results.map((result) => ({
+      benchmark: result.benchmarkId,
+      value: result.value,
+      setting: result.setting,
+      source: result.source,
+    })),
     niah: model.niah,
   };
 }

@@ -62,7 +62,9 @@ export const modelSchema = modelSummarySchema.extend({
   source: z.string().nullable(),
   results: z.array(resultSchema),
   niah: z.array(niahResultSchema),
-  variants: z.array(z.object({ id: z.string(), name: z.string(), variant: z.string().nullable() })).describe('Other models of the same family'),
+  variants: z
+    .array(z.object({ id: z.string(), name: z.string(), variant: z.string().nullable() }))
+    .describe('Other models of the same family'),
   createdAt: z.number().int(),
   updatedAt: z.number().int(),
 });

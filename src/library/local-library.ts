@@ -8,7 +8,9 @@ import { LibraryService } from './library-service.js';
  *
  * @example const local = await openLocalLibrary(config); try { await local.library.get('deepseek-v3') } finally { await local.close() }
  */
-export async function openLocalLibrary(config: Pick<Config, 'dataDir' | 'databaseUrl' | 'seedLibrary'>): Promise<{ library: LibraryService; close(): Promise<void> }> {
+export async function openLocalLibrary(
+  config: Pick<Config, 'dataDir' | 'databaseUrl' | 'seedLibrary'>,
+): Promise<{ library: LibraryService; close(): Promise<void> }> {
   const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   try {
     const library = new LibraryService(store);

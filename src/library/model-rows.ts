@@ -32,12 +32,37 @@ export function toModelRow(input: ModelInput, now: number): Omit<ModelRow, 'seq'
 
 export type SummaryRow = Pick<
   Selectable<ModelRow>,
-  'id' | 'name' | 'publisher' | 'family' | 'variant' | 'architecture' | 'total_params' | 'activated_params' | 'context_length' | 'license' | 'open_weights' | 'release_date' | 'tags' | 'pricing'
+  | 'id'
+  | 'name'
+  | 'publisher'
+  | 'family'
+  | 'variant'
+  | 'architecture'
+  | 'total_params'
+  | 'activated_params'
+  | 'context_length'
+  | 'license'
+  | 'open_weights'
+  | 'release_date'
+  | 'tags'
+  | 'pricing'
 >;
 
 export const summaryColumns = [
-  'id', 'name', 'publisher', 'family', 'variant', 'architecture', 'total_params', 'activated_params',
-  'context_length', 'license', 'open_weights', 'release_date', 'tags', 'pricing',
+  'id',
+  'name',
+  'publisher',
+  'family',
+  'variant',
+  'architecture',
+  'total_params',
+  'activated_params',
+  'context_length',
+  'license',
+  'open_weights',
+  'release_date',
+  'tags',
+  'pricing',
 ] as const;
 
 export function toModelSummary(row: SummaryRow): ModelSummary {
@@ -59,7 +84,10 @@ export function toModelSummary(row: SummaryRow): ModelSummary {
   };
 }
 
-export function toResult(row: Pick<Selectable<ResultRow>, 'id' | 'benchmark_id' | 'setting' | 'value' | 'source'>, benchmark: BenchmarkRow): Result {
+export function toResult(
+  row: Pick<Selectable<ResultRow>, 'id' | 'benchmark_id' | 'setting' | 'value' | 'source'>,
+  benchmark: BenchmarkRow,
+): Result {
   return {
     id: row.id,
     benchmark: benchmark.name,

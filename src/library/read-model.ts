@@ -13,9 +13,18 @@ export async function readModel(db: Kysely<Database>, id: string): Promise<Model
       .selectFrom('results')
       .innerJoin('benchmarks', 'benchmarks.id', 'results.benchmark_id')
       .select([
-        'results.id', 'results.benchmark_id', 'results.setting', 'results.value', 'results.source',
-        'benchmarks.name', 'benchmarks.category', 'benchmarks.metric', 'benchmarks.shots', 'benchmarks.direction',
-        'benchmarks.suite', 'benchmarks.description',
+        'results.id',
+        'results.benchmark_id',
+        'results.setting',
+        'results.value',
+        'results.source',
+        'benchmarks.name',
+        'benchmarks.category',
+        'benchmarks.metric',
+        'benchmarks.shots',
+        'benchmarks.direction',
+        'benchmarks.suite',
+        'benchmarks.description',
       ])
       .where('results.model_id', '=', id)
       .orderBy('results.id')
@@ -23,7 +32,14 @@ export async function readModel(db: Kysely<Database>, id: string): Promise<Model
     db.selectFrom('niah_results').selectAll().where('model_id', '=', id).orderBy('context_length').orderBy('depth_percent').execute(),
     row.family === null
       ? Promise.resolve([])
-      : db.selectFrom('models').select(['id', 'name', 'variant']).where('family', '=', row.family).where('id', '<>', id).orderBy('id').limit(100).execute(),
+      : db
+          .selectFrom('models')
+          .select(['id', 'name', 'variant'])
+          .where('family', '=', row.family)
+          .where('id', '<>', id)
+          .orderBy('id')
+          .limit(100)
+          .execute(),
   ]);
   return {
     ...toModelSummary(row),
@@ -33,7 +49,12 @@ export async function readModel(db: Kysely<Database>, id: string): Promise<Model
     spec: row.spec === null ? null : JSON.parse(row.spec),
     source: row.source,
     results: results.map((result) => toResult(result, { ...result, id: result.benchmark_id })),
-    niah: niah.map((entry) => ({ contextLength: entry.context_length, depthPercent: entry.depth_percent, score: entry.score, source: entry.source })),
+    niah: niah.map((entry) => ({
+      contextLength: entry.context_length,
+      depthPercent: entry.depth_percent,
+      score: entry.score,
+      source: entry.source,
+    })),
     variants,
     createdAt: row.created_at,
     updatedAt: row.updated_at,

@@ -26,13 +26,19 @@ export async function searchModels(store: Store, query: SearchQuery, benchmark?:
   const columns = sql.join(summaryColumns.map((column) => sql.ref(`m.${column}`)));
   const score = benchmark ? sql`r.value` : sql`null`;
   // The total rides along as a window count, so the matching set is found once per page.
-  const rows = await sql<SummaryRow & { score: number | null; total: number }>`select ${columns}, ${score} as score, count(*) over () as total
+  const rows = await sql<
+    SummaryRow & { score: number | null; total: number }
+  >`select ${columns}, ${score} as score, count(*) over () as total
     from ${plan.from} where ${plan.where}
-    order by ${orderBy(store, query, plan, benchmark)} limit ${query.pageSize} offset ${(query.page - 1) * query.pageSize}`.execute(store.db);
+    order by ${orderBy(store, query, plan, benchmark)} limit ${query.pageSize} offset ${(query.page - 1) * query.pageSize}`.execute(
+    store.db,
+  );
   const total =
     rows.rows.length > 0
       ? Number(rows.rows[0].total)
-      : Number((await sql<{ total: number }>`select count(*) as total from ${plan.from} where ${plan.where}`.execute(store.db)).rows[0].total);
+      : Number(
+          (await sql<{ total: number }>`select count(*) as total from ${plan.from} where ${plan.where}`.execute(store.db)).rows[0].total,
+        );
   return {
     items: rows.rows.map((row) => ({ ...toModelSummary(row), score: row.score })),
     total,
@@ -47,14 +53,33 @@ export async function countFacets(store: Store, query: SearchQuery, benchmark?: 
   const groups = await sql<{ publisher: string; architecture: string; license: string | null; open_weights: number; count: number }>`
     select m.publisher, m.architecture, m.license, m.open_weights, count(*) as count
     from ${plan.from} where ${plan.where} group by m.publisher, m.architecture, m.license, m.open_weights`.execute(store.db);
-  const tally = { publisher: new Map<string, number>(), architecture: new Map<string, number>(), license: new Map<string, number>(), openWeights: new Map<string, number>() };
+  const tally = {
+    publisher: new Map<string, number>(),
+    architecture: new Map<string, number>(),
+    license: new Map<string, number>(),
+    openWeights: new Map<string, number>(),
+  };
   for (const group of groups.rows) {
-    const values = { publisher: group.publisher, architecture: group.architecture, license: group.license ?? 'unknown', openWeights: String(Boolean(Number(group.open_weights))) };
-    for (const facet of Object.keys(tally) as Array<keyof typeof tally>) tally[facet].set(values[facet], (tally[facet].get(values[facet]) ?? 0) + Number(group.count));
+    const values = {
+      publisher: group.publisher,
+      architecture: group.architecture,
+      license: group.license ?? 'unknown',
+      openWeights: String(Boolean(Number(group.open_weights))),
+    };
+    for (const facet of Object.keys(tally) as Array<keyof typeof tally>)
+      tally[facet].set(values[facet], (tally[facet].get(values[facet]) ?? 0) + Number(group.count));
   }
   const top = (counts: Map<string, number>) =>
-    [...counts].map(([value, count]) => ({ value, count })).sort((a, b) => b.count - a.count || a.value.localeCompare(b.value)).slice(0, 50);
-  return { publisher: top(tally.publisher), architecture: top(tally.architecture), license: top(tally.license), openWeights: top(tally.openWeights) };
+    [...counts]
+      .map(([value, count]) => ({ value, count }))
+      .sort((a, b) => b.count - a.count || a.value.localeCompare(b.value))
+      .slice(0, 50);
+  return {
+    publisher: top(tally.publisher),
+    architecture: top(tally.architecture),
+    license: top(tally.license),
+    openWeights: top(tally.openWeights),
+  };
 }
 
 function planSearch(store: Store, query: SearchQuery, benchmark?: SortBenchmark): Plan {

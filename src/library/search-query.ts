@@ -16,7 +16,9 @@ const booleanText = z.enum(['true', 'false', '1', '0']).transform((value) => val
 
 export const sortSchema = z.union([
   z.enum(['relevance', 'name', 'params', 'activatedParams', 'context', 'released']),
-  z.string().regex(/^benchmark:[a-z0-9][a-z0-9._-]{0,127}$/, 'must be relevance, name, params, activatedParams, context, released or benchmark:ID'),
+  z
+    .string()
+    .regex(/^benchmark:[a-z0-9][a-z0-9._-]{0,127}$/, 'must be relevance, name, params, activatedParams, context, released or benchmark:ID'),
 ]);
 
 /**
@@ -37,10 +39,18 @@ export const searchQuerySchema = z
     maxActivatedParams: count,
     minContext: count.describe('Minimum context length in tokens'),
     hasResultsFor: list(z.string().max(128)).describe('Benchmark ids the model must have results for'),
-    sort: sortSchema.optional().describe('relevance (default with q), name (default), params, activatedParams, context, released, or benchmark:ID'),
+    sort: sortSchema
+      .optional()
+      .describe('relevance (default with q), name (default), params, activatedParams, context, released, or benchmark:ID'),
     order: z.enum(['asc', 'desc']).optional().describe('Default: the natural order of the sort (best first for benchmarks)'),
     page: z.coerce.number().int().min(1).max(10_000).default(1),
-    pageSize: z.coerce.number().int().min(1).default(20).transform((size) => Math.min(size, maxPageSize)).describe(`Clamped to ${maxPageSize}`),
+    pageSize: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .default(20)
+      .transform((size) => Math.min(size, maxPageSize))
+      .describe(`Clamped to ${maxPageSize}`),
   })
   .strip();
 

@@ -6,5 +6,7 @@ export function validate<T extends ZodType>(schema: T, value: unknown, prefix = 
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
   const fieldErrors = parsed.error.issues.map((issue) => ({ path: [prefix, ...issue.path.map(String)].join('.'), message: issue.message }));
-  throw new DevupError('invalid_request', `Invalid input: ${fieldErrors.map((error) => `${error.path}: ${error.message}`).join('; ')}`, { fieldErrors });
+  throw new DevupError('invalid_request', `Invalid input: ${fieldErrors.map((error) => `${error.path}: ${error.message}`).join('; ')}`, {
+    fieldErrors,
+  });
 }

@@ -30,7 +30,11 @@ export async function writeBundle(db: Kysely<Database>, bundle: LibraryBundle, o
     const written = new Set<string>();
     for (const benchmark of bundle.benchmarks) {
       const row = toBenchmarkRow(benchmark, benchmark.id ?? benchmarkIdFor(benchmark));
-      await transaction.insertInto('benchmarks').values(row).onConflict((conflict) => conflict.column('id').doUpdateSet(row)).execute();
+      await transaction
+        .insertInto('benchmarks')
+        .values(row)
+        .onConflict((conflict) => conflict.column('id').doUpdateSet(row))
+        .execute();
       known.set(row.id, row);
       written.add(row.id);
     }
@@ -38,7 +42,11 @@ export async function writeBundle(db: Kysely<Database>, bundle: LibraryBundle, o
     const resolved = bundle.models.map((model, modelIndex) => resolveBenchmarks(model, known, `models.${modelIndex}`, errors));
     if (options.mode === 'create') await refuseExisting(transaction, bundle.models, errors);
     if (errors.length > 0) {
-      throw new DevupError('invalid_request', `Invalid library data: ${errors.map((error) => `${error.path}: ${error.message}`).join('; ')}`, { fieldErrors: errors });
+      throw new DevupError(
+        'invalid_request',
+        `Invalid library data: ${errors.map((error) => `${error.path}: ${error.message}`).join('; ')}`,
+        { fieldErrors: errors },
+      );
     }
     for (const id of resolved.flatMap((model) => [...model.created])) {
       await transaction.insertInto('benchmarks').values(known.get(id)!).execute();
@@ -78,7 +86,8 @@ function resolveBenchmarks(model: ModelInput, known: Map<string, BenchmarkRow>, 
       }
     }
     const key = `${id}\u0000${result.setting}`;
-    if (id && seen.has(key)) errors.push({ path: `${path}.results.${index}`, message: `duplicate result for benchmark '${id}' and setting '${result.setting}'` });
+    if (id && seen.has(key))
+      errors.push({ path: `${path}.results.${index}`, message: `duplicate result for benchmark '${id}' and setting '${result.setting}'` });
     seen.add(key);
     benchmarkIds.push(id ?? '');
   });
@@ -87,11 +96,26 @@ function resolveBenchmarks(model: ModelInput, known: Map<string, BenchmarkRow>, 
 
 async function refuseExisting(transaction: Transaction<Database>, models: ModelInput[], errors: FieldError[]): Promise<void> {
   if (models.length === 0) return;
-  const existing = await transaction.selectFrom('models').select('id').where('id', 'in', models.map((model) => model.id)).execute();
-  for (const { id } of existing) errors.push({ path: `models.${models.findIndex((model) => model.id === id)}.id`, message: `model '${id}' already exists` });
+  const existing = await transaction
+    .selectFrom('models')
+    .select('id')
+    .where(
+      'id',
+      'in',
+      models.map((model) => model.id),
+    )
+    .execute();
+  for (const { id } of existing)
+    errors.push({ path: `models.${models.findIndex((model) => model.id === id)}.id`, message: `model '${id}' already exists` });
 }
 
-async function writeModel(transaction: Transaction<Database>, model: ModelInput, benchmarkIds: string[], now: number, options: WriteOptions): Promise<void> {
+async function writeModel(
+  transaction: Transaction<Database>,
+  model: ModelInput,
+  benchmarkIds: string[],
+  now: number,
+  options: WriteOptions,
+): Promise<void> {
   const architecture = options.architectureSpec?.(model.id);
   const row = toModelRow(architecture ? { ...model, spec: { ...(model.spec ?? {}), ...architecture } } : model, now);
   await transaction
@@ -103,7 +127,11 @@ async function writeModel(transaction: Transaction<Database>, model: ModelInput,
   await replaceNiah(transaction, model);
 }
 
-export async function replaceResults(transaction: Transaction<Database>, model: Pick<ModelInput, 'id' | 'results' | 'source'>, benchmarkIds: string[]): Promise<void> {
+export async function replaceResults(
+  transaction: Transaction<Database>,
+  model: Pick<ModelInput, 'id' | 'results' | 'source'>,
+  benchmarkIds: string[],
+): Promise<void> {
   await transaction.deleteFrom('results').where('model_id', '=', model.id).execute();
   const rows = model.results.map((result, index) => ({
     model_id: model.id,
@@ -113,7 +141,10 @@ export async function replaceResults(transaction: Transaction<Database>, model: 
     source: result.source ?? model.source ?? null,
   }));
   for (let start = 0; start < rows.length; start += rowsPerInsert) {
-    await transaction.insertInto('results').values(rows.slice(start, start + rowsPerInsert)).execute();
+    await transaction
+      .insertInto('results')
+      .values(rows.slice(start, start + rowsPerInsert))
+      .execute();
   }
 }
 
@@ -127,7 +158,9 @@ async function replaceNiah(transaction: Transaction<Database>, model: Pick<Model
     source: entry.source ?? model.source ?? null,
   }));
   for (let start = 0; start < rows.length; start += rowsPerInsert) {
-    await transaction.insertInto('niah_results').values(rows.slice(start, start + rowsPerInsert)).execute();
+    await transaction
+      .insertInto('niah_results')
+      .values(rows.slice(start, start + rowsPerInsert))
+      .execute();
   }
 }
-

@@ -101,7 +101,9 @@ class SseChunkStream implements AsyncIterableIterator<string> {
       }
       let payloads: string[];
       try {
-        payloads = result.done ? [...this.parser.push(this.decoder.end()), ...this.parser.end()] : this.parser.push(this.decoder.write(result.value));
+        payloads = result.done
+          ? [...this.parser.push(this.decoder.end()), ...this.parser.end()]
+          : this.parser.push(this.decoder.write(result.value));
       } catch (error) {
         throw new UpstreamError(`${this.label}: ${(error as Error).message}`, undefined, false, { cause: error });
       }

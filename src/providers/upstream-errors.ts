@@ -27,12 +27,7 @@ const timeoutCodes: Record<string, string> = {
  * Retryable, as the official OpenAI and Anthropic SDKs retry: 408, 409, 429 and every 5xx
  * (Anthropic's 529 "overloaded" included); other 4xx are the caller's fault and are not.
  */
-export function errorFromResponse(
-  status: number,
-  headers: IncomingHttpHeaders,
-  bodyText: string,
-  upstream: string,
-): UpstreamError {
+export function errorFromResponse(status: number, headers: IncomingHttpHeaders, bodyText: string, upstream: string): UpstreamError {
   const retryable = status === 408 || status === 409 || status === 429 || status >= 500;
   const message = `${upstream} answered ${status}: ${errorMessage(bodyText)}`;
   return new UpstreamError(message, status, retryable, { retryAfterMs: retryAfterMs(headers) });

@@ -43,9 +43,11 @@ export class ApiRouter {
     private readonly openapi: OpenApiRegistry,
   ) {}
 
-  route<Body extends ZodType | undefined = undefined, Query extends ZodType | undefined = undefined, Params extends ZodType | undefined = undefined>(
-    definition: RouteDefinition<Body, Query, Params>,
-  ): void {
+  route<
+    Body extends ZodType | undefined = undefined,
+    Query extends ZodType | undefined = undefined,
+    Params extends ZodType | undefined = undefined,
+  >(definition: RouteDefinition<Body, Query, Params>): void {
     const auth = definition.auth ?? 'admin';
     this.openapi.add({ ...definition, auth });
     this.app.route({
@@ -58,9 +60,13 @@ export class ApiRouter {
         const query = parsePart(definition.query, request.query, 'query', fieldErrors);
         const body = parsePart(definition.body, request.body, 'body', fieldErrors);
         if (fieldErrors.length > 0) {
-          throw new DevupError('invalid_request', `Invalid request: ${fieldErrors.map((error) => `${error.path}: ${error.message}`).join('; ')}`, {
-            fieldErrors,
-          });
+          throw new DevupError(
+            'invalid_request',
+            `Invalid request: ${fieldErrors.map((error) => `${error.path}: ${error.message}`).join('; ')}`,
+            {
+              fieldErrors,
+            },
+          );
         }
         const result = await definition.handler({ body, query, params, request, reply } as never);
         if (reply.sent) return reply;

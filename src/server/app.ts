@@ -56,7 +56,15 @@ export async function createApp(services: AppServices): Promise<FastifyInstance>
   // One structured line per request with its id; /v1 routes log a richer line of their own.
   app.addHook('onResponse', (request, reply, done) => {
     if (request.routeOptions.config.requestLog !== false) {
-      request.log.info({ method: request.method, url: request.url, status: reply.statusCode, ms: Math.round((performance.now() - request.receivedAt) * 1000) / 1000 }, 'request');
+      request.log.info(
+        {
+          method: request.method,
+          url: request.url,
+          status: reply.statusCode,
+          ms: Math.round((performance.now() - request.receivedAt) * 1000) / 1000,
+        },
+        'request',
+      );
     }
     done();
   });

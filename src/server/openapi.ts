@@ -30,10 +30,7 @@ export class OpenApiRegistry {
         summary: operation.summary,
         tags: operation.tags,
         security: operation.auth === 'admin' ? [{ adminKey: [] }] : [],
-        parameters: [
-          ...parameters(operation.params, 'path'),
-          ...parameters(operation.query, 'query'),
-        ],
+        parameters: [...parameters(operation.params, 'path'), ...parameters(operation.query, 'query')],
         ...(operation.body
           ? { requestBody: { required: true, content: { 'application/json': { schema: toJsonSchema(operation.body, 'input') } } } }
           : {}),

@@ -30,7 +30,9 @@ export async function serve(config: Config): Promise<{ url: string; stop(): Prom
     });
   }
 
-  process.stdout.write(`DevUp Gateway ${url}\n  UI       ${url}/\n  API      ${url}/v1  (OpenAI-compatible)\n  Admin    ${url}/api  (OpenAPI: ${url}/api/openapi.json)\n  Data     ${config.dataDir}\n`);
+  process.stdout.write(
+    `DevUp Gateway ${url}\n  UI       ${url}/\n  API      ${url}/v1  (OpenAI-compatible)\n  Admin    ${url}/api  (OpenAPI: ${url}/api/openapi.json)\n  Data     ${config.dataDir}\n`,
+  );
   if (services.adminKey.generated) {
     process.stdout.write(`\nAdmin key (shown once; also saved to ${config.dataDir}/admin.key):\n  ${services.adminKey.generated}\n\n`);
   }

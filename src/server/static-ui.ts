@@ -67,14 +67,23 @@ export function staticUiRoutes(directory: string = defaultUiDirectory): RouteMod
     if (!body) return null;
     const type = contentTypes[path.extname(file)] ?? 'application/octet-stream';
     const compressible = /text|javascript|json|svg/.test(type) && body.length > 1024;
-    const entry = { body, gzip: compressible ? gzipSync(body) : null, etag: `"${createHash('sha1').update(body).digest('base64url')}"`, type };
+    const entry = {
+      body,
+      gzip: compressible ? gzipSync(body) : null,
+      etag: `"${createHash('sha1').update(body).digest('base64url')}"`,
+      type,
+    };
     // index.html changes on rebuild; hashed assets never do.
     if (relative !== 'index.html') cache.set(relative, entry);
     return entry;
   };
 
   const send = (request: FastifyRequest, reply: FastifyReply, file: CachedFile, cacheControl: string) => {
-    reply.header('content-type', file.type).header('cache-control', cacheControl).header('etag', file.etag).header('vary', 'accept-encoding');
+    reply
+      .header('content-type', file.type)
+      .header('cache-control', cacheControl)
+      .header('etag', file.etag)
+      .header('vary', 'accept-encoding');
     if (request.headers['if-none-match'] === file.etag) return reply.code(304).send();
     if (file.gzip && /\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''))) {
       return reply.header('content-encoding', 'gzip').send(file.gzip);

@@ -15,8 +15,7 @@ const migrations: Record<string, DialectMigration> = {
 
 export async function migrateToLatest(store: Store): Promise<void> {
   const provider: MigrationProvider = {
-    getMigrations: async () =>
-      Object.fromEntries(Object.entries(migrations).map(([name, migration]) => [name, migration(store.dialect)])),
+    getMigrations: async () => Object.fromEntries(Object.entries(migrations).map(([name, migration]) => [name, migration(store.dialect)])),
   };
   const migrator = new Migrator({ db: store.db, provider });
   const { error, results } = await migrator.migrateToLatest();

@@ -18,11 +18,33 @@ describe.each(dialects)('store on %s', (dialect) => {
     const attempt = store.db.transaction().execute(async (transaction) => {
       await transaction
         .insertInto('deployments')
-        .values({ id: 'd1', name: 'a', model_id: null, desired_state: 'running', state: 'pending', state_reason: null, fallbacks: '[]', settings: '{}', created_at: now, updated_at: now })
+        .values({
+          id: 'd1',
+          name: 'a',
+          model_id: null,
+          desired_state: 'running',
+          state: 'pending',
+          state_reason: null,
+          fallbacks: '[]',
+          settings: '{}',
+          created_at: now,
+          updated_at: now,
+        })
         .execute();
       await transaction
         .insertInto('deployments')
-        .values({ id: 'd2', name: 'a', model_id: null, desired_state: 'running', state: 'pending', state_reason: null, fallbacks: '[]', settings: '{}', created_at: now, updated_at: now })
+        .values({
+          id: 'd2',
+          name: 'a',
+          model_id: null,
+          desired_state: 'running',
+          state: 'pending',
+          state_reason: null,
+          fallbacks: '[]',
+          settings: '{}',
+          created_at: now,
+          updated_at: now,
+        })
         .execute();
     });
     await expect(attempt).rejects.toThrow();
@@ -34,7 +56,17 @@ describe.each(dialects)('store on %s', (dialect) => {
     const now = 1_795_000_000_123;
     await store.db
       .insertInto('api_keys')
-      .values({ id: 'k1', name: 'n', key_hash: 'h', key_prefix: 'p', deployments: null, limits: null, created_at: now, expires_at: null, revoked_at: null })
+      .values({
+        id: 'k1',
+        name: 'n',
+        key_hash: 'h',
+        key_prefix: 'p',
+        deployments: null,
+        limits: null,
+        created_at: now,
+        expires_at: null,
+        revoked_at: null,
+      })
       .execute();
     const row = await store.db.selectFrom('api_keys').select(['created_at']).where('id', '=', 'k1').executeTakeFirstOrThrow();
     expect(row.created_at).toBe(now);

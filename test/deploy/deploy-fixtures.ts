@@ -32,7 +32,12 @@ export function openManager(store: Store, dataDir: string, healthIntervalMs = 10
 }
 
 /** Polls the deployment until `predicate` holds (states change asynchronously). */
-export async function waitForDeployment(manager: DeploymentManager, name: string, predicate: (view: DeploymentView) => boolean, timeoutMs = 20_000): Promise<DeploymentView> {
+export async function waitForDeployment(
+  manager: DeploymentManager,
+  name: string,
+  predicate: (view: DeploymentView) => boolean,
+  timeoutMs = 20_000,
+): Promise<DeploymentView> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const view = manager.describe(name);

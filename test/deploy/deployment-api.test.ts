@@ -23,7 +23,11 @@ describe('deployments through /api, the devup CLI and /v1', () => {
   let client: OpenAI;
 
   const api = (method: string, path: string, body?: unknown, key = adminKey) =>
-    fetch(`${url}${path}`, { method, headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, body: body === undefined ? undefined : JSON.stringify(body) });
+    fetch(`${url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
 
   const devup = (...args: string[]) => runCli([...args, '--server', url]);
 
@@ -53,7 +57,21 @@ describe('deployments through /api, the devup CLI and /v1', () => {
   });
 
   it('deploys an endpoint with `devup deploy`, keeps its key secret, and serves it through /v1', async () => {
-    const result = await devup('deploy', '--target', 'endpoint', '--name', 'chat', '--url', openaiPeer.baseUrl, '--upstream-model', 'upstream-model', '--api-key-env', 'TEST_UPSTREAM_KEY', '--header', 'X-Team: ml');
+    const result = await devup(
+      'deploy',
+      '--target',
+      'endpoint',
+      '--name',
+      'chat',
+      '--url',
+      openaiPeer.baseUrl,
+      '--upstream-model',
+      'upstream-model',
+      '--api-key-env',
+      'TEST_UPSTREAM_KEY',
+      '--header',
+      'X-Team: ml',
+    );
     expect(result.stderr).toBe('');
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toMatch(/provisioning: starting 1 target\(s\): endpoint#1/);
@@ -64,7 +82,11 @@ describe('deployments through /api, the devup CLI and /v1', () => {
 
     const reply = await client.chat.completions.create({ model: 'chat', messages: [{ role: 'user', content: 'through the gateway' }] });
     expect(reply.choices[0].message.content).toBe('Echo: through the gateway');
-    const stream = await client.chat.completions.create({ model: 'chat', stream: true, messages: [{ role: 'user', content: 'streamed reply' }] });
+    const stream = await client.chat.completions.create({
+      model: 'chat',
+      stream: true,
+      messages: [{ role: 'user', content: 'streamed reply' }],
+    });
     let text = '';
     for await (const chunk of stream) text += chunk.choices[0]?.delta?.content ?? '';
     expect(text).toBe('Echo: streamed reply');
@@ -74,35 +96,90 @@ describe('deployments through /api, the devup CLI and /v1', () => {
 
     const listed = await (await api('GET', '/api/deployments')).json();
     expect(JSON.stringify(listed)).not.toContain(upstreamKey);
-    expect(listed.data[0]).toMatchObject({ name: 'chat', state: 'ready', targets: [{ kind: 'endpoint', hasSecret: true, spec: { headers: { 'X-Team': 'ml' } } }] });
+    expect(listed.data[0]).toMatchObject({
+      name: 'chat',
+      state: 'ready',
+      targets: [{ kind: 'endpoint', hasSecret: true, spec: { headers: { 'X-Team': 'ml' } } }],
+    });
   });
 
   it('lists every bad field of a create request in one 400, and needs the admin key', async () => {
-    const response = await api('POST', '/api/deployments', { name: 'x y', targets: [{ kind: 'endpoint', spec: { url: 'nope', timeouts: { idleMs: 0 } } }, { kind: 'process', weight: 0, spec: { command: 'llama-server' } }], fallbacks: ['missing'] });
+    const response = await api('POST', '/api/deployments', {
+      name: 'x y',
+      targets: [
+        { kind: 'endpoint', spec: { url: 'nope', timeouts: { idleMs: 0 } } },
+        { kind: 'process', weight: 0, spec: { command: 'llama-server' } },
+      ],
+      fallbacks: ['missing'],
+    });
     expect(response.status).toBe(400);
     const { error } = await response.json();
     expect(error.type).toBe('invalid_request_error');
-    expect(error.details.map((detail: { path: string }) => detail.path).sort()).toEqual(['body.name', 'body.targets.0.spec.timeouts.idleMs', 'body.targets.0.spec.url', 'body.targets.1.weight']);
+    expect(error.details.map((detail: { path: string }) => detail.path).sort()).toEqual([
+      'body.name',
+      'body.targets.0.spec.timeouts.idleMs',
+      'body.targets.0.spec.url',
+      'body.targets.1.weight',
+    ]);
     expect((await api('GET', '/api/deployments', undefined, 'wrong-key')).status).toBe(401);
     const openapi = await (await fetch(`${url}/api/openapi.json`)).json();
-    expect(Object.keys(openapi.paths)).toEqual(expect.arrayContaining(['/api/deployments', '/api/deployments/{name}', '/api/deployments/{name}/stop', '/api/deployments/{name}/start', '/api/deployments/{name}/events', '/api/deployments/{name}/logs']));
+    expect(Object.keys(openapi.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/deployments',
+        '/api/deployments/{name}',
+        '/api/deployments/{name}/stop',
+        '/api/deployments/{name}/start',
+        '/api/deployments/{name}/events',
+        '/api/deployments/{name}/logs',
+      ]),
+    );
     expect(openapi.paths['/api/deployments'].post.requestBody.content['application/json'].schema.required).toEqual(['name', 'targets']);
     expect((await api('GET', '/api/deployments/nope')).status).toBe(404);
-    const conflict = await api('POST', '/api/deployments', { name: 'chat', targets: [{ kind: 'endpoint', spec: { url: openaiPeer.baseUrl } }] });
+    const conflict = await api('POST', '/api/deployments', {
+      name: 'chat',
+      targets: [{ kind: 'endpoint', spec: { url: openaiPeer.baseUrl } }],
+    });
     expect(conflict.status).toBe(409);
     const cli = await devup('deploy', '--target', 'endpoint', '--name', 'z', '--api-key-env', 'NOT_SET_ANYWHERE', '--header', 'broken');
     expect(cli.exitCode).toBe(2);
     expect(cli.stderr).toContain('--url is required for --target endpoint');
-    expect(cli.stderr).toContain('--header \'broken\' must be NAME:VALUE');
+    expect(cli.stderr).toContain("--header 'broken' must be NAME:VALUE");
     expect(cli.stderr).toContain('--api-key-env: the environment variable NOT_SET_ANYWHERE is not set');
   });
 
   it('deploys Anthropic as an OpenAI chat model with a fallback', async () => {
-    const result = await devup('deploy', '--target', 'anthropic', '--name', 'claude', '--url', anthropicPeer.origin, '--upstream-model', 'claude-peer', '--api-key-env', 'TEST_ANTHROPIC_KEY', '--fallback', 'chat', '--json');
+    const result = await devup(
+      'deploy',
+      '--target',
+      'anthropic',
+      '--name',
+      'claude',
+      '--url',
+      anthropicPeer.origin,
+      '--upstream-model',
+      'claude-peer',
+      '--api-key-env',
+      'TEST_ANTHROPIC_KEY',
+      '--fallback',
+      'chat',
+      '--json',
+    );
     expect(result.exitCode).toBe(0);
     const view = JSON.parse(result.stdout);
-    expect(view).toMatchObject({ name: 'claude', state: 'ready', fallbacks: ['chat'], targets: [{ kind: 'anthropic', status: 'up', hasSecret: true }] });
-    const reply = await client.chat.completions.create({ model: 'claude', max_tokens: 50, messages: [{ role: 'system', content: 'be brief' }, { role: 'user', content: 'hello claude' }] });
+    expect(view).toMatchObject({
+      name: 'claude',
+      state: 'ready',
+      fallbacks: ['chat'],
+      targets: [{ kind: 'anthropic', status: 'up', hasSecret: true }],
+    });
+    const reply = await client.chat.completions.create({
+      model: 'claude',
+      max_tokens: 50,
+      messages: [
+        { role: 'system', content: 'be brief' },
+        { role: 'user', content: 'hello claude' },
+      ],
+    });
     expect(reply.choices[0].message.content).toContain('hello claude');
     expect(anthropicPeer.requests.find((request) => request.path === '/v1/messages')?.headers['x-api-key']).toBe('sk-ant-test');
   });
@@ -130,7 +207,9 @@ describe('deployments through /api, the devup CLI and /v1', () => {
     expect(show.stdout).toContain('Events:');
 
     expect((await devup('deployments', 'stop', 'engine')).stdout).toBe('engine: stopped\n');
-    const gone = await client.chat.completions.create({ model: 'engine', messages: [{ role: 'user', content: 'x' }] }).catch((error: unknown) => error);
+    const gone = await client.chat.completions
+      .create({ model: 'engine', messages: [{ role: 'user', content: 'x' }] })
+      .catch((error: unknown) => error);
     expect(gone).toBeInstanceOf(OpenAI.NotFoundError);
     expect((await devup('deployments', 'start', 'engine')).stdout).toMatch(/^engine: (pending|provisioning|loading)\n$/);
     expect((await devup('deployments', 'delete', 'engine')).stdout).toBe('Deleted deployment engine\n');
@@ -138,7 +217,15 @@ describe('deployments through /api, the devup CLI and /v1', () => {
   });
 
   it('reports a process that fails to start with its last lines and exit code 1', async () => {
-    const result = await devup('deploy', '--target', 'process', '--name', 'crashing', '--command', `${process.execPath} -e "console.error('CUDA error: out of memory'); process.exit(4)"`);
+    const result = await devup(
+      'deploy',
+      '--target',
+      'process',
+      '--name',
+      'crashing',
+      '--command',
+      `${process.execPath} -e "console.error('CUDA error: out of memory'); process.exit(4)"`,
+    );
     expect(result.exitCode).toBe(1);
     expect(result.stdout).toMatch(/^crashing: failed$/m);
     expect(result.stdout).toContain('reason: process#1: process exit code 4 before it became healthy; last output:');

@@ -15,10 +15,23 @@ describe.each(dialects)('deployment event log on %s', (dialect) => {
     const persistence = new DeploymentStore(store, pino({ level: 'silent' }), 150);
     const now = Date.now();
     await persistence.insert(
-      { id: 'd1', name: 'd', modelId: null, desiredState: 'running', state: 'pending', reason: null, fallbacks: [], settings: {}, targets: [{ id: 't1', kind: 'endpoint', weight: 1, position: 0, spec: {}, encryptedSecret: null }], createdAt: now, updatedAt: now },
+      {
+        id: 'd1',
+        name: 'd',
+        modelId: null,
+        desiredState: 'running',
+        state: 'pending',
+        reason: null,
+        fallbacks: [],
+        settings: {},
+        targets: [{ id: 't1', kind: 'endpoint', weight: 1, position: 0, spec: {}, encryptedSecret: null }],
+        createdAt: now,
+        updatedAt: now,
+      },
       { at: now, type: 'created', message: 'event 0' },
     );
-    for (let index = 1; index <= 400; index += 1) persistence.appendEvent('d1', { at: now + index, type: 'log', message: `event ${index}` });
+    for (let index = 1; index <= 400; index += 1)
+      persistence.appendEvent('d1', { at: now + index, type: 'log', message: `event ${index}` });
     const events = await persistence.events('d1', 10_000);
     expect(events.length).toBeGreaterThanOrEqual(150);
     expect(events.length).toBeLessThan(250);

@@ -46,11 +46,21 @@ describe.each(dialects)('deployment lifecycle on %s', (dialect) => {
     expect(routable.targets).toHaveLength(1);
     expect(routable.targets[0]).toMatchObject({ kind: 'endpoint', upstreamModel: 'upstream-model', weight: 1 });
     expect(manager.list().map((deployment) => deployment.name)).toContain('chat');
-    const reply = await routable.targets[0].provider.call({ operation: 'chat', body: { model: 'upstream-model', messages: [{ role: 'user', content: 'hello there' }] }, signal: AbortSignal.timeout(5_000) });
+    const reply = await routable.targets[0].provider.call({
+      operation: 'chat',
+      body: { model: 'upstream-model', messages: [{ role: 'user', content: 'hello there' }] },
+      signal: AbortSignal.timeout(5_000),
+    });
     expect(reply.kind === 'json' && (reply.body as any).choices[0].message.content).toBe('Echo: hello there');
 
     const events = await manager.events('chat');
-    const rows = await store.db.selectFrom('deployment_events').innerJoin('deployments', 'deployments.id', 'deployment_events.deployment_id').select(['type', 'message']).where('deployments.name', '=', 'chat').orderBy('deployment_events.id').execute();
+    const rows = await store.db
+      .selectFrom('deployment_events')
+      .innerJoin('deployments', 'deployments.id', 'deployment_events.deployment_id')
+      .select(['type', 'message'])
+      .where('deployments.name', '=', 'chat')
+      .orderBy('deployment_events.id')
+      .execute();
     expect(rows.map((row) => row.message)).toEqual(events.map((event) => event.message));
     expect(events.map((event) => event.type)).toEqual(['created', 'state', 'target', 'state']);
     expect(events[1].message).toMatch(/^provisioning: starting 1 target/);
@@ -60,7 +70,12 @@ describe.each(dialects)('deployment lifecycle on %s', (dialect) => {
   });
 
   it('stores the upstream API key encrypted, never in the row or the view', async () => {
-    const target = await store.db.selectFrom('deployment_targets').innerJoin('deployments', 'deployments.id', 'deployment_targets.deployment_id').select(['secret', 'spec']).where('deployments.name', '=', 'chat').executeTakeFirstOrThrow();
+    const target = await store.db
+      .selectFrom('deployment_targets')
+      .innerJoin('deployments', 'deployments.id', 'deployment_targets.deployment_id')
+      .select(['secret', 'spec'])
+      .where('deployments.name', '=', 'chat')
+      .executeTakeFirstOrThrow();
     expect(target.secret).toMatch(/^v1:/);
     expect(target.secret).not.toContain('sk-upstream-secret-123');
     expect(Buffer.from(target.secret!.split(':')[3], 'base64url').toString('latin1')).not.toContain('sk-upstream');
@@ -74,16 +89,32 @@ describe.each(dialects)('deployment lifecycle on %s', (dialect) => {
   it('lists every bad field in one error', async () => {
     const attempt = manager.create({
       name: '-bad name',
-      targets: [{ kind: 'endpoint', spec: { url: 'ftp://x', headers: { 'bad header': 'v' } } }, { kind: 'teleport', spec: {} }, { kind: 'process', spec: { args: 'x' } }],
+      targets: [
+        { kind: 'endpoint', spec: { url: 'ftp://x', headers: { 'bad header': 'v' } } },
+        { kind: 'teleport', spec: {} },
+        { kind: 'process', spec: { args: 'x' } },
+      ],
       fallbacks: [],
       settings: { timeouts: { connectMs: -1 } },
     });
     const error = await attempt.catch((caught) => caught);
     expect(DevupError.isInstance(error) && error.status).toBe(400);
     const paths = (error as DevupError).fieldErrors!.map((field) => field.path).sort();
-    expect(paths).toEqual(['name', 'settings.timeouts.connectMs', 'targets.0.spec.headers.bad header', 'targets.0.spec.url', 'targets.1.kind', 'targets.2.spec.args', 'targets.2.spec.command'].sort());
+    expect(paths).toEqual(
+      [
+        'name',
+        'settings.timeouts.connectMs',
+        'targets.0.spec.headers.bad header',
+        'targets.0.spec.url',
+        'targets.1.kind',
+        'targets.2.spec.args',
+        'targets.2.spec.command',
+      ].sort(),
+    );
 
-    const references = await manager.create(endpoint('refs', { model: 'no-such-model', fallbacks: ['nowhere', 'refs'] })).catch((caught) => caught);
+    const references = await manager
+      .create(endpoint('refs', { model: 'no-such-model', fallbacks: ['nowhere', 'refs'] }))
+      .catch((caught) => caught);
     expect((references as DevupError).fieldErrors!.map((field) => field.path)).toEqual(['fallbacks.0', 'fallbacks.1', 'model']);
     const duplicate = await manager.create(endpoint('chat')).catch((caught) => caught);
     expect((duplicate as DevupError).code).toBe('conflict');
@@ -121,7 +152,12 @@ describe.each(dialects)('deployment lifecycle on %s', (dialect) => {
     peer.behavior = {};
     await waitForDeployment(manager, 'late', inState('ready'));
     const events = (await manager.events('late')).map((event) => `${event.type} ${event.message}`);
-    expect(events).toEqual(expect.arrayContaining([expect.stringMatching(/^target endpoint#1 failed to start: health check failed: .*; retrying in 1000 ms$/), expect.stringMatching(/^state ready: endpoint#1 started after \d+ retry\(ies\)$/)]));
+    expect(events).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^target endpoint#1 failed to start: health check failed: .*; retrying in 1000 ms$/),
+        expect.stringMatching(/^state ready: endpoint#1 started after \d+ retry\(ies\)$/),
+      ]),
+    );
     expect(manager.get('late')?.targets).toHaveLength(1);
   });
 
@@ -129,11 +165,37 @@ describe.each(dialects)('deployment lifecycle on %s', (dialect) => {
     const now = Date.now();
     await store.db
       .insertInto('models')
-      .values({ id: 'priced-model', name: 'Priced', publisher: 'Test', family: null, variant: null, description: '', architecture: 'Dense', total_params: null, activated_params: null, context_length: null, license: null, open_weights: 1, release_date: null, tags: '[]', links: '[]', notes: '[]', spec: null, pricing: JSON.stringify({ inputPerMillion: 0.27, outputPerMillion: 1.1 }), source: null, created_at: now, updated_at: now })
+      .values({
+        id: 'priced-model',
+        name: 'Priced',
+        publisher: 'Test',
+        family: null,
+        variant: null,
+        description: '',
+        architecture: 'Dense',
+        total_params: null,
+        activated_params: null,
+        context_length: null,
+        license: null,
+        open_weights: 1,
+        release_date: null,
+        tags: '[]',
+        links: '[]',
+        notes: '[]',
+        spec: null,
+        pricing: JSON.stringify({ inputPerMillion: 0.27, outputPerMillion: 1.1 }),
+        source: null,
+        created_at: now,
+        updated_at: now,
+      })
       .execute();
     await manager.create(endpoint('priced', { model: 'priced-model', fallbacks: ['chat'] }));
     await waitForDeployment(manager, 'priced', inState('ready'));
-    expect(manager.get('priced')).toMatchObject({ modelId: 'priced-model', fallbacks: ['chat'], pricing: { inputPerMillion: 0.27, outputPerMillion: 1.1 } });
+    expect(manager.get('priced')).toMatchObject({
+      modelId: 'priced-model',
+      fallbacks: ['chat'],
+      pricing: { inputPerMillion: 0.27, outputPerMillion: 1.1 },
+    });
     expect(manager.get('chat')?.pricing).toBeUndefined();
 
     const stopped = await manager.stop('priced');
@@ -163,7 +225,12 @@ describe.each(dialects)('deployment lifecycle on %s', (dialect) => {
     expect(() => manager.describe('priced')).toThrow(/does not exist/);
     expect(manager.get('priced')).toBeUndefined();
     expect(await store.db.selectFrom('deployments').select('id').where('name', '=', 'priced').execute()).toEqual([]);
-    const orphans = await store.db.selectFrom('deployment_events').leftJoin('deployments', 'deployments.id', 'deployment_events.deployment_id').select('deployments.id').where('deployments.id', 'is', null).execute();
+    const orphans = await store.db
+      .selectFrom('deployment_events')
+      .leftJoin('deployments', 'deployments.id', 'deployment_events.deployment_id')
+      .select('deployments.id')
+      .where('deployments.id', 'is', null)
+      .execute();
     expect(orphans).toEqual([]);
   });
 });

@@ -30,14 +30,20 @@ describe('devup deploy --target kubernetes --out DIR', () => {
   it('writes valid multi-node manifests for deepseek-v3 without a gateway', async () => {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'devup-deploy-k8s-'));
     temporaryDirs.push(out);
-    const printed = await runDeploy({ target: 'kubernetes', out, gpu: 'h100', dtype: 'fp8', engine: 'sglang', namespace: 'llm' }, ['deepseek-v3']);
+    const printed = await runDeploy({ target: 'kubernetes', out, gpu: 'h100', dtype: 'fp8', engine: 'sglang', namespace: 'llm' }, [
+      'deepseek-v3',
+    ]);
     expect(printed).toContain('16 × h100 (2 nodes × 8), sglang, fp8');
     expect(printed).toContain(`kubectl apply -f ${out}`);
     const files = fs.readdirSync(out).sort();
     expect(files).toEqual(['01-leaderworkerset.yaml', '02-service.yaml']);
     const manifests = files.map((file) => YAML.parse(fs.readFileSync(path.join(out, file), 'utf8')));
     for (const manifest of manifests) expect(schemaErrors(manifest)).toEqual([]);
-    expect(manifests[0]).toMatchObject({ kind: 'LeaderWorkerSet', metadata: { name: 'deepseek-v3', namespace: 'llm' }, spec: { leaderWorkerTemplate: { size: 2 } } });
+    expect(manifests[0]).toMatchObject({
+      kind: 'LeaderWorkerSet',
+      metadata: { name: 'deepseek-v3', namespace: 'llm' },
+      spec: { leaderWorkerTemplate: { size: 2 } },
+    });
     const args: string[] = manifests[0].spec.leaderWorkerTemplate.workerTemplate.spec.containers[0].args;
     expect(args.join(' ')).toContain('--nnodes $(LWS_GROUP_SIZE) --node-rank $(LWS_WORKER_INDEX)');
   });
@@ -59,9 +65,19 @@ describe('devup deploy --target kubernetes without --out', () => {
     const { kubernetesSpecFromFlags } = await import('../../src/cli/commands/deploy-kubernetes.js');
     const { kubernetesTarget } = await import('../../src/deploy/targets/kubernetes-target.js');
     const problems: string[] = [];
-    const spec = kubernetesSpecFromFlags({ kubeconfig: '/etc/devup/kubeconfig', gpu: 'h200', dtype: 'fp8', context: '8192', 'storage-class': 'nvme' }, problems);
+    const spec = kubernetesSpecFromFlags(
+      { kubeconfig: '/etc/devup/kubeconfig', gpu: 'h200', dtype: 'fp8', context: '8192', 'storage-class': 'nvme' },
+      problems,
+    );
     expect(problems).toEqual([]);
-    expect(kubernetesTarget.parseSpec(spec)).toMatchObject({ kubeconfig: '/etc/devup/kubeconfig', gpu: 'h200', dtype: 'fp8', context: 8192, storageClass: 'nvme', namespace: 'default' });
+    expect(kubernetesTarget.parseSpec(spec)).toMatchObject({
+      kubeconfig: '/etc/devup/kubeconfig',
+      gpu: 'h200',
+      dtype: 'fp8',
+      context: 8192,
+      storageClass: 'nvme',
+      namespace: 'default',
+    });
     kubernetesSpecFromFlags({ gpu: 'h200' }, problems);
     expect(problems).toEqual(['--kubeconfig is required for --target kubernetes without --out']);
   });

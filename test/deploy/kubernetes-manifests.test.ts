@@ -21,27 +21,48 @@ async function plan(model: string, request: Omit<PlanRequest, 'spec' | 'model'>)
 
 describe('Kubernetes manifests', () => {
   it('self-checks: the schemas reject a misspelt field, a wrong type and a missing container image field', () => {
-    const bad = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'x' }, spec: { replicas: 'one', selector: { matchLabels: {} }, template: { spec: { containers: [{ nam: 'x' }] } } } };
+    const bad = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'x' },
+      spec: { replicas: 'one', selector: { matchLabels: {} }, template: { spec: { containers: [{ nam: 'x' }] } } },
+    };
     const errors = schemaErrors(bad).join('\n');
     expect(errors).toContain('/spec/replicas');
     expect(errors).toContain('must NOT have additional properties {"additionalProperty":"nam"}');
     expect(errors).toContain("must have required property 'name'");
-    expect(schemaErrors({ apiVersion: 'leaderworkerset.x-k8s.io/v1', kind: 'LeaderWorkerSet', metadata: {}, spec: { leaderWorkerTemplate: { size: 2, workerTemplat: {} } } })).not.toEqual([]);
+    expect(
+      schemaErrors({
+        apiVersion: 'leaderworkerset.x-k8s.io/v1',
+        kind: 'LeaderWorkerSet',
+        metadata: {},
+        spec: { leaderWorkerTemplate: { size: 2, workerTemplat: {} } },
+      }),
+    ).not.toEqual([]);
   });
 
   it('one node: a model-cache claim, a Deployment with every GPU and a Service, all valid', async () => {
-    const manifests = renderManifests(await plan('deepseek-v3', { gpu: 'h200', dtype: 'fp8' }), { name: 'deepseek-v3', namespace: 'inference' });
+    const manifests = renderManifests(await plan('deepseek-v3', { gpu: 'h200', dtype: 'fp8' }), {
+      name: 'deepseek-v3',
+      namespace: 'inference',
+    });
     expect(manifests.map((manifest) => manifest.kind)).toEqual(['PersistentVolumeClaim', 'Deployment', 'Service']);
     for (const manifest of manifests) expect(schemaErrors(manifest)).toEqual([]);
     const deployment = manifests[1] as import('@kubernetes/client-node').V1Deployment;
     const container = deployment.spec!.template.spec!.containers[0];
     expect(container.command).toEqual(['vllm']);
-    expect(container.args).toEqual(expect.arrayContaining(['serve', 'deepseek-ai/DeepSeek-V3', '--tensor-parallel-size', '8', '--trust-remote-code']));
+    expect(container.args).toEqual(
+      expect.arrayContaining(['serve', 'deepseek-ai/DeepSeek-V3', '--tensor-parallel-size', '8', '--trust-remote-code']),
+    );
     expect(container.resources?.limits).toEqual({ 'nvidia.com/gpu': '8' });
     expect(container.readinessProbe?.httpGet).toEqual({ path: '/health', port: 8000 });
-    expect(deployment.spec!.template.spec!.volumes).toEqual(expect.arrayContaining([{ name: 'dshm', emptyDir: { medium: 'Memory', sizeLimit: '32Gi' } }]));
+    expect(deployment.spec!.template.spec!.volumes).toEqual(
+      expect.arrayContaining([{ name: 'dshm', emptyDir: { medium: 'Memory', sizeLimit: '32Gi' } }]),
+    );
     // 688.6 GB of weights plus a fifth, in GiB.
-    expect((manifests[0] as import('@kubernetes/client-node').V1PersistentVolumeClaim).spec!.resources!.requests!.storage).toBe(`${Math.ceil((688_574_778_944 * 1.2) / 1024 ** 3)}Gi`);
+    expect((manifests[0] as import('@kubernetes/client-node').V1PersistentVolumeClaim).spec!.resources!.requests!.storage).toBe(
+      `${Math.ceil((688_574_778_944 * 1.2) / 1024 ** 3)}Gi`,
+    );
   });
 
   it('two nodes of vLLM: a LeaderWorkerSet whose pods join the leader’s Ray cluster', async () => {
@@ -52,19 +73,29 @@ describe('Kubernetes manifests', () => {
     expect(template.size).toBe(2);
     const leader = template.leaderTemplate.spec.containers[0];
     const worker = template.workerTemplate.spec.containers[0];
-    expect(leader.args[1]).toContain('--tensor-parallel-size 8 --pipeline-parallel-size $(LWS_GROUP_SIZE) --distributed-executor-backend ray');
+    expect(leader.args[1]).toContain(
+      '--tensor-parallel-size 8 --pipeline-parallel-size $(LWS_GROUP_SIZE) --distributed-executor-backend ray',
+    );
     expect(worker.args).toEqual(['-c', 'ray start --address=$(LWS_LEADER_ADDRESS):6379 --block']);
     expect(worker.readinessProbe).toBeUndefined();
-    expect((manifests[1] as import('@kubernetes/client-node').V1Service).spec!.selector).toEqual({ 'leaderworkerset.sigs.k8s.io/name': 'deepseek-v3', role: 'leader' });
+    expect((manifests[1] as import('@kubernetes/client-node').V1Service).spec!.selector).toEqual({
+      'leaderworkerset.sigs.k8s.io/name': 'deepseek-v3',
+      role: 'leader',
+    });
   });
 
   it('two nodes of SGLang: leader address, group size and worker index wired into the flags', async () => {
-    const manifests = renderManifests(await plan('deepseek-v3', { gpu: 'h100', dtype: 'fp8', engine: 'sglang' }), { name: 'dsv3-sglang', storageClass: 'fast-nvme' });
+    const manifests = renderManifests(await plan('deepseek-v3', { gpu: 'h100', dtype: 'fp8', engine: 'sglang' }), {
+      name: 'dsv3-sglang',
+      storageClass: 'fast-nvme',
+    });
     for (const manifest of manifests) expect(schemaErrors(manifest)).toEqual([]);
     const template = (manifests[0] as LeaderWorkerSet).spec.leaderWorkerTemplate as Record<string, any>;
     for (const role of ['leaderTemplate', 'workerTemplate']) {
       const args = template[role].spec.containers[0].args.join(' ');
-      expect(args).toContain('--tp 16 --ep-size 16 --dist-init-addr $(LWS_LEADER_ADDRESS):5000 --nnodes $(LWS_GROUP_SIZE) --node-rank $(LWS_WORKER_INDEX)');
+      expect(args).toContain(
+        '--tp 16 --ep-size 16 --dist-init-addr $(LWS_LEADER_ADDRESS):5000 --nnodes $(LWS_GROUP_SIZE) --node-rank $(LWS_WORKER_INDEX)',
+      );
       expect(template[role].spec.containers[0].resources.limits).toEqual({ 'nvidia.com/gpu': '8' });
     }
     expect(template.volumeClaimTemplates[0].spec.storageClassName).toBe('fast-nvme');
@@ -86,8 +117,15 @@ describe('Kubernetes manifests', () => {
     const manifests = renderManifests(await plan('qwen2.5-72b-instruct', { gpu: 'h100', dtype: 'bf16' }), { name: 'qwen', kserve: true });
     expect(manifests.map((manifest) => manifest.kind)).toEqual(['PersistentVolumeClaim', 'InferenceService']);
     for (const manifest of manifests) expect(schemaErrors(manifest)).toEqual([]);
-    const predictor = (manifests[1] as import('../../src/deploy/kubernetes/render-manifests.js').InferenceService).spec.predictor as Record<string, any>;
-    expect(predictor.containers[0]).toMatchObject({ name: 'kserve-container', command: ['vllm'], resources: { limits: { 'nvidia.com/gpu': '4' } } });
+    const predictor = (manifests[1] as import('../../src/deploy/kubernetes/render-manifests.js').InferenceService).spec.predictor as Record<
+      string,
+      any
+    >;
+    expect(predictor.containers[0]).toMatchObject({
+      name: 'kserve-container',
+      command: ['vllm'],
+      resources: { limits: { 'nvidia.com/gpu': '4' } },
+    });
     expect(predictor.volumes.map((volume: { name: string }) => volume.name)).toEqual(['dshm', 'model-cache']);
     const multiNode = await plan('deepseek-v3', { gpu: 'h100', dtype: 'fp8' });
     expect(() => renderManifests(multiNode, { name: 'x', kserve: true })).toThrow(/one node/);

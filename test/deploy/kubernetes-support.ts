@@ -21,5 +21,7 @@ export function schemaErrors(manifest: object): string[] {
   const kind = (manifest as { kind?: string }).kind ?? '';
   const validate = validators[kind];
   if (!validate) return [`no schema for kind ${kind}`];
-  return validate(manifest) ? [] : (validate.errors ?? []).map((error) => `${kind}${error.instancePath}: ${error.message} ${JSON.stringify(error.params)}`);
+  return validate(manifest)
+    ? []
+    : (validate.errors ?? []).map((error) => `${kind}${error.instancePath}: ${error.message} ${JSON.stringify(error.params)}`);
 }

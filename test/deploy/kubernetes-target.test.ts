@@ -30,7 +30,15 @@ function targetContext(abort = new AbortController()) {
   return {
     events,
     abort,
-    context: { deploymentName: 'deepseek', modelId: 'deepseek-v3', targetId: 't1', dataDir: directory, timeouts: defaultTimeouts, signal: abort.signal, emit: (event: TargetEvent) => events.push(event) },
+    context: {
+      deploymentName: 'deepseek',
+      modelId: 'deepseek-v3',
+      targetId: 't1',
+      dataDir: directory,
+      timeouts: defaultTimeouts,
+      signal: abort.signal,
+      emit: (event: TargetEvent) => events.push(event),
+    },
   };
 }
 
@@ -44,7 +52,12 @@ async function waitFor(check: () => boolean, what: string): Promise<void> {
 
 describe('target kubernetes against a loopback Kubernetes API', () => {
   it('applies the manifests, follows the pod to ready, reports a crash and the recovery, deletes on stop', async () => {
-    api.state.podScript = [[], [fakePod('deepseek', 'deepseek-0', 'unscheduled')], [fakePod('deepseek', 'deepseek-0', 'starting')], [fakePod('deepseek', 'deepseek-0', 'ready')]];
+    api.state.podScript = [
+      [],
+      [fakePod('deepseek', 'deepseek-0', 'unscheduled')],
+      [fakePod('deepseek', 'deepseek-0', 'starting')],
+      [fakePod('deepseek', 'deepseek-0', 'ready')],
+    ];
     const { context, events } = targetContext();
     const spec = kubernetesTarget.parseSpec({ kubeconfig, gpu: 'h200', dtype: 'fp8', namespace: 'llm', pollIntervalMs: 20 });
     const running = await kubernetesTarget.start(spec, context);
@@ -63,7 +76,9 @@ describe('target kubernetes against a loopback Kubernetes API', () => {
       expect(schemaErrors(request.body as object)).toEqual([]);
     }
     expect(events.map((event) => ('state' in event ? `${event.state}: ${event.message}` : event.type))).toEqual([
-      expect.stringMatching(/^provisioning: applied PersistentVolumeClaim\/deepseek, Deployment\/deepseek, Service\/deepseek in llm: 8 × h200/),
+      expect.stringMatching(
+        /^provisioning: applied PersistentVolumeClaim\/deepseek, Deployment\/deepseek, Service\/deepseek in llm: 8 × h200/,
+      ),
       'provisioning: 0 of 1 pods created',
       'provisioning: deepseek-0 not scheduled: 0/3 nodes are available: 3 Insufficient nvidia.com/gpu.',
       'loading: 0 of 1 pods ready',
@@ -97,7 +112,10 @@ describe('target kubernetes against a loopback Kubernetes API', () => {
     expect((failure as Error).message).toContain('deepseek-0-1: engine ImagePullBackOff: Back-off pulling image');
     expect((failure as Error).message).toContain('error: manifest unknown');
     const applied = api.requests.filter((request) => request.method === 'PATCH');
-    expect(applied.map((request) => request.path)).toEqual(['/apis/leaderworkerset.x-k8s.io/v1/namespaces/default/leaderworkersets/deepseek', '/api/v1/namespaces/default/services/deepseek']);
+    expect(applied.map((request) => request.path)).toEqual([
+      '/apis/leaderworkerset.x-k8s.io/v1/namespaces/default/leaderworkersets/deepseek',
+      '/api/v1/namespaces/default/services/deepseek',
+    ]);
     for (const request of applied) expect(schemaErrors(request.body as object)).toEqual([]);
     expect(api.objects.size).toBe(0);
   });

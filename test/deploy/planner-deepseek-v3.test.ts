@@ -41,15 +41,29 @@ describe('planner: DeepSeek-V3 published facts', () => {
     expect(h100.minGpus).toBeGreaterThan(8);
     // Each engine's own layout of the same hardware: vLLM TP 8 × PP 2 across nodes, SGLang one TP group of 16.
     expect(h100.engineLayouts.vllm).toMatchObject({ fits: true, gpuCount: 16, tensorParallel: 8, pipelineParallel: 2, expertParallel: 8 });
-    expect(h100.engineLayouts.sglang).toMatchObject({ fits: true, gpuCount: 16, tensorParallel: 16, pipelineParallel: 1, expertParallel: 16 });
+    expect(h100.engineLayouts.sglang).toMatchObject({
+      fits: true,
+      gpuCount: 16,
+      tensorParallel: 16,
+      pipelineParallel: 1,
+      expertParallel: 16,
+    });
     expect(h100.engineLayouts['llama-server']).toBeNull();
   });
 
   it('needs 16 × H200 or 32 × H100 in BF16, with either engine', async () => {
     const spec = await findArchitecture('deepseek-v3');
     for (const engine of ['vllm', 'sglang'] as const) {
-      expect(planDeployment({ spec, model: 'deepseek-v3', gpu: 'h200', dtype: 'bf16', engine })).toMatchObject({ fits: true, gpuCount: 16, nodes: 2 });
-      expect(planDeployment({ spec, model: 'deepseek-v3', gpu: 'h100', dtype: 'bf16', engine })).toMatchObject({ fits: true, gpuCount: 32, nodes: 4 });
+      expect(planDeployment({ spec, model: 'deepseek-v3', gpu: 'h200', dtype: 'bf16', engine })).toMatchObject({
+        fits: true,
+        gpuCount: 16,
+        nodes: 2,
+      });
+      expect(planDeployment({ spec, model: 'deepseek-v3', gpu: 'h100', dtype: 'bf16', engine })).toMatchObject({
+        fits: true,
+        gpuCount: 32,
+        nodes: 4,
+      });
     }
     // BF16 doubles the weights: 2 bytes for each of the 684.5B parameters.
     const bf16 = planDeployment({ spec, model: 'deepseek-v3', gpu: 'h200', dtype: 'bf16' });
@@ -82,7 +96,15 @@ describe('planner: DeepSeek-V3 published facts', () => {
       spy.mockRestore();
     }
     const output = JSON.parse(written.join(''));
-    expect(output).toMatchObject({ model: 'deepseek-v3', kvBytesPerToken: 70_272, gpuCount: 8, nodes: 1, gpusPerNode: 8, tensorParallel: 8, fits: true });
+    expect(output).toMatchObject({
+      model: 'deepseek-v3',
+      kvBytesPerToken: 70_272,
+      gpuCount: 8,
+      nodes: 1,
+      gpusPerNode: 8,
+      tensorParallel: 8,
+      fits: true,
+    });
     expect(output.weightsBytes / 1e9).toBeCloseTo(688.6, 0);
     expect(output.minGpus).toBeGreaterThanOrEqual(5);
     expect(output.recipe.shell.join('\n')).toContain('--tensor-parallel-size 8');

@@ -51,14 +51,22 @@ describe('planner: grouped-query models against hand-computed values', () => {
     expect(fp8.weightsBytes).toBe(linear + blocks * 4 + 2 * (2 * 128_256 * hidden + 126 * 2 * hidden + hidden));
     expect(fp8).toMatchObject({ gpuCount: 8, nodes: 1, tensorParallel: 8 });
     // The genuine (base) config gives the same architecture.
-    expect(planDeployment({ spec: referenceArchitecture('configs/Meta-Llama-3.1-405B.BASE-not-instruct.json'), model: 'base', gpu: 'h100', dtype: 'bf16' }).parameters.total).toBe(parameters);
+    expect(
+      planDeployment({
+        spec: referenceArchitecture('configs/Meta-Llama-3.1-405B.BASE-not-instruct.json'),
+        model: 'base',
+        gpu: 'h100',
+        dtype: 'bf16',
+      }).parameters.total,
+    ).toBe(parameters);
   });
 });
 
 describe('planner: DeepSeek-V2 (MLA) against hand-computed values', () => {
   it('236B parameters, 69,120 KV bytes per token instead of an MHA reading’s 3.9 MB', async () => {
     const hidden = 5120;
-    const attention = hidden * 1536 + 1536 + 1536 * 128 * (128 + 64) + hidden * (512 + 64) + 512 + 512 * 128 * (128 + 128) + 128 * 128 * hidden;
+    const attention =
+      hidden * 1536 + 1536 + 1536 * 128 * (128 + 64) + hidden * (512 + 64) + 512 + 512 * 128 * (128 + 128) + 128 * 128 * hidden;
     const moeLayer = 160 * 3 * hidden * 1536 + 3 * hidden * (2 * 1536) + 160 * hidden;
     const denseLayer = 3 * hidden * 12_288;
     const parameters = 2 * 102_400 * hidden + hidden + 60 * (attention + 2 * hidden) + denseLayer + 59 * moeLayer;
@@ -79,7 +87,12 @@ describe('planner: DeepSeek-V2 (MLA) against hand-computed values', () => {
     const plan = planDeployment({ spec: referenceArchitecture('configs/DeepSeek-V2-Lite.json'), model: 'lite', gpu: 'l40s' });
     const hidden = 2048;
     const attention = hidden * 16 * 192 + hidden * 576 + 512 + 512 * 16 * 256 + 16 * 128 * hidden;
-    const parameters = 2 * 102_400 * hidden + hidden + 27 * (attention + 2 * hidden) + 3 * hidden * 10_944 + 26 * (64 * 3 * hidden * 1408 + 3 * hidden * 2816 + 64 * hidden);
+    const parameters =
+      2 * 102_400 * hidden +
+      hidden +
+      27 * (attention + 2 * hidden) +
+      3 * hidden * 10_944 +
+      26 * (64 * 3 * hidden * 1408 + 3 * hidden * 2816 + 64 * hidden);
     expect(plan.parameters.total).toBe(parameters);
     expect(plan.kvBytesPerToken).toBe(27 * 576 * 2);
   });

@@ -23,7 +23,15 @@ describe('planner: the seeded library’s specs', () => {
     const rows = await store.db.selectFrom('models').select(['id', 'spec', 'open_weights']).execute();
     const open = rows.filter((row) => row.open_weights === 1);
     expect(open.map((row) => row.id).sort()).toEqual([
-      'deepseek-v2', 'deepseek-v2-0506', 'deepseek-v2.5-0905', 'deepseek-v3', 'deepseek-v3-base', 'llama-3.1-405b', 'llama-3.1-405b-instruct', 'qwen2.5-72b', 'qwen2.5-72b-instruct',
+      'deepseek-v2',
+      'deepseek-v2-0506',
+      'deepseek-v2.5-0905',
+      'deepseek-v3',
+      'deepseek-v3-base',
+      'llama-3.1-405b',
+      'llama-3.1-405b-instruct',
+      'qwen2.5-72b',
+      'qwen2.5-72b-instruct',
     ]);
     for (const row of open) {
       expect(row.spec, row.id).not.toBeNull();

@@ -17,20 +17,52 @@ function captureError(run: () => unknown): DevupError {
 describe('planner: architecture readers', () => {
   it('reads every genuine reference config into one format', () => {
     const expectations: Array<[string, Record<string, unknown>]> = [
-      ['configs/Kimi-K2-Instruct.json', { layers: 61, attention: { kind: 'mla', heads: 64 }, moe: { experts: 384, denseLayers: 1 }, weights: { dtype: 'fp8', blockSize: [128, 128] } }],
-      ['configs/Qwen3-30B-A3B.json', { layers: 48, attention: { kind: 'gqa', kvHeads: 4, headDim: 128 }, moe: { experts: 128, expertsPerToken: 8, intermediateSize: 768, denseLayers: 0 } }],
-      ['configs/Mixtral-8x7B-Instruct-v0.1.json', { attention: { kind: 'gqa', kvHeads: 8 }, moe: { experts: 8, expertsPerToken: 2, intermediateSize: 14_336 }, slidingWindow: undefined }],
-      ['configs/Llama-3.1-8B-Instruct.json', { layers: 32, tieEmbeddings: false, attention: { heads: 32, kvHeads: 8, headDim: 128 }, weights: { dtype: 'bf16' } }],
-      ['configs/gpt-oss-20b.json', { layers: 24, attention: { headDim: 64, bias: true }, moe: { experts: 32, expertsPerToken: 4 }, weights: { dtype: 'mxfp4' } }],
+      [
+        'configs/Kimi-K2-Instruct.json',
+        {
+          layers: 61,
+          attention: { kind: 'mla', heads: 64 },
+          moe: { experts: 384, denseLayers: 1 },
+          weights: { dtype: 'fp8', blockSize: [128, 128] },
+        },
+      ],
+      [
+        'configs/Qwen3-30B-A3B.json',
+        {
+          layers: 48,
+          attention: { kind: 'gqa', kvHeads: 4, headDim: 128 },
+          moe: { experts: 128, expertsPerToken: 8, intermediateSize: 768, denseLayers: 0 },
+        },
+      ],
+      [
+        'configs/Mixtral-8x7B-Instruct-v0.1.json',
+        {
+          attention: { kind: 'gqa', kvHeads: 8 },
+          moe: { experts: 8, expertsPerToken: 2, intermediateSize: 14_336 },
+          slidingWindow: undefined,
+        },
+      ],
+      [
+        'configs/Llama-3.1-8B-Instruct.json',
+        { layers: 32, tieEmbeddings: false, attention: { heads: 32, kvHeads: 8, headDim: 128 }, weights: { dtype: 'bf16' } },
+      ],
+      [
+        'configs/gpt-oss-20b.json',
+        { layers: 24, attention: { headDim: 64, bias: true }, moe: { experts: 32, expertsPerToken: 4 }, weights: { dtype: 'mxfp4' } },
+      ],
       ['configs/Qwen2.5-72B-Instruct.json', { slidingWindow: undefined, attention: { bias: true } }],
-      ['deepseek-v3/configs/config_16B.json', { layers: 27, attention: { kind: 'mla', qLoraRank: null }, moe: { experts: 64, sharedExperts: 2 } }],
+      [
+        'deepseek-v3/configs/config_16B.json',
+        { layers: 27, attention: { kind: 'mla', qLoraRank: null }, moe: { experts: 64, sharedExperts: 2 } },
+      ],
       ['deepseek-v3/configs/config_v3.1.json', { layers: 61, weights: { dtype: 'fp8' } }],
     ];
     for (const [file, expected] of expectations) expect(referenceArchitecture(file), file).toMatchObject(expected);
   });
 
   it('counts the published sizes of the held-out configs', () => {
-    const billions = (file: string) => planDeployment({ spec: referenceArchitecture(file), model: file, gpu: 'h200' }).parameters.total / 1e9;
+    const billions = (file: string) =>
+      planDeployment({ spec: referenceArchitecture(file), model: file, gpu: 'h200' }).parameters.total / 1e9;
     expect(billions('configs/Mixtral-8x7B-Instruct-v0.1.json')).toBeCloseTo(46.7, 1);
     expect(billions('configs/Qwen3-30B-A3B.json')).toBeCloseTo(30.5, 1);
     expect(billions('configs/Llama-3.1-8B-Instruct.json')).toBeCloseTo(8.03, 2);
@@ -82,7 +114,9 @@ describe('planner: architecture readers', () => {
     expect(imported).toEqual({ ...spec, weights: { dtype: 'q4_k_m', bytes: 4_920_739_232 } });
     // The file's measured size wins over the bits-per-weight estimate in its own dtype, not in another.
     expect(planDeployment({ spec: imported, model: 'x', gpu: 'rtx-4090', context: 8192 }).weightsBytes).toBe(4_920_739_232);
-    expect(planDeployment({ spec: imported, model: 'x', gpu: 'rtx-4090', context: 8192, dtype: 'q8_0' }).weightsBytes).not.toBe(4_920_739_232);
+    expect(planDeployment({ spec: imported, model: 'x', gpu: 'rtx-4090', context: 8192, dtype: 'q8_0' }).weightsBytes).not.toBe(
+      4_920_739_232,
+    );
     expect(spec).toMatchObject({ layers: 32, attention: { kind: 'gqa', kvHeads: 8, headDim: 128 }, weights: { dtype: 'q4_k_m' } });
     const plan = planDeployment({ spec, model: 'llama-3.1-8b', gpu: 'rtx-4090', context: 8192 });
     expect(plan.engine).toBe('llama-server');

@@ -12,9 +12,25 @@ describe('engine recipes', () => {
     const recipe = recipeFor(plan);
     expect(recipe.nodes).toHaveLength(1);
     expect(recipe.nodes[0].argv).toEqual([
-      'vllm', 'serve', 'deepseek-ai/DeepSeek-V3', '--served-model-name', 'deepseek-v3', '--host', '0.0.0.0', '--port', '8000',
-      '--tensor-parallel-size', '8', '--enable-expert-parallel', '--max-model-len', '32768', '--max-num-seqs', String(plan.concurrentSequences),
-      '--gpu-memory-utilization', '0.9', '--trust-remote-code',
+      'vllm',
+      'serve',
+      'deepseek-ai/DeepSeek-V3',
+      '--served-model-name',
+      'deepseek-v3',
+      '--host',
+      '0.0.0.0',
+      '--port',
+      '8000',
+      '--tensor-parallel-size',
+      '8',
+      '--enable-expert-parallel',
+      '--max-model-len',
+      '32768',
+      '--max-num-seqs',
+      String(plan.concurrentSequences),
+      '--gpu-memory-utilization',
+      '0.9',
+      '--trust-remote-code',
     ]);
     expect(recipe).toMatchObject({ port: 8000, healthPath: '/health', image: 'vllm/vllm-openai:latest' });
   });
@@ -24,7 +40,9 @@ describe('engine recipes', () => {
     const [leader, worker] = recipeFor(plan).nodes;
     expect(leader.argv.slice(0, 2)).toEqual(['sh', '-c']);
     expect(leader.argv[2]).toMatch(/^ray start --head --port=6379 && vllm serve deepseek-ai\/DeepSeek-V3 /);
-    expect(leader.argv[2]).toContain('--tensor-parallel-size 8 --pipeline-parallel-size 2 --distributed-executor-backend ray --enable-expert-parallel');
+    expect(leader.argv[2]).toContain(
+      '--tensor-parallel-size 8 --pipeline-parallel-size 2 --distributed-executor-backend ray --enable-expert-parallel',
+    );
     expect(worker).toEqual({ role: 'worker', rank: 1, argv: ['sh', '-c', 'ray start --address=LEADER_IP:6379 --block'] });
   });
 
@@ -47,32 +65,66 @@ describe('engine recipes', () => {
     expect(recipeFor(llama).nodes[0].argv.join(' ')).toContain('--quantization fp8');
     const native = planDeployment({ spec: await deepseek(), model: 'deepseek-v3', gpu: 'h200', dtype: 'fp8', engine: 'sglang' });
     expect(recipeFor(native).nodes[0].argv).not.toContain('--quantization');
-    const int4 = recipeFor(planDeployment({ spec: await findArchitecture('qwen2.5-72b-instruct'), model: 'qwen', gpu: 'l40s', dtype: 'int4' }));
+    const int4 = recipeFor(
+      planDeployment({ spec: await findArchitecture('qwen2.5-72b-instruct'), model: 'qwen', gpu: 'l40s', dtype: 'int4' }),
+    );
     expect(int4.nodes[0].argv).not.toContain('--quantization');
-    expect(int4.notes).toContain('The plan serves int4 weights but the checkpoint ships bf16: point the engine at a checkpoint in int4 (converted or quantized).');
+    expect(int4.notes).toContain(
+      'The plan serves int4 weights but the checkpoint ships bf16: point the engine at a checkpoint in int4 (converted or quantized).',
+    );
   });
 
   it('llama-server: -c covers every slot, all layers offloaded, split by layer', async () => {
-    const plan = planDeployment({ spec: await findArchitecture('qwen2.5-72b-instruct'), model: 'qwen2.5-72b-instruct', gpu: 'rtx-4090', dtype: 'q4_k_m', context: 8192, concurrency: 2 });
+    const plan = planDeployment({
+      spec: await findArchitecture('qwen2.5-72b-instruct'),
+      model: 'qwen2.5-72b-instruct',
+      gpu: 'rtx-4090',
+      dtype: 'q4_k_m',
+      context: 8192,
+      concurrency: 2,
+    });
     expect(plan).toMatchObject({ engine: 'llama-server', split: 'layer', fits: true });
     expect(plan.gpuCount).toBeGreaterThan(1);
     const argv = recipeFor(plan, { model: '/models/qwen2.5-72b-instruct-q4_k_m.gguf' }).nodes[0].argv;
     const parallel = Number(argv[argv.indexOf('--parallel') + 1]);
     expect(parallel).toBeGreaterThanOrEqual(2);
-    expect(argv.slice(0, 7)).toEqual(['llama-server', '-m', '/models/qwen2.5-72b-instruct-q4_k_m.gguf', '-c', String(8192 * parallel), '-ngl', '999']);
+    expect(argv.slice(0, 7)).toEqual([
+      'llama-server',
+      '-m',
+      '/models/qwen2.5-72b-instruct-q4_k_m.gguf',
+      '-c',
+      String(8192 * parallel),
+      '-ngl',
+      '999',
+    ]);
     expect(argv).toEqual(expect.arrayContaining(['--host', '0.0.0.0', '--port', '8080', '--split-mode', 'layer']));
   });
 
   it('Ollama: a Modelfile with num_ctx and the parallel slots in its environment', async () => {
-    const plan = planDeployment({ spec: await findArchitecture('qwen2.5-72b'), model: 'qwen2.5-72b', gpu: 'h100', dtype: 'q4_k_m', engine: 'ollama', context: 16_384 });
+    const plan = planDeployment({
+      spec: await findArchitecture('qwen2.5-72b'),
+      model: 'qwen2.5-72b',
+      gpu: 'h100',
+      dtype: 'q4_k_m',
+      engine: 'ollama',
+      context: 16_384,
+    });
     const recipe = recipeFor(plan, { model: './qwen2.5-72b-q4_k_m.gguf' });
-    expect(recipe.files).toEqual([{ name: 'Modelfile', content: 'FROM ./qwen2.5-72b-q4_k_m.gguf\nPARAMETER num_ctx 16384\nPARAMETER num_gpu 999\n' }]);
+    expect(recipe.files).toEqual([
+      { name: 'Modelfile', content: 'FROM ./qwen2.5-72b-q4_k_m.gguf\nPARAMETER num_ctx 16384\nPARAMETER num_gpu 999\n' },
+    ]);
     expect(recipe.env.OLLAMA_NUM_PARALLEL).toBe(String(Math.min(16, plan.concurrentSequences)));
     expect(recipe.shell).toEqual(expect.arrayContaining(['ollama create qwen2.5-72b -f Modelfile', 'ollama run qwen2.5-72b']));
   });
 
   it('Ollama stays on one node: a model beyond it does not fit', async () => {
-    const plan = planDeployment({ spec: await findArchitecture('llama-3.1-405b'), model: 'llama-3.1-405b', gpu: 'rtx-4090', dtype: 'q4_k_m', engine: 'ollama' });
+    const plan = planDeployment({
+      spec: await findArchitecture('llama-3.1-405b'),
+      model: 'llama-3.1-405b',
+      gpu: 'rtx-4090',
+      dtype: 'q4_k_m',
+      engine: 'ollama',
+    });
     expect(plan.fits).toBe(false);
     expect(plan.nodes).toBe(1);
   });

@@ -20,13 +20,35 @@ describe.each(dialects)('/api/plan over %s', (dialect) => {
     planRoutes({ app, router: new ApiRouter(app, new OpenApiRegistry()), services: { store } as AppServices });
     await app.ready();
     const now = Date.now();
-    const row = { name: 'x', publisher: 'Test', family: null, variant: null, description: '', architecture: 'Dense' as const, total_params: null, activated_params: null,
-      context_length: null, license: null, open_weights: 1, release_date: null, tags: '[]', links: '[]', notes: '[]', pricing: null, source: null, created_at: now, updated_at: now };
+    const row = {
+      name: 'x',
+      publisher: 'Test',
+      family: null,
+      variant: null,
+      description: '',
+      architecture: 'Dense' as const,
+      total_params: null,
+      activated_params: null,
+      context_length: null,
+      license: null,
+      open_weights: 1,
+      release_date: null,
+      tags: '[]',
+      links: '[]',
+      notes: '[]',
+      pricing: null,
+      source: null,
+      created_at: now,
+      updated_at: now,
+    };
     // An imported model whose spec is the config.json it came from, and one without a spec.
-    await store.db.insertInto('models').values([
-      { ...row, id: 'llama-8b-import', spec: JSON.stringify(referenceJson('configs/Llama-3.1-8B-Instruct.json')) },
-      { ...row, id: 'no-spec', spec: null },
-    ]).execute();
+    await store.db
+      .insertInto('models')
+      .values([
+        { ...row, id: 'llama-8b-import', spec: JSON.stringify(referenceJson('configs/Llama-3.1-8B-Instruct.json')) },
+        { ...row, id: 'no-spec', spec: null },
+      ])
+      .execute();
   });
 
   afterAll(async () => {
@@ -49,7 +71,11 @@ describe.each(dialects)('/api/plan over %s', (dialect) => {
   });
 
   it('POST plans an inline config.json', async () => {
-    const response = await app.inject({ method: 'POST', url: '/api/plan', payload: { config: referenceJson('configs/Qwen3-30B-A3B.json'), gpu: 'h100', engine: 'sglang' } });
+    const response = await app.inject({
+      method: 'POST',
+      url: '/api/plan',
+      payload: { config: referenceJson('configs/Qwen3-30B-A3B.json'), gpu: 'h100', engine: 'sglang' },
+    });
     expect(response.statusCode).toBe(200);
     expect(response.json()).toMatchObject({ family: 'qwen3_moe', engine: 'sglang', gpuCount: 1 });
   });

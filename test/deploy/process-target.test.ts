@@ -26,7 +26,11 @@ function pidOf(view: { targets: Array<{ address: string | null }> }): number {
 
 async function chat(manager: DeploymentManager, name: string, content: string): Promise<string> {
   const target = manager.get(name)!.targets[0];
-  const reply = await target.provider.call({ operation: 'chat', body: { model: target.upstreamModel, messages: [{ role: 'user', content }] }, signal: AbortSignal.timeout(5_000) });
+  const reply = await target.provider.call({
+    operation: 'chat',
+    body: { model: target.upstreamModel, messages: [{ role: 'user', content }] },
+    signal: AbortSignal.timeout(5_000),
+  });
   if (reply.kind !== 'json') throw new Error('expected a JSON reply');
   return (reply.body as any).choices[0].message.content;
 }
@@ -37,7 +41,18 @@ describe('process target with a real engine process', () => {
   let manager: DeploymentManager;
   const engine = (name: string, extra: Record<string, unknown> = {}) => ({
     name,
-    targets: [{ kind: 'process', spec: { command: process.execPath, args: [processServerScript, '--port', '{port}', '--model', 'engine-model', '--loading-ms', '300'], readyTimeoutMs: 15_000, stopTimeoutMs: 2_000, ...extra } }],
+    targets: [
+      {
+        kind: 'process',
+        spec: {
+          command: process.execPath,
+          args: [processServerScript, '--port', '{port}', '--model', 'engine-model', '--loading-ms', '300'],
+          readyTimeoutMs: 15_000,
+          stopTimeoutMs: 2_000,
+          ...extra,
+        },
+      },
+    ],
   });
 
   beforeAll(async () => {
@@ -68,14 +83,24 @@ describe('process target with a real engine process', () => {
     expect(states).toEqual(['provisioning', 'loading', 'ready']);
     const lines = manager.logs('local').map((entry) => entry.line);
     const port = /127\.0\.0\.1:(\d+)/.exec(ready.targets[0].address!)![1];
-    expect(lines).toEqual(expect.arrayContaining([`openai-process-server pid ${pid} listening on 127.0.0.1:${port}, model engine-model`, 'GET /health', 'POST /v1/chat/completions']));
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        `openai-process-server pid ${pid} listening on 127.0.0.1:${port}, model engine-model`,
+        'GET /health',
+        'POST /v1/chat/completions',
+      ]),
+    );
   });
 
   it('comes back after SIGKILL: degraded while down, restarted with backoff, serving again', async () => {
     const pid = pidOf(manager.describe('local'));
     process.kill(pid, 'SIGKILL');
     // The health monitor may notice first ("health check failed"); the process's exit then says why.
-    const degraded = await waitForDeployment(manager, 'local', (view) => view.state === 'degraded' && /killed by SIGKILL/.test(view.reason ?? ''));
+    const degraded = await waitForDeployment(
+      manager,
+      'local',
+      (view) => view.state === 'degraded' && /killed by SIGKILL/.test(view.reason ?? ''),
+    );
     expect(degraded.reason).toBe(`process#1 down: process ${pid} killed by SIGKILL; restarting in 500 ms`);
     const ready = await waitForDeployment(manager, 'local', (view) => view.state === 'ready' && pidOf(view) !== pid);
     const newPid = pidOf(ready);
@@ -99,7 +124,9 @@ describe('process target with a real engine process', () => {
     const ready = await waitForDeployment(manager, 'local', inState('ready'));
     expect(pidOf(ready)).toBe(pid);
     expect(await chat(manager, 'local', 'still here')).toBe(`Echo from pid ${pid}: still here`);
-    expect((await manager.events('local')).map((event) => event.message)).toContain(`process#1: re-attached to process ${pid} on port ${/127\.0\.0\.1:(\d+)/.exec(ready.targets[0].address!)![1]}`);
+    expect((await manager.events('local')).map((event) => event.message)).toContain(
+      `process#1: re-attached to process ${pid} on port ${/127\.0\.0\.1:(\d+)/.exec(ready.targets[0].address!)![1]}`,
+    );
   });
 
   it('stops the engine with SIGTERM on stop and on delete', async () => {
@@ -117,15 +144,32 @@ describe('process target with a real engine process', () => {
   it('fails with the last lines of a command that exits at once', async () => {
     await manager.create({
       name: 'broken',
-      targets: [{ kind: 'process', spec: { command: process.execPath, args: ['-e', "console.log('loading model'); console.error('error: weights not found at /models/missing.gguf'); process.exit(3)"] } }],
+      targets: [
+        {
+          kind: 'process',
+          spec: {
+            command: process.execPath,
+            args: [
+              '-e',
+              "console.log('loading model'); console.error('error: weights not found at /models/missing.gguf'); process.exit(3)",
+            ],
+          },
+        },
+      ],
     });
     const failed = await waitForDeployment(manager, 'broken', inState('failed'));
-    expect(failed.reason).toBe('process#1: process exit code 3 before it became healthy; last output:\nloading model\nerror: weights not found at /models/missing.gguf');
+    expect(failed.reason).toBe(
+      'process#1: process exit code 3 before it became healthy; last output:\nloading model\nerror: weights not found at /models/missing.gguf',
+    );
   });
 
   it('refuses an engine binary that does not exist, at create and at start', async () => {
-    const refused = await manager.create({ name: 'absent', targets: [{ kind: 'process', spec: { command: 'no-such-engine-binary' } }] }).catch((error) => error);
-    expect(refused.fieldErrors).toEqual([{ path: 'targets.0.spec.command', message: expect.stringMatching(/^engine command 'no-such-engine-binary' not found on PATH/) }]);
+    const refused = await manager
+      .create({ name: 'absent', targets: [{ kind: 'process', spec: { command: 'no-such-engine-binary' } }] })
+      .catch((error) => error);
+    expect(refused.fieldErrors).toEqual([
+      { path: 'targets.0.spec.command', message: expect.stringMatching(/^engine command 'no-such-engine-binary' not found on PATH/) },
+    ]);
     // A binary removed after the deployment was created: the start fails saying so.
     const engine = `${dataDir}/engine-to-remove`;
     fs.writeFileSync(engine, '#!/bin/sh\nexit 0\n', { mode: 0o755 });
@@ -133,6 +177,8 @@ describe('process target with a real engine process', () => {
     fs.rmSync(engine);
     await manager.start('removed');
     const failed = await waitForDeployment(manager, 'removed', inState('failed'));
-    expect(failed.reason).toBe(`process#1: Invalid process spec: command: engine command '${engine}' not found or not executable (looked at ${engine})`);
+    expect(failed.reason).toBe(
+      `process#1: Invalid process spec: command: engine command '${engine}' not found or not executable (looked at ${engine})`,
+    );
   });
 });

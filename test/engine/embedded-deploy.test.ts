@@ -61,7 +61,16 @@ describe('embedded deployments through devup, /api and /v1', () => {
 
     const model = (await (await api('GET', '/api/models/stories260k')).json()) as Record<string, any>;
     expect(model).toMatchObject({ id: 'stories260k', totalParams: 292800, contextLength: 2048, architecture: 'Dense', openWeights: true });
-    expect(model.spec).toMatchObject({ format: 'gguf', ggufArchitecture: 'llama', quantization: 'F32', layers: 5, heads: 8, kvHeads: 4, vocabularySize: 512, chatTemplate: null });
+    expect(model.spec).toMatchObject({
+      format: 'gguf',
+      ggufArchitecture: 'llama',
+      quantization: 'F32',
+      layers: 5,
+      heads: 8,
+      kvHeads: 4,
+      vocabularySize: 512,
+      chatTemplate: null,
+    });
 
     const view = (await (await api('GET', '/api/deployments/stories')).json()) as Record<string, any>;
     expect(view).toMatchObject({ state: 'ready', model: 'stories260k' });
@@ -69,7 +78,14 @@ describe('embedded deployments through devup, /api and /v1', () => {
 
     const { key } = (await (await api('POST', '/api/keys', { name: 'engine' })).json()) as { key: string };
     const client = new OpenAI({ baseURL: `${url}/v1`, apiKey: key, maxRetries: 0, fetchOptions: { dispatcher: agent } });
-    const stream = await client.completions.create({ model: 'stories', prompt: 'Once upon a time', max_tokens: 12, temperature: 0, stream: true, stream_options: { include_usage: true } });
+    const stream = await client.completions.create({
+      model: 'stories',
+      prompt: 'Once upon a time',
+      max_tokens: 12,
+      temperature: 0,
+      stream: true,
+      stream_options: { include_usage: true },
+    });
     let text = '';
     let usage;
     for await (const chunk of stream) {
@@ -88,7 +104,11 @@ describe('embedded deployments through devup, /api and /v1', () => {
     let stopped: Record<string, any>;
     do {
       stopped = (await (await api('GET', '/api/deployments/stories')).json()) as Record<string, any>;
-    } while (stopped.state !== 'stopped' && Date.now() < deadline && (await new Promise((resolve) => setTimeout(resolve, 50))) === undefined);
+    } while (
+      stopped.state !== 'stopped' &&
+      Date.now() < deadline &&
+      (await new Promise((resolve) => setTimeout(resolve, 50))) === undefined
+    );
     expect(stopped.state).toBe('stopped');
     expect(stopped.targets[0].memoryBytes).toBeNull();
   });

@@ -32,7 +32,13 @@ describe('embedded engine through the gateway (openai SDK)', () => {
       DirectReference.open(storiesPath),
     ]);
     gateway = await startGateway({ deployments: [stories.deployment, tight.deployment] });
-    client = new OpenAI({ apiKey: (await gateway.createKey()).key, baseURL: `${gateway.url}/v1`, maxRetries: 0, timeout: 20_000, fetchOptions: { dispatcher: agent } });
+    client = new OpenAI({
+      apiKey: (await gateway.createKey()).key,
+      baseURL: `${gateway.url}/v1`,
+      maxRetries: 0,
+      timeout: 20_000,
+      fetchOptions: { dispatcher: agent },
+    });
   });
 
   afterAll(async () => {
@@ -54,7 +60,14 @@ describe('embedded engine through the gateway (openai SDK)', () => {
     expect(whole.choices[0]).toMatchObject({ index: 0, text: expected.text, finish_reason: 'length' });
     expect(whole.usage).toEqual({ prompt_tokens: expected.promptTokens, completion_tokens: 24, total_tokens: expected.promptTokens + 24 });
 
-    const stream = await client.completions.create({ model: 'stories', prompt: 'Once upon a time', max_tokens: 24, temperature: 0, stream: true, stream_options: { include_usage: true } });
+    const stream = await client.completions.create({
+      model: 'stories',
+      prompt: 'Once upon a time',
+      max_tokens: 24,
+      temperature: 0,
+      stream: true,
+      stream_options: { include_usage: true },
+    });
     let text = '';
     const finishReasons: Array<string | null> = [];
     let usage;
@@ -72,7 +85,12 @@ describe('embedded engine through the gateway (openai SDK)', () => {
 
   it('chats whole and streamed through the documented transcript fallback', async () => {
     const expected = await reference.generate(chatPrompt('Tell me a story about a cat.'), 20, ['\nUser:']);
-    const request = { model: 'stories', messages: [{ role: 'user' as const, content: 'Tell me a story about a cat.' }], max_tokens: 20, temperature: 0 };
+    const request = {
+      model: 'stories',
+      messages: [{ role: 'user' as const, content: 'Tell me a story about a cat.' }],
+      max_tokens: 20,
+      temperature: 0,
+    };
     const whole = await client.chat.completions.create(request);
     expect(whole.object).toBe('chat.completion');
     expect(whole.id).toMatch(/^chatcmpl-/);
@@ -101,19 +119,37 @@ describe('embedded engine through the gateway (openai SDK)', () => {
     const words = full.text.split(' ');
     const stop = ` ${words[5]}`;
     const expected = await reference.generate('Once upon a time', 40, [stop]);
-    const stopped = await client.completions.create({ model: 'stories', prompt: 'Once upon a time', max_tokens: 40, temperature: 0, stop: [stop, 'zzzz'] });
+    const stopped = await client.completions.create({
+      model: 'stories',
+      prompt: 'Once upon a time',
+      max_tokens: 40,
+      temperature: 0,
+      stop: [stop, 'zzzz'],
+    });
     expect(stopped.choices[0].text).toBe(expected.text);
     expect(stopped.choices[0].text).not.toContain(stop);
     expect(stopped.choices[0].finish_reason).toBe('stop');
     expect(stopped.usage!.completion_tokens).toBe(expected.completionTokens);
 
-    const streamed = await client.completions.create({ model: 'stories', prompt: 'Once upon a time', max_tokens: 40, temperature: 0, stop, stream: true });
+    const streamed = await client.completions.create({
+      model: 'stories',
+      prompt: 'Once upon a time',
+      max_tokens: 40,
+      temperature: 0,
+      stop,
+      stream: true,
+    });
     let text = '';
     for await (const chunk of streamed) text += chunk.choices[0]?.text ?? '';
     expect(text).toBe(expected.text);
 
     for (const maxTokens of [1, 7]) {
-      const short = await client.completions.create({ model: 'stories', prompt: 'Once upon a time', max_tokens: maxTokens, temperature: 0 });
+      const short = await client.completions.create({
+        model: 'stories',
+        prompt: 'Once upon a time',
+        max_tokens: maxTokens,
+        temperature: 0,
+      });
       expect(short.usage!.completion_tokens).toBe(maxTokens);
       expect(short.choices[0].finish_reason).toBe('length');
     }
@@ -121,7 +157,17 @@ describe('embedded engine through the gateway (openai SDK)', () => {
 
   it('gives the same text for the same seed and sampling parameters', async () => {
     const ask = (seed: number) =>
-      client.completions.create({ model: 'stories', prompt: 'Once upon a time', max_tokens: 32, temperature: 1.1, top_p: 0.95, seed, presence_penalty: 0.5, frequency_penalty: 0.3, top_k: 40 } as never) as Promise<OpenAI.Completion>;
+      client.completions.create({
+        model: 'stories',
+        prompt: 'Once upon a time',
+        max_tokens: 32,
+        temperature: 1.1,
+        top_p: 0.95,
+        seed,
+        presence_penalty: 0.5,
+        frequency_penalty: 0.3,
+        top_k: 40,
+      } as never) as Promise<OpenAI.Completion>;
     const [first, second, other] = await Promise.all([ask(7), ask(7), ask(8)]);
     expect(second.choices[0].text).toBe(first.choices[0].text);
     const greedy = await reference.generate('Once upon a time', 32);
@@ -192,13 +238,17 @@ describe('embedded engine through the gateway (openai SDK)', () => {
     expect(result.data).toHaveLength(2);
     expect(result.data[0].embedding).toHaveLength(64);
     expect(result.data[0].embedding.every((value) => Number.isFinite(value))).toBe(true);
-    expect(result.usage.prompt_tokens).toBe(reference.promptTokens('Once upon a time').length + reference.promptTokens('The dog ran').length);
+    expect(result.usage.prompt_tokens).toBe(
+      reference.promptTokens('Once upon a time').length + reference.promptTokens('The dog ran').length,
+    );
     const floats = await client.embeddings.create({ model: 'stories', input: 'Once upon a time', encoding_format: 'float' });
     expect(floats.data[0].embedding.map((value) => Math.fround(value))).toEqual(result.data[0].embedding);
   });
 
   it('refuses bad sampling fields, listing each', async () => {
-    const error = await client.completions.create({ model: 'stories', prompt: 'x', temperature: 5, n: 2, max_tokens: 0 }).catch((caught: unknown) => caught);
+    const error = await client.completions
+      .create({ model: 'stories', prompt: 'x', temperature: 5, n: 2, max_tokens: 0 })
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(OpenAI.BadRequestError);
     const body = (error as InstanceType<typeof OpenAI.BadRequestError>).error as { details: Array<{ path: string }> };
     expect(body.details.map((detail) => detail.path).sort()).toEqual(['max_tokens', 'n', 'temperature']);
@@ -213,7 +263,11 @@ describe('embedded target lifecycle', () => {
       fs.mkdirSync(path.join(directory, 'models'));
       fs.writeFileSync(path.join(directory, 'models', 'cut.gguf'), fs.readFileSync(storiesPath).subarray(0, 500_000));
       fs.writeFileSync(path.join(directory, 'models', 'text.gguf'), 'not a model at all');
-      for (const [file, problem] of [['cut.gguf', /truncated/], ['text.gguf', /not a GGUF file/], ['absent.gguf', /ENOENT/]] as const) {
+      for (const [file, problem] of [
+        ['cut.gguf', /truncated/],
+        ['text.gguf', /not a GGUF file/],
+        ['absent.gguf', /ENOENT/],
+      ] as const) {
         let error: unknown;
         try {
           target.parseSpec({ file });
@@ -237,7 +291,11 @@ describe('embedded target lifecycle', () => {
       await new Promise((resolve) => setTimeout(resolve, 1_400));
       expect(idle.running.memoryBytes!()).toBe(0);
       expect(idle.events.some((event) => event.type === 'log' && /unloaded after 1s idle/.test(event.message))).toBe(true);
-      const reply = await idle.running.provider.call({ operation: 'completion', body: { prompt: 'Once upon a time', max_tokens: 4, temperature: 0 }, signal: new AbortController().signal });
+      const reply = await idle.running.provider.call({
+        operation: 'completion',
+        body: { prompt: 'Once upon a time', max_tokens: 4, temperature: 0 },
+        signal: new AbortController().signal,
+      });
       expect(reply.kind === 'json' && reply.usage?.completionTokens).toBe(4);
       expect(idle.running.memoryBytes!()).toBeGreaterThan(0);
       expect(idle.events.some((event) => event.type === 'log' && /loading the model again/.test(event.message))).toBe(true);

@@ -94,7 +94,16 @@ describe('GGUF header reader', () => {
     expect(header.fileBytes).toBe(fs.statSync(storiesPath).size);
     expect(header.expectedBytes).toBe(header.fileBytes);
     expect(header.dataOffset).toBeLessThan(header.fileBytes / 10);
-    expect(info).toMatchObject({ name: 'stories260K', architecture: 'llama', quantization: 'F32', layers: 5, heads: 8, kvHeads: 4, vocabularySize: 512, chatTemplate: null });
+    expect(info).toMatchObject({
+      name: 'stories260K',
+      architecture: 'llama',
+      quantization: 'F32',
+      layers: 5,
+      heads: 8,
+      kvHeads: 4,
+      vocabularySize: 512,
+      chatTemplate: null,
+    });
     // Parameters are counted from tensor shapes: about the 260K of the name.
     expect(info.parameterCount).toBeGreaterThan(250_000);
     expect(info.parameterCount).toBeLessThan(300_000);
@@ -102,19 +111,19 @@ describe('GGUF header reader', () => {
 
   it('refuses a file that is not GGUF, one cut inside its header and one cut inside its weights', async () => {
     const stories = fs.readFileSync(storiesPath);
-    expect((refusal(file('text.gguf', Buffer.from('hello, this is not a model')))).message).toMatch(/not a GGUF file/);
-    expect((refusal(file('random.gguf', crypto.randomBytes(4096)))).message).toMatch(/not a GGUF file/);
-    expect((refusal(file('cut-header.gguf', stories.subarray(0, 2000)))).message).toMatch(/truncated.*inside the GGUF header/);
-    expect((refusal(file('cut-weights.gguf', stories.subarray(0, stories.length - 1000)))).message).toMatch(/truncated: 1184376 bytes/);
-    expect((refusal(path.join(directory, 'missing.gguf'))).message).toMatch(/cannot open.*ENOENT/);
+    expect(refusal(file('text.gguf', Buffer.from('hello, this is not a model'))).message).toMatch(/not a GGUF file/);
+    expect(refusal(file('random.gguf', crypto.randomBytes(4096))).message).toMatch(/not a GGUF file/);
+    expect(refusal(file('cut-header.gguf', stories.subarray(0, 2000))).message).toMatch(/truncated.*inside the GGUF header/);
+    expect(refusal(file('cut-weights.gguf', stories.subarray(0, stories.length - 1000))).message).toMatch(/truncated: 1184376 bytes/);
+    expect(refusal(path.join(directory, 'missing.gguf')).message).toMatch(/cannot open.*ENOENT/);
   });
 
   it('refuses an unsupported version and a corrupt count', async () => {
     const version1 = writeGguf({ metadata: {}, tensors: [] });
     version1.writeUInt32LE(1, 4);
-    expect((refusal(file('v1.gguf', version1))).message).toMatch(/version 1/);
+    expect(refusal(file('v1.gguf', version1)).message).toMatch(/version 1/);
     const corrupt = writeGguf({ metadata: {}, tensors: [] });
     corrupt.writeBigUInt64LE(1n << 40n, 16);
-    expect((refusal(file('corrupt.gguf', corrupt))).message).toMatch(/corrupt/);
+    expect(refusal(file('corrupt.gguf', corrupt)).message).toMatch(/corrupt/);
   });
 });

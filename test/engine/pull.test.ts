@@ -32,7 +32,10 @@ function freshModelsDir(): string {
 }
 
 async function refusal(promise: Promise<unknown>): Promise<DevupError> {
-  const error = await promise.then(() => undefined, (caught: unknown) => caught);
+  const error = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
   expect(error).toBeInstanceOf(DevupError);
   return error as DevupError;
 }
@@ -65,7 +68,9 @@ describe('devup pull', () => {
     const pulled = await pullModel('ggml-org/models/plain/stories260K.gguf', { modelsDir: dir, hubUrl: hub.url, sha256: storiesSha });
     expect(pulled.verified).toBe(true);
     fs.rmSync(pulled.path);
-    const wrong = await refusal(pullModel('ggml-org/models/plain/stories260K.gguf', { modelsDir: dir, hubUrl: hub.url, sha256: 'a'.repeat(64) }));
+    const wrong = await refusal(
+      pullModel('ggml-org/models/plain/stories260K.gguf', { modelsDir: dir, hubUrl: hub.url, sha256: 'a'.repeat(64) }),
+    );
     expect(wrong.message).toMatch(/expected a{64}/);
     const lying = await refusal(pullModel('someone/broken/lying.gguf', { modelsDir: dir, hubUrl: hub.url }));
     expect(lying.message).toMatch(/expected 0{64}/);

@@ -11,7 +11,9 @@ describe('SequencePool', () => {
     const first = await pool.acquire(signal());
     const second = await pool.acquire(signal());
     const order: string[] = [];
-    const waiting = [pool.acquire(signal()), pool.acquire(signal())].map((lease, index) => lease.then((granted) => (order.push(`w${index}:${granted.slot}`), granted)));
+    const waiting = [pool.acquire(signal()), pool.acquire(signal())].map((lease, index) =>
+      lease.then((granted) => (order.push(`w${index}:${granted.slot}`), granted)),
+    );
     expect(pool.queued).toBe(2);
     const refused = await pool.acquire(signal()).catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(DevupError);

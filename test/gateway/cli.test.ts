@@ -10,7 +10,15 @@ let gateway: GatewayHarness;
 beforeAll(async () => {
   fixture = await targetKinds[0].start();
   gateway = await startGateway({
-    deployments: [{ name: 'local', modelId: null, targets: [fixture.target('local-1')], fallbacks: [], pricing: { inputPerMillion: 1, outputPerMillion: 2 } }],
+    deployments: [
+      {
+        name: 'local',
+        modelId: null,
+        targets: [fixture.target('local-1')],
+        fallbacks: [],
+        pricing: { inputPerMillion: 1, outputPerMillion: 2 },
+      },
+    ],
   });
   vi.stubEnv('DEVUP_ADMIN_KEY', adminKey);
 });
@@ -31,7 +39,11 @@ it('creates a key shown once, lists it, reports its usage, and revokes it', asyn
   expect(key).toMatch(/^devup-/);
 
   const client = gateway.client(key);
-  const stream = await client.chat.completions.create({ model: 'local', stream: true, messages: [{ role: 'user', content: 'usage shows this' }] });
+  const stream = await client.chat.completions.create({
+    model: 'local',
+    stream: true,
+    messages: [{ role: 'user', content: 'usage shows this' }],
+  });
   for await (const _chunk of stream) {
     // drain
   }
@@ -45,7 +57,15 @@ it('creates a key shown once, lists it, reports its usage, and revokes it', asyn
   const usage = await devup('usage', '--json');
   const rows = JSON.parse(usage.stdout) as Array<Record<string, unknown>>;
   expect(rows).toEqual([
-    expect.objectContaining({ keyId: id, keyName: 'ci', deployment: 'local', requests: 1, promptTokens: 3, completionTokens: 4, unpricedRequests: 0 }),
+    expect.objectContaining({
+      keyId: id,
+      keyName: 'ci',
+      deployment: 'local',
+      requests: 1,
+      promptTokens: 3,
+      completionTokens: 4,
+      unpricedRequests: 0,
+    }),
   ]);
   expect(rows[0].costUsd).toBeCloseTo((3 * 1 + 4 * 2) / 1e6, 12);
   const table = await devup('usage');
@@ -53,7 +73,10 @@ it('creates a key shown once, lists it, reports its usage, and revokes it', asyn
 
   const revoked = await devup('keys', 'revoke', id);
   expect(revoked.stdout).toContain(`Revoked key ${id}`);
-  const error = await client.models.list().then(() => undefined, (caught: unknown) => caught);
+  const error = await client.models.list().then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
   expect(error).toBeInstanceOf(OpenAI.AuthenticationError);
 });
 

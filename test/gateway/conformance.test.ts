@@ -82,7 +82,11 @@ describe.each(targetKinds)('gateway conformance over $kind targets', ({ start })
   });
 
   it('streams without usage when the client did not ask, yet records the usage', async () => {
-    const stream = await client.chat.completions.create({ model: 'chat', stream: true, messages: [{ role: 'user', content: 'one two three four' }] });
+    const stream = await client.chat.completions.create({
+      model: 'chat',
+      stream: true,
+      messages: [{ role: 'user', content: 'one two three four' }],
+    });
     const chunks: OpenAI.Chat.Completions.ChatCompletionChunk[] = [];
     for await (const chunk of stream) chunks.push(chunk);
     expect(chunks.map((chunk) => chunk.choices[0]?.delta?.content ?? '').join('')).toBe('Echo: one two three four');
@@ -120,7 +124,10 @@ describe.each(targetKinds)('gateway conformance over $kind targets', ({ start })
 
   it('answers embeddings, or refuses them with a 400 where the kind has none', async () => {
     if (!fixture.supports.embeddings) {
-      const error = await client.embeddings.create({ model: 'free', input: 'alpha' }).then(() => undefined, (caught: unknown) => caught);
+      const error = await client.embeddings.create({ model: 'free', input: 'alpha' }).then(
+        () => undefined,
+        (caught: unknown) => caught,
+      );
       expect(error).toBeInstanceOf(OpenAI.BadRequestError);
       return;
     }
@@ -131,7 +138,11 @@ describe.each(targetKinds)('gateway conformance over $kind targets', ({ start })
   });
 
   it('maps every failure to the OpenAI error class and status', async () => {
-    const failure = (promise: Promise<unknown>) => promise.then(() => undefined, (error: unknown) => error as InstanceType<typeof OpenAI.APIError>);
+    const failure = (promise: Promise<unknown>) =>
+      promise.then(
+        () => undefined,
+        (error: unknown) => error as InstanceType<typeof OpenAI.APIError>,
+      );
     const messages = [{ role: 'user' as const, content: 'x' }];
 
     const badKey = await failure(gateway.client('devup-not-a-key').chat.completions.create({ model: 'chat', messages }));

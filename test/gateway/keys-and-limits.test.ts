@@ -7,7 +7,11 @@ import { targetKinds, type TargetFixture } from './support/target-kinds.js';
 
 const messages = [{ role: 'user' as const, content: 'one two three' }];
 const pricing = { inputPerMillion: 1_000, outputPerMillion: 1_000 };
-const failure = (promise: Promise<unknown>) => promise.then(() => undefined, (error: unknown) => error as InstanceType<typeof OpenAI.APIError>);
+const failure = (promise: Promise<unknown>) =>
+  promise.then(
+    () => undefined,
+    (error: unknown) => error as InstanceType<typeof OpenAI.APIError>,
+  );
 
 let fixture: TargetFixture;
 beforeAll(async () => {
@@ -32,7 +36,12 @@ describe('keys and limits on one gateway', () => {
     expect(row.key_hash).toMatch(/^[0-9a-f]{64}$/);
     expect(JSON.stringify(row)).not.toContain(created.key);
     const listed = (await (await gateway.admin('GET', '/api/keys')).json()) as { data: Array<Record<string, unknown>> };
-    expect(listed.data.find((key) => key.id === created.id)).toMatchObject({ name: 'listed', prefix: created.key.slice(0, 12), deployments: ['m'], revokedAt: null });
+    expect(listed.data.find((key) => key.id === created.id)).toMatchObject({
+      name: 'listed',
+      prefix: created.key.slice(0, 12),
+      deployments: ['m'],
+      revokedAt: null,
+    });
     expect(JSON.stringify(listed)).not.toContain(created.key);
   });
 
@@ -40,7 +49,9 @@ describe('keys and limits on one gateway', () => {
     const revoked = await gateway.createKey();
     await gateway.client(revoked.key).chat.completions.create({ model: 'm', messages });
     expect((await gateway.admin('DELETE', `/api/keys/${revoked.id}`)).status).toBe(200);
-    expect(await failure(gateway.client(revoked.key).chat.completions.create({ model: 'm', messages }))).toBeInstanceOf(OpenAI.AuthenticationError);
+    expect(await failure(gateway.client(revoked.key).chat.completions.create({ model: 'm', messages }))).toBeInstanceOf(
+      OpenAI.AuthenticationError,
+    );
 
     const expiring = await gateway.createKey({ expiresIn: '1s' });
     await gateway.client(expiring.key).models.list();
@@ -54,7 +65,11 @@ describe('keys and limits on one gateway', () => {
     const response = await gateway.admin('POST', '/api/keys', { name: '', expiresIn: 'soon', limits: { requestsPerMinute: -1 } });
     expect(response.status).toBe(400);
     const body = (await response.json()) as { error: { details: Array<{ path: string }> } };
-    expect(body.error.details.map((detail) => detail.path).sort()).toEqual(['body.expiresIn', 'body.limits.requestsPerMinute', 'body.name']);
+    expect(body.error.details.map((detail) => detail.path).sort()).toEqual([
+      'body.expiresIn',
+      'body.limits.requestsPerMinute',
+      'body.name',
+    ]);
   });
 
   it('stops a key at its tokens per minute', async () => {

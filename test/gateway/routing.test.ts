@@ -25,7 +25,11 @@ describe.each(targetKinds.filter((kind) => kind.misbehaves))('routing over $kind
   }
 
   async function serve(deployments: RoutableDeployment[], options: HarnessOptions = {}): Promise<OpenAI> {
-    gateway = await startGateway({ deployments, ...options, gateway: { ...options.gateway, policy: { backoffMs: 20, ...options.gateway?.policy } } });
+    gateway = await startGateway({
+      deployments,
+      ...options,
+      gateway: { ...options.gateway, policy: { backoffMs: 20, ...options.gateway?.policy } },
+    });
     return gateway.client((await gateway.createKey()).key);
   }
 
@@ -33,7 +37,11 @@ describe.each(targetKinds.filter((kind) => kind.misbehaves))('routing over $kind
     const response = await gateway!.admin('GET', '/api/logs?limit=1000');
     return ((await response.json()) as { data: Array<Record<string, any>> }).data;
   };
-  const failure = (promise: Promise<unknown>) => promise.then(() => undefined, (error: unknown) => error as InstanceType<typeof OpenAI.APIError>);
+  const failure = (promise: Promise<unknown>) =>
+    promise.then(
+      () => undefined,
+      (error: unknown) => error as InstanceType<typeof OpenAI.APIError>,
+    );
 
   it('retries a 503 on another attempt and answers', async () => {
     const [a] = await peers(1);
@@ -56,7 +64,9 @@ describe.each(targetKinds.filter((kind) => kind.misbehaves))('routing over $kind
 
   it('passes a 429 with a Retry-After too long to wait through to the client', async () => {
     const [a] = await peers(1);
-    const client = await serve([{ name: 'm', modelId: null, targets: [a.target('a')], fallbacks: [] }], { gateway: { policy: { maxRetryDelayMs: 2_000 } } });
+    const client = await serve([{ name: 'm', modelId: null, targets: [a.target('a')], fallbacks: [] }], {
+      gateway: { policy: { maxRetryDelayMs: 2_000 } },
+    });
     a.peer.queue({ status: 429, retryAfter: '30' });
     const error = await failure(client.chat.completions.create({ model: 'm', messages }));
     expect(error).toBeInstanceOf(OpenAI.RateLimitError);
@@ -89,7 +99,9 @@ describe.each(targetKinds.filter((kind) => kind.misbehaves))('routing over $kind
 
   it('balances by weight when idle', async () => {
     const [a, b] = await peers(2);
-    const client = await serve([{ name: 'm', modelId: null, targets: [a.target('a', { weight: 3 }), b.target('b', { weight: 1 })], fallbacks: [] }]);
+    const client = await serve([
+      { name: 'm', modelId: null, targets: [a.target('a', { weight: 3 }), b.target('b', { weight: 1 })], fallbacks: [] },
+    ]);
     for (let index = 0; index < 200; index++) await client.chat.completions.create({ model: 'm', messages });
     const share = a.peer.requests.length / 200;
     expect(share).toBeGreaterThan(0.62);
@@ -128,9 +140,12 @@ describe.each(targetKinds.filter((kind) => kind.misbehaves))('routing over $kind
   it('times out a target that sends nothing within its first-byte timeout', async () => {
     const [a] = await peers(1);
     a.peer.behavior = { stallBeforeHeadersMs: 5_000 };
-    const client = await serve([{ name: 'm', modelId: null, targets: [a.target('a', { timeouts: { firstByteMs: 300 } })], fallbacks: [] }], {
-      gateway: { policy: { maxAttempts: 1 } },
-    });
+    const client = await serve(
+      [{ name: 'm', modelId: null, targets: [a.target('a', { timeouts: { firstByteMs: 300 } })], fallbacks: [] }],
+      {
+        gateway: { policy: { maxAttempts: 1 } },
+      },
+    );
     const started = Date.now();
     const error = await failure(client.chat.completions.create({ model: 'm', messages }));
     expect(Date.now() - started).toBeLessThan(2_000);
@@ -142,11 +157,18 @@ describe.each(targetKinds.filter((kind) => kind.misbehaves))('routing over $kind
     const [a] = await peers(1);
     a.peer.behavior = { stallAfterChunks: 2, stallMs: 10_000 };
     const client = await serve([{ name: 'm', modelId: null, targets: [a.target('a', { timeouts: { idleMs: 300 } })], fallbacks: [] }]);
-    const stream = await client.chat.completions.create({ model: 'm', stream: true, messages: [{ role: 'user', content: 'one two three four five' }] });
+    const stream = await client.chat.completions.create({
+      model: 'm',
+      stream: true,
+      messages: [{ role: 'user', content: 'one two three four five' }],
+    });
     let text = '';
     const error = await (async () => {
       for await (const chunk of stream) text += chunk.choices[0]?.delta?.content ?? '';
-    })().then(() => undefined, (caught: unknown) => caught as Error);
+    })().then(
+      () => undefined,
+      (caught: unknown) => caught as Error,
+    );
     expect(error).toBeInstanceOf(OpenAI.APIError);
     expect(error?.message).toContain('sent nothing for 300 ms');
     expect(text).toBe('Echo: one ');
@@ -157,12 +179,19 @@ describe.each(targetKinds.filter((kind) => kind.misbehaves))('routing over $kind
     const [a] = await peers(1);
     a.peer.behavior = { dieAfterChunks: 3 };
     const client = await serve([{ name: 'm', modelId: null, targets: [a.target('a')], fallbacks: [] }]);
-    const stream = await client.chat.completions.create({ model: 'm', stream: true, messages: [{ role: 'user', content: 'one two three four five' }] });
+    const stream = await client.chat.completions.create({
+      model: 'm',
+      stream: true,
+      messages: [{ role: 'user', content: 'one two three four five' }],
+    });
     const error = await (async () => {
       for await (const _chunk of stream) {
         // drain
       }
-    })().then(() => undefined, (caught: unknown) => caught as Error);
+    })().then(
+      () => undefined,
+      (caught: unknown) => caught as Error,
+    );
     expect(error).toBeInstanceOf(OpenAI.APIError);
     expect(a.peer.requests).toHaveLength(1);
     expect((await logs())[0]).toMatchObject({ status: 200, error_code: 'upstream_error' });
@@ -175,8 +204,13 @@ describe.each(targetKinds.filter((kind) => kind.misbehaves))('routing over $kind
     await serve([{ name: 'm', modelId: null, targets: [a.target('a')], fallbacks: [] }]);
     const { key } = await gateway!.createKey();
     // A raw socket-level client, so that the disconnect happens exactly when the test says.
-    const request = http.request(`${gateway!.url}/v1/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' } });
-    request.end(JSON.stringify({ model: 'm', stream: true, messages: [{ role: 'user', content: 'a b c d e f g h i j k l m n o p q r s t' }] }));
+    const request = http.request(`${gateway!.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    });
+    request.end(
+      JSON.stringify({ model: 'm', stream: true, messages: [{ role: 'user', content: 'a b c d e f g h i j k l m n o p q r s t' }] }),
+    );
     const response = await new Promise<http.IncomingMessage>((resolve) => request.once('response', resolve));
     await new Promise<void>((resolve) => response.once('data', () => resolve()));
     request.destroy();

@@ -32,13 +32,25 @@ describe.each(dialects)('usage records on %s', (dialect) => {
 
     // Exact accounting first: known prompts, known token counts (words) and prices.
     await client.chat.completions.create({ model: 'priced', messages: [{ role: 'user', content: 'one two three' }] });
-    const stream = await client.chat.completions.create({ model: 'unpriced', stream: true, messages: [{ role: 'user', content: 'four five' }] });
+    const stream = await client.chat.completions.create({
+      model: 'unpriced',
+      stream: true,
+      messages: [{ role: 'user', content: 'four five' }],
+    });
     for await (const _chunk of stream) {
       // drain
     }
     const summary = (await (await gateway.admin('GET', '/api/usage')).json()) as { data: Array<Record<string, any>> };
     const byDeployment = Object.fromEntries(summary.data.map((row) => [row.deployment, row]));
-    expect(byDeployment.priced).toMatchObject({ keyId, keyName: 'load', requests: 1, errors: 0, promptTokens: 3, completionTokens: 4, unpricedRequests: 0 });
+    expect(byDeployment.priced).toMatchObject({
+      keyId,
+      keyName: 'load',
+      requests: 1,
+      errors: 0,
+      promptTokens: 3,
+      completionTokens: 4,
+      unpricedRequests: 0,
+    });
     expect(byDeployment.priced.costUsd).toBeCloseTo((3 * 3 + 4 * 15) / 1e6, 12);
     expect(byDeployment.unpriced).toMatchObject({ requests: 1, promptTokens: 2, completionTokens: 3, costUsd: null, unpricedRequests: 1 });
     expect(byDeployment.priced.day).toBe(new Date().toISOString().slice(0, 10));
@@ -51,7 +63,11 @@ describe.each(dialects)('usage records on %s', (dialect) => {
         if (index % 2 === 0) {
           await client.chat.completions.create({ model: 'priced', messages: [{ role: 'user', content: `request ${index}` }] });
         } else {
-          const chunks = await client.chat.completions.create({ model: 'priced', stream: true, messages: [{ role: 'user', content: `request ${index}` }] });
+          const chunks = await client.chat.completions.create({
+            model: 'priced',
+            stream: true,
+            messages: [{ role: 'user', content: `request ${index}` }],
+          });
           for await (const _chunk of chunks) {
             // drain
           }
@@ -74,7 +90,10 @@ describe.each(dialects)('usage records on %s', (dialect) => {
 
     const store = await openStore({ databaseUrl, dataDir: gateway.dataDir });
     try {
-      const row = await store.db.selectFrom('usage_records').select((expression) => expression.fn.countAll<number>().as('count')).executeTakeFirstOrThrow();
+      const row = await store.db
+        .selectFrom('usage_records')
+        .select((expression) => expression.fn.countAll<number>().as('count'))
+        .executeTakeFirstOrThrow();
       expect(Number(row.count)).toBe(answered + 2);
       const tokens = await store.db
         .selectFrom('usage_records')

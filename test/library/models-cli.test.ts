@@ -19,8 +19,17 @@ describe('devup models', () => {
     const { stdout, exitCode } = await devup('models', 'show', 'deepseek-v3', '--json');
     expect(exitCode).toBe(0);
     const model = JSON.parse(stdout);
-    expect(model).toMatchObject({ id: 'deepseek-v3', name: 'DeepSeek-V3', architecture: 'MoE', totalParams: 671e9, activatedParams: 37e9, contextLength: 131072 });
-    expect(model.results).toContainEqual(expect.objectContaining({ benchmark: 'DROP', metric: 'F1', shots: 3, suite: 'chat', value: 91.6 }));
+    expect(model).toMatchObject({
+      id: 'deepseek-v3',
+      name: 'DeepSeek-V3',
+      architecture: 'MoE',
+      totalParams: 671e9,
+      activatedParams: 37e9,
+      contextLength: 131072,
+    });
+    expect(model.results).toContainEqual(
+      expect.objectContaining({ benchmark: 'DROP', metric: 'F1', shots: 3, suite: 'chat', value: 91.6 }),
+    );
     expect(model.results).toContainEqual(expect.objectContaining({ benchmark: 'Arena-Hard', suite: 'open-ended', value: 85.5 }));
   });
 
@@ -56,9 +65,25 @@ describe('devup models', () => {
   });
 
   it('search filters and sorts by a benchmark given by name', async () => {
-    const { stdout } = await devup('models', 'search', 'instruct', '--filter', 'publisher=Meta,Qwen', '--filter', 'open-weights=true', '--filter', 'min-context=128K', '--sort', 'benchmark:MMLU (EM)', '--json');
+    const { stdout } = await devup(
+      'models',
+      'search',
+      'instruct',
+      '--filter',
+      'publisher=Meta,Qwen',
+      '--filter',
+      'open-weights=true',
+      '--filter',
+      'min-context=128K',
+      '--sort',
+      'benchmark:MMLU (EM)',
+      '--json',
+    );
     const page = JSON.parse(stdout);
-    expect(page.items.map((item: { id: string; score: number }) => [item.id, item.score])).toEqual([['llama-3.1-405b-instruct', 88.6], ['qwen2.5-72b-instruct', 85.3]]);
+    expect(page.items.map((item: { id: string; score: number }) => [item.id, item.score])).toEqual([
+      ['llama-3.1-405b-instruct', 88.6],
+      ['qwen2.5-72b-instruct', 85.3],
+    ]);
     const table = await devup('models', 'search', 'deepseek', '--filter', 'min-params=600B', '--sort', 'params');
     expect(table.stdout).toMatch(/deepseek-v3\s+DeepSeek-V3\s+DeepSeek\s+MoE\s+671B\s+37B\s+128K/);
     expect(table.stdout).toContain('2 model(s), page 1 of 1');

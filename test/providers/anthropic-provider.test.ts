@@ -42,37 +42,73 @@ describe('Anthropic provider', () => {
     expect(received.headers['x-api-key']).toBe('sk-ant-test');
     expect(received.headers['anthropic-version']).toBe('2023-06-01');
     expect(received.headers['anthropic-beta']).toBe('x');
-    expect(received.body).toEqual({ model: 'claude-peer', max_tokens: 4096, system: 'You are terse.', messages: [{ role: 'user', content: [{ type: 'text', text: 'ping the peer' }] }], temperature: 0.3 });
+    expect(received.body).toEqual({
+      model: 'claude-peer',
+      max_tokens: 4096,
+      system: 'You are terse.',
+      messages: [{ role: 'user', content: [{ type: 'text', text: 'ping the peer' }] }],
+      temperature: 0.3,
+    });
 
     expect(reply.kind).toBe('json');
     if (reply.kind !== 'json') return;
-    expect(reply.body).toMatchObject({ id: 'msg_peer_1', object: 'chat.completion', model: 'claude-peer', choices: [{ message: { role: 'assistant', content: 'Echo: ping the peer' }, finish_reason: 'stop' }] });
+    expect(reply.body).toMatchObject({
+      id: 'msg_peer_1',
+      object: 'chat.completion',
+      model: 'claude-peer',
+      choices: [{ message: { role: 'assistant', content: 'Echo: ping the peer' }, finish_reason: 'stop' }],
+    });
     // input: 6 words + 3 cached; output: 4 words
     expect(reply.usage).toEqual({ promptTokens: 9, completionTokens: 4 });
-    expect(reply.body.usage).toMatchObject({ prompt_tokens: 9, completion_tokens: 4, total_tokens: 13, prompt_tokens_details: { cached_tokens: 3 } });
+    expect(reply.body.usage).toMatchObject({
+      prompt_tokens: 9,
+      completion_tokens: 4,
+      total_tokens: 13,
+      prompt_tokens_details: { cached_tokens: 3 },
+    });
   });
 
   it('maps stop sequences and max tokens to finish reasons', async () => {
     const stopped = await provider.call({ operation: 'chat', body: { model: 'c', messages, stop: ['peer'] }, signal: signal() });
-    expect(stopped.kind === 'json' && (stopped.body.choices as any)[0]).toMatchObject({ message: { content: 'Echo: ping the ' }, finish_reason: 'stop' });
+    expect(stopped.kind === 'json' && (stopped.body.choices as any)[0]).toMatchObject({
+      message: { content: 'Echo: ping the ' },
+      finish_reason: 'stop',
+    });
     const cut = await provider.call({ operation: 'chat', body: { model: 'c', messages, max_completion_tokens: 2 }, signal: signal() });
-    expect(cut.kind === 'json' && (cut.body.choices as any)[0]).toMatchObject({ message: { content: 'Echo: ping' }, finish_reason: 'length' });
+    expect(cut.kind === 'json' && (cut.body.choices as any)[0]).toMatchObject({
+      message: { content: 'Echo: ping' },
+      finish_reason: 'length',
+    });
     expect(peer.requests[1].body.max_tokens).toBe(2);
   });
 
   it('returns tool calls and sends tool results back', async () => {
-    const tools = [{ type: 'function', function: { name: 'lookup', parameters: { type: 'object', properties: { text: { type: 'string' } } } } }];
-    const reply = await provider.call({ operation: 'chat', body: { model: 'c', messages, tools, tool_choice: 'required' }, signal: signal() });
+    const tools = [
+      { type: 'function', function: { name: 'lookup', parameters: { type: 'object', properties: { text: { type: 'string' } } } } },
+    ];
+    const reply = await provider.call({
+      operation: 'chat',
+      body: { model: 'c', messages, tools, tool_choice: 'required' },
+      signal: signal(),
+    });
     if (reply.kind !== 'json') throw new Error('expected json');
     const choice = (reply.body.choices as any)[0];
     expect(choice.finish_reason).toBe('tool_calls');
-    expect(choice.message.tool_calls).toEqual([{ id: 'toolu_peer_1', type: 'function', function: { name: 'lookup', arguments: '{"text":"ping the peer"}' } }]);
+    expect(choice.message.tool_calls).toEqual([
+      { id: 'toolu_peer_1', type: 'function', function: { name: 'lookup', arguments: '{"text":"ping the peer"}' } },
+    ]);
 
     const followUp = [...messages, choice.message, { role: 'tool', tool_call_id: 'toolu_peer_1', content: 'found it' }];
     const answer = await provider.call({ operation: 'chat', body: { model: 'c', messages: followUp, tools }, signal: signal() });
     expect(answer.kind === 'json' && (answer.body.choices as any)[0].message.content).toBe('Echo: found it');
     expect(peer.requests[1].body.messages.slice(1)).toEqual([
-      { role: 'assistant', content: [{ type: 'text', text: 'Echo: ping the peer' }, { type: 'tool_use', id: 'toolu_peer_1', name: 'lookup', input: { text: 'ping the peer' } }] },
+      {
+        role: 'assistant',
+        content: [
+          { type: 'text', text: 'Echo: ping the peer' },
+          { type: 'tool_use', id: 'toolu_peer_1', name: 'lookup', input: { text: 'ping the peer' } },
+        ],
+      },
       { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_peer_1', content: 'found it' }] },
     ]);
   });
@@ -84,7 +120,11 @@ describe('Anthropic provider', () => {
     expect(chunks[0].choices[0].delta).toEqual({ role: 'assistant', content: '' });
     expect(chunks.map((chunk) => chunk.choices[0]?.delta.content ?? '').join('')).toBe('Echo: ping the peer');
     expect(chunks.at(-2).choices[0].finish_reason).toBe('stop');
-    expect(chunks.at(-1)).toMatchObject({ object: 'chat.completion.chunk', choices: [], usage: { prompt_tokens: 9, completion_tokens: 4 } });
+    expect(chunks.at(-1)).toMatchObject({
+      object: 'chat.completion.chunk',
+      choices: [],
+      usage: { prompt_tokens: 9, completion_tokens: 4 },
+    });
     expect(new Set(chunks.map((chunk) => chunk.id))).toEqual(new Set(['msg_peer_1']));
 
     const plain = await collect(await provider.call({ operation: 'chat', body: { model: 'c', messages, stream: true }, signal: signal() }));
@@ -94,7 +134,9 @@ describe('Anthropic provider', () => {
 
   it('streams tool calls as tool_calls deltas', async () => {
     peer.queue({ toolUse: { name: 'weather', input: { city: 'Paris' } } });
-    const chunks = await collect(await provider.call({ operation: 'chat', body: { model: 'c', messages, stream: true }, signal: signal() }));
+    const chunks = await collect(
+      await provider.call({ operation: 'chat', body: { model: 'c', messages, stream: true }, signal: signal() }),
+    );
     const calls = chunks.flatMap((chunk) => chunk.choices[0]?.delta.tool_calls ?? []);
     expect(calls[0]).toEqual({ index: 0, id: 'toolu_peer_1', type: 'function', function: { name: 'weather', arguments: '' } });
     expect(calls.map((call) => call.function.arguments).join('')).toBe('{"city":"Paris"}');
@@ -103,14 +145,21 @@ describe('Anthropic provider', () => {
 
   it('answers completions in text_completion shape, whole and streamed', async () => {
     const whole = await provider.call({ operation: 'completion', body: { model: 'c', prompt: 'hello world' }, signal: signal() });
-    expect(whole.kind === 'json' && whole.body).toMatchObject({ object: 'text_completion', choices: [{ text: 'Echo: hello world', finish_reason: 'stop' }] });
-    const chunks = await collect(await provider.call({ operation: 'completion', body: { model: 'c', prompt: 'hello world', stream: true }, signal: signal() }));
+    expect(whole.kind === 'json' && whole.body).toMatchObject({
+      object: 'text_completion',
+      choices: [{ text: 'Echo: hello world', finish_reason: 'stop' }],
+    });
+    const chunks = await collect(
+      await provider.call({ operation: 'completion', body: { model: 'c', prompt: 'hello world', stream: true }, signal: signal() }),
+    );
     expect(chunks.map((chunk) => chunk.choices[0].text).join('')).toBe('Echo: hello world');
     expect(chunks.every((chunk) => chunk.object === 'text_completion')).toBe(true);
   });
 
   it('refuses embeddings with invalid_request', async () => {
-    const error = await provider.call({ operation: 'embeddings', body: { model: 'c', input: 'x' }, signal: signal() }).catch((caught: unknown) => caught);
+    const error = await provider
+      .call({ operation: 'embeddings', body: { model: 'c', input: 'x' }, signal: signal() })
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(DevupError);
     expect(error).toMatchObject({ code: 'invalid_request', status: 400 });
     expect(peer.requests).toHaveLength(0);

@@ -25,7 +25,13 @@ describe('chat request → Messages request', () => {
     );
     expect(request.system).toBe('Be brief.\n\nAnswer in French.');
     expect(request.messages).toEqual([
-      { role: 'user', content: [{ type: 'text', text: 'Hello' }, { type: 'text', text: 'Are you there?' }] },
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: 'Hello' },
+          { type: 'text', text: 'Are you there?' },
+        ],
+      },
       { role: 'assistant', content: [{ type: 'text', text: 'Oui.' }] },
       { role: 'user', content: [{ type: 'text', text: 'Bien.' }] },
     ]);
@@ -34,7 +40,13 @@ describe('chat request → Messages request', () => {
 
   it('keeps system blocks with cache_control as blocks', () => {
     const request = toMessagesRequest(
-      { model: 'm', messages: [{ role: 'system', content: [{ type: 'text', text: 'Long manual', cache_control: { type: 'ephemeral' } }] }, { role: 'user', content: 'q' }] },
+      {
+        model: 'm',
+        messages: [
+          { role: 'system', content: [{ type: 'text', text: 'Long manual', cache_control: { type: 'ephemeral' } }] },
+          { role: 'user', content: 'q' },
+        ],
+      },
       'chat',
     );
     expect(request.system).toEqual([{ type: 'text', text: 'Long manual', cache_control: { type: 'ephemeral' } }]);
@@ -70,30 +82,72 @@ describe('chat request → Messages request', () => {
         model: 'm',
         messages: [
           { role: 'user', content: 'Weather in Paris?' },
-          { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'weather', arguments: '{"city":"Paris"}' } }] },
+          {
+            role: 'assistant',
+            content: null,
+            tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'weather', arguments: '{"city":"Paris"}' } }],
+          },
           { role: 'tool', tool_call_id: 'call_1', content: '18°C, sunny' },
           { role: 'user', content: 'And tomorrow?' },
         ],
-        tools: [{ type: 'function', function: { name: 'weather', description: 'Current weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } } }],
+        tools: [
+          {
+            type: 'function',
+            function: {
+              name: 'weather',
+              description: 'Current weather',
+              parameters: { type: 'object', properties: { city: { type: 'string' } } },
+            },
+          },
+        ],
         tool_choice: 'required',
         parallel_tool_calls: false,
       },
       'chat',
     );
-    expect(request.tools).toEqual([{ name: 'weather', description: 'Current weather', input_schema: { type: 'object', properties: { city: { type: 'string' } } } }]);
+    expect(request.tools).toEqual([
+      { name: 'weather', description: 'Current weather', input_schema: { type: 'object', properties: { city: { type: 'string' } } } },
+    ]);
     expect(request.tool_choice).toEqual({ type: 'any', disable_parallel_tool_use: true });
     expect(request.messages).toEqual([
       { role: 'user', content: [{ type: 'text', text: 'Weather in Paris?' }] },
       { role: 'assistant', content: [{ type: 'tool_use', id: 'call_1', name: 'weather', input: { city: 'Paris' } }] },
-      { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'call_1', content: '18°C, sunny' }, { type: 'text', text: 'And tomorrow?' }] },
+      {
+        role: 'user',
+        content: [
+          { type: 'tool_result', tool_use_id: 'call_1', content: '18°C, sunny' },
+          { type: 'text', text: 'And tomorrow?' },
+        ],
+      },
     ]);
-    const named = toMessagesRequest({ model: 'm', messages: [{ role: 'user', content: 'x' }], tools: request.tools && [{ type: 'function', function: { name: 'weather' } }], tool_choice: { type: 'function', function: { name: 'weather' } } }, 'chat');
+    const named = toMessagesRequest(
+      {
+        model: 'm',
+        messages: [{ role: 'user', content: 'x' }],
+        tools: request.tools && [{ type: 'function', function: { name: 'weather' } }],
+        tool_choice: { type: 'function', function: { name: 'weather' } },
+      },
+      'chat',
+    );
     expect(named.tool_choice).toEqual({ type: 'tool', name: 'weather' });
   });
 
   it('maps sampling fields, stop, user and max_completion_tokens, and drops fields Anthropic lacks', () => {
     const request = toMessagesRequest(
-      { model: 'm', messages: [{ role: 'user', content: 'x' }], max_tokens: 10, max_completion_tokens: 20, temperature: 0.5, top_p: 0.9, top_k: 40, stop: 'END', user: 'u-1', seed: 7, stream: true, stream_options: { include_usage: true } },
+      {
+        model: 'm',
+        messages: [{ role: 'user', content: 'x' }],
+        max_tokens: 10,
+        max_completion_tokens: 20,
+        temperature: 0.5,
+        top_p: 0.9,
+        top_k: 40,
+        stop: 'END',
+        user: 'u-1',
+        seed: 7,
+        stream: true,
+        stream_options: { include_usage: true },
+      },
       'chat',
     );
     expect(request).toEqual({
@@ -107,11 +161,15 @@ describe('chat request → Messages request', () => {
       metadata: { user_id: 'u-1' },
       stream: true,
     });
-    expect(toMessagesRequest({ model: 'm', messages: [{ role: 'user', content: 'x' }], max_tokens: 10, stop: ['a', 'b'] }, 'chat')).toMatchObject({ max_tokens: 10, stop_sequences: ['a', 'b'] });
+    expect(
+      toMessagesRequest({ model: 'm', messages: [{ role: 'user', content: 'x' }], max_tokens: 10, stop: ['a', 'b'] }, 'chat'),
+    ).toMatchObject({ max_tokens: 10, stop_sequences: ['a', 'b'] });
   });
 
   it('turns a completions prompt into one user turn', () => {
-    expect(toMessagesRequest({ model: 'm', prompt: 'Once upon a time' }, 'completion').messages).toEqual([{ role: 'user', content: [{ type: 'text', text: 'Once upon a time' }] }]);
+    expect(toMessagesRequest({ model: 'm', prompt: 'Once upon a time' }, 'completion').messages).toEqual([
+      { role: 'user', content: [{ type: 'text', text: 'Once upon a time' }] },
+    ]);
   });
 
   it('lists every field it cannot translate', () => {
@@ -148,7 +206,19 @@ describe('Messages response → chat.completion', () => {
   const usage = { input_tokens: 10, output_tokens: 5, cache_read_input_tokens: 100, cache_creation_input_tokens: 20 };
 
   it('maps text, stop reasons and usage including cache tokens', () => {
-    const completion = toChatCompletion({ id: 'msg_1', model: 'claude-x', content: [{ type: 'text', text: 'Hello ' }, { type: 'text', text: 'world' }], stop_reason: 'end_turn', usage }, 1700000000);
+    const completion = toChatCompletion(
+      {
+        id: 'msg_1',
+        model: 'claude-x',
+        content: [
+          { type: 'text', text: 'Hello ' },
+          { type: 'text', text: 'world' },
+        ],
+        stop_reason: 'end_turn',
+        usage,
+      },
+      1700000000,
+    );
     expect(completion).toEqual({
       id: 'msg_1',
       object: 'chat.completion',
@@ -157,31 +227,75 @@ describe('Messages response → chat.completion', () => {
       choices: [{ index: 0, message: { role: 'assistant', content: 'Hello world' }, logprobs: null, finish_reason: 'stop' }],
       usage: { prompt_tokens: 130, completion_tokens: 5, total_tokens: 135, prompt_tokens_details: { cached_tokens: 100 } },
     });
-    expect(['end_turn', 'stop_sequence', 'max_tokens', 'tool_use', 'refusal', null].map(finishReason)).toEqual(['stop', 'stop', 'length', 'tool_calls', 'content_filter', 'stop']);
+    expect(['end_turn', 'stop_sequence', 'max_tokens', 'tool_use', 'refusal', null].map(finishReason)).toEqual([
+      'stop',
+      'stop',
+      'length',
+      'tool_calls',
+      'content_filter',
+      'stop',
+    ]);
   });
 
   it('maps tool_use blocks to tool_calls with null content', () => {
-    const completion = toChatCompletion({ id: 'msg_2', model: 'c', content: [{ type: 'tool_use', id: 'toolu_1', name: 'weather', input: { city: 'Paris' } }], stop_reason: 'tool_use', usage });
+    const completion = toChatCompletion({
+      id: 'msg_2',
+      model: 'c',
+      content: [{ type: 'tool_use', id: 'toolu_1', name: 'weather', input: { city: 'Paris' } }],
+      stop_reason: 'tool_use',
+      usage,
+    });
     expect((completion.choices as any)[0]).toMatchObject({
-      message: { role: 'assistant', content: null, tool_calls: [{ id: 'toolu_1', type: 'function', function: { name: 'weather', arguments: '{"city":"Paris"}' } }] },
+      message: {
+        role: 'assistant',
+        content: null,
+        tool_calls: [{ id: 'toolu_1', type: 'function', function: { name: 'weather', arguments: '{"city":"Paris"}' } }],
+      },
       finish_reason: 'tool_calls',
     });
   });
 
   it('returns extended thinking as reasoning_content', () => {
-    const completion = toChatCompletion({ id: 'msg_4', model: 'c', content: [{ type: 'thinking', thinking: 'Let me see.' }, { type: 'text', text: '42' }], stop_reason: 'end_turn', usage });
+    const completion = toChatCompletion({
+      id: 'msg_4',
+      model: 'c',
+      content: [
+        { type: 'thinking', thinking: 'Let me see.' },
+        { type: 'text', text: '42' },
+      ],
+      stop_reason: 'end_turn',
+      usage,
+    });
     expect((completion.choices as any)[0].message).toEqual({ role: 'assistant', content: '42', reasoning_content: 'Let me see.' });
   });
 
   it('answers completions in text_completion shape', () => {
-    const completion = toTextCompletion({ id: 'msg_3', model: 'c', content: [{ type: 'text', text: 'there was' }], stop_reason: 'max_tokens', usage });
+    const completion = toTextCompletion({
+      id: 'msg_3',
+      model: 'c',
+      content: [{ type: 'text', text: 'there was' }],
+      stop_reason: 'max_tokens',
+      usage,
+    });
     expect(completion).toMatchObject({ object: 'text_completion', choices: [{ index: 0, text: 'there was', finish_reason: 'length' }] });
   });
 });
 
 /** An Anthropic stream as documented (https://docs.anthropic.com/en/api/messages-streaming), text then a tool call. */
 const events = [
-  { type: 'message_start', message: { id: 'msg_s', type: 'message', role: 'assistant', content: [], model: 'claude-x', stop_reason: null, stop_sequence: null, usage: { input_tokens: 472, output_tokens: 2, cache_read_input_tokens: 8 } } },
+  {
+    type: 'message_start',
+    message: {
+      id: 'msg_s',
+      type: 'message',
+      role: 'assistant',
+      content: [],
+      model: 'claude-x',
+      stop_reason: null,
+      stop_sequence: null,
+      usage: { input_tokens: 472, output_tokens: 2, cache_read_input_tokens: 8 },
+    },
+  },
   { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } },
   { type: 'ping' },
   { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'Okay,' } },
@@ -213,7 +327,10 @@ describe('Messages stream → chat.completion.chunk', () => {
       undefined,
     ]);
     expect(chunks[6].choices[0].finish_reason).toBe('tool_calls');
-    expect(chunks[7]).toMatchObject({ choices: [], usage: { prompt_tokens: 480, completion_tokens: 89, total_tokens: 569, prompt_tokens_details: { cached_tokens: 8 } } });
+    expect(chunks[7]).toMatchObject({
+      choices: [],
+      usage: { prompt_tokens: 480, completion_tokens: 89, total_tokens: 569, prompt_tokens_details: { cached_tokens: 8 } },
+    });
   });
 
   it('streams thinking deltas as reasoning_content', () => {

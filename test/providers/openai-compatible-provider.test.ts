@@ -53,7 +53,12 @@ describe('OpenAI-compatible provider', () => {
   });
 
   it('lets a configured header replace a default one whatever its case', async () => {
-    const custom = createOpenAICompatibleProvider({ baseUrl: peer.baseUrl, apiKey: 'ignored', headers: { Authorization: 'Bearer sk-upstream', 'Content-Type': 'application/json' }, timeouts });
+    const custom = createOpenAICompatibleProvider({
+      baseUrl: peer.baseUrl,
+      apiKey: 'ignored',
+      headers: { Authorization: 'Bearer sk-upstream', 'Content-Type': 'application/json' },
+      timeouts,
+    });
     const reply = await custom.call({ operation: 'chat', body: { model: 'peer-model', messages }, signal: signal() });
     await custom.close();
     expect(reply.kind).toBe('json');
@@ -66,7 +71,11 @@ describe('OpenAI-compatible provider', () => {
     expect(completion.kind === 'json' && (completion.body.choices as any)[0].text).toBe('Echo: one two');
     expect(completion.kind === 'json' && completion.usage).toEqual({ promptTokens: 2, completionTokens: 3 });
 
-    const embeddings = await provider.call({ operation: 'embeddings', body: { model: 'peer-model', input: ['a b', 'c'] }, signal: signal() });
+    const embeddings = await provider.call({
+      operation: 'embeddings',
+      body: { model: 'peer-model', input: ['a b', 'c'] },
+      signal: signal(),
+    });
     expect(embeddings.kind === 'json' && (embeddings.body.data as unknown[]).length).toBe(2);
     expect(embeddings.kind === 'json' && embeddings.usage).toEqual({ promptTokens: 3, completionTokens: 0 });
     expect(peer.requests.map((request) => request.path)).toEqual(['/v1/completions', '/v1/embeddings']);
@@ -140,7 +149,9 @@ describe('OpenAI-compatible provider', () => {
 
   it('fails a stream before its first chunk with the upstream error, so it can be retried', async () => {
     peer.queue({ status: 500, message: 'CUDA out of memory' });
-    const error = await rejection(provider.call({ operation: 'chat', body: { model: 'peer-model', messages, stream: true }, signal: signal() }));
+    const error = await rejection(
+      provider.call({ operation: 'chat', body: { model: 'peer-model', messages, stream: true }, signal: signal() }),
+    );
     expect(error).toMatchObject({ upstreamStatus: 500, retryable: true });
     expect(error.message).toContain('CUDA out of memory');
   });
@@ -156,7 +167,11 @@ describe('OpenAI-compatible provider', () => {
   });
 
   it('times out waiting for the first byte', async () => {
-    const impatient = createOpenAICompatibleProvider({ baseUrl: peer.baseUrl, apiKey: 'sk-upstream', timeouts: { ...timeouts, firstByteMs: 200 } });
+    const impatient = createOpenAICompatibleProvider({
+      baseUrl: peer.baseUrl,
+      apiKey: 'sk-upstream',
+      timeouts: { ...timeouts, firstByteMs: 200 },
+    });
     peer.queue({ stallBeforeHeadersMs: 5_000 });
     const error = await rejection(impatient.call({ operation: 'chat', body: { model: 'peer-model', messages }, signal: signal() }));
     await impatient.close();
@@ -165,7 +180,11 @@ describe('OpenAI-compatible provider', () => {
   });
 
   it('times out an idle stream from the iterator, not retryable', async () => {
-    const impatient = createOpenAICompatibleProvider({ baseUrl: peer.baseUrl, apiKey: 'sk-upstream', timeouts: { ...timeouts, idleMs: 300 } });
+    const impatient = createOpenAICompatibleProvider({
+      baseUrl: peer.baseUrl,
+      apiKey: 'sk-upstream',
+      timeouts: { ...timeouts, idleMs: 300 },
+    });
     peer.queue({ stallAfterChunks: 2 });
     const reply = await impatient.call({ operation: 'chat', body: { model: 'peer-model', messages, stream: true }, signal: signal() });
     const error = await rejection(collect(reply));
@@ -199,7 +218,11 @@ describe('OpenAI-compatible provider', () => {
   it('aborts the upstream request at once when the signal aborts mid-stream', async () => {
     peer.queue({ chunks: 50, chunkDelayMs: 50 });
     const controller = new AbortController();
-    const reply = await provider.call({ operation: 'chat', body: { model: 'peer-model', messages, stream: true }, signal: controller.signal });
+    const reply = await provider.call({
+      operation: 'chat',
+      body: { model: 'peer-model', messages, stream: true },
+      signal: controller.signal,
+    });
     if (reply.kind !== 'stream') throw new Error('expected a stream');
     const reason = new Error('client went away');
     let caught: unknown;

@@ -28,7 +28,12 @@ describe('OpenAI test peer, through the official SDK', () => {
     const whole = await client.chat.completions.create({ model: 'peer-a', messages });
     expect(whole.choices[0].message.content).toBe('Echo: tell me something');
 
-    const stream = await client.chat.completions.create({ model: 'peer-a', messages, stream: true, stream_options: { include_usage: true } });
+    const stream = await client.chat.completions.create({
+      model: 'peer-a',
+      messages,
+      stream: true,
+      stream_options: { include_usage: true },
+    });
     let text = '';
     let usage: OpenAI.CompletionUsage | null | undefined;
     for await (const chunk of stream) {
@@ -46,7 +51,11 @@ describe('OpenAI test peer, through the official SDK', () => {
   });
 
   it('fails a request per its body behavior failTimes times, then answers', async () => {
-    const body = { model: 'peer-a', messages: [{ role: 'user' as const, content: 'x' }], peer_behavior: { status: 503, failTimes: 2, message: 'warming up' } };
+    const body = {
+      model: 'peer-a',
+      messages: [{ role: 'user' as const, content: 'x' }],
+      peer_behavior: { status: 503, failTimes: 2, message: 'warming up' },
+    };
     for (let attempt = 0; attempt < 2; attempt++) {
       const error = await client.chat.completions.create(body).catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(OpenAI.InternalServerError);

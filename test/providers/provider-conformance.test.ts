@@ -52,12 +52,21 @@ describe.each(kinds)('$kind provider conformance', ({ start }) => {
   it('answers chat with the echo text, finish reason and usage', async () => {
     const reply = await provider.call({ operation: 'chat', body: { model: 'm', messages }, signal: signal() });
     if (reply.kind !== 'json') throw new Error('expected json');
-    expect(reply.body).toMatchObject({ object: 'chat.completion', choices: [{ index: 0, message: { role: 'assistant', content: 'Echo: name three colours' }, finish_reason: 'stop' }] });
+    expect(reply.body).toMatchObject({
+      object: 'chat.completion',
+      choices: [{ index: 0, message: { role: 'assistant', content: 'Echo: name three colours' }, finish_reason: 'stop' }],
+    });
     expect(reply.usage).toEqual({ promptTokens: 5, completionTokens: 4 });
   });
 
   it('streams role, one delta per word, finish and usage chunks', async () => {
-    const chunks = await chunksOf(await provider.call({ operation: 'chat', body: { model: 'm', messages, stream: true, stream_options: { include_usage: true } }, signal: signal() }));
+    const chunks = await chunksOf(
+      await provider.call({
+        operation: 'chat',
+        body: { model: 'm', messages, stream: true, stream_options: { include_usage: true } },
+        signal: signal(),
+      }),
+    );
     expect(chunks.map((chunk) => chunk.object)).toEqual(Array(chunks.length).fill('chat.completion.chunk'));
     expect(chunks[0].choices[0].delta).toMatchObject({ role: 'assistant', content: '' });
     expect(chunks.slice(1, -2).map((chunk) => chunk.choices[0].delta.content)).toEqual(['Echo: ', 'name ', 'three ', 'colours']);
@@ -67,30 +76,44 @@ describe.each(kinds)('$kind provider conformance', ({ start }) => {
 
   it('answers completions whole and streamed', async () => {
     const whole = await provider.call({ operation: 'completion', body: { model: 'm', prompt: 'roses are red' }, signal: signal() });
-    expect(whole.kind === 'json' && whole.body).toMatchObject({ object: 'text_completion', choices: [{ text: 'Echo: roses are red', finish_reason: 'stop' }] });
-    const chunks = await chunksOf(await provider.call({ operation: 'completion', body: { model: 'm', prompt: 'roses are red', stream: true }, signal: signal() }));
+    expect(whole.kind === 'json' && whole.body).toMatchObject({
+      object: 'text_completion',
+      choices: [{ text: 'Echo: roses are red', finish_reason: 'stop' }],
+    });
+    const chunks = await chunksOf(
+      await provider.call({ operation: 'completion', body: { model: 'm', prompt: 'roses are red', stream: true }, signal: signal() }),
+    );
     expect(chunks.map((chunk) => chunk.choices[0].text).join('')).toBe('Echo: roses are red');
   });
 
   it('cuts at max_tokens with finish_reason length', async () => {
     const reply = await provider.call({ operation: 'chat', body: { model: 'm', messages, max_tokens: 2 }, signal: signal() });
-    expect(reply.kind === 'json' && (reply.body.choices as any)[0]).toMatchObject({ message: { content: 'Echo: name' }, finish_reason: 'length' });
+    expect(reply.kind === 'json' && (reply.body.choices as any)[0]).toMatchObject({
+      message: { content: 'Echo: name' },
+      finish_reason: 'length',
+    });
   });
 
   it('reports 503 as retryable and 400 as not, with the upstream message', async () => {
     peer.queue({ status: 503, message: 'busy right now' });
-    const busy = await provider.call({ operation: 'chat', body: { model: 'm', messages }, signal: signal() }).catch((error: unknown) => error);
+    const busy = await provider
+      .call({ operation: 'chat', body: { model: 'm', messages }, signal: signal() })
+      .catch((error: unknown) => error);
     expect(busy).toBeInstanceOf(UpstreamError);
     expect(busy).toMatchObject({ upstreamStatus: 503, retryable: true });
     expect((busy as Error).message).toContain('busy right now');
     peer.queue({ status: 400, message: 'no such field' });
-    const invalid = await provider.call({ operation: 'chat', body: { model: 'm', messages }, signal: signal() }).catch((error: unknown) => error);
+    const invalid = await provider
+      .call({ operation: 'chat', body: { model: 'm', messages }, signal: signal() })
+      .catch((error: unknown) => error);
     expect(invalid).toMatchObject({ upstreamStatus: 400, retryable: false, status: 400 });
   });
 
   it('throws from the iterator when the upstream dies mid-stream, and aborts on the signal', async () => {
     peer.queue({ dieAfterChunks: 1 });
-    await expect(chunksOf(await provider.call({ operation: 'chat', body: { model: 'm', messages, stream: true }, signal: signal() }))).rejects.toBeInstanceOf(UpstreamError);
+    await expect(
+      chunksOf(await provider.call({ operation: 'chat', body: { model: 'm', messages, stream: true }, signal: signal() })),
+    ).rejects.toBeInstanceOf(UpstreamError);
 
     peer.queue({ chunkDelayMs: 200 });
     const controller = new AbortController();

@@ -31,7 +31,12 @@ describe('SseParser', () => {
         expect(parse(text, [cut]), `ending ${JSON.stringify(ending)} cut at ${cut}`).toEqual(expected);
       }
       // one character at a time
-      expect(parse(text, Array.from({ length: text.length }, (_, index) => index))).toEqual(expected);
+      expect(
+        parse(
+          text,
+          Array.from({ length: text.length }, (_, index) => index),
+        ),
+      ).toEqual(expected);
     }
   });
 

@@ -23,7 +23,9 @@ describe('upstream error mapping', () => {
   it('finds the message in the error bodies of common servers', () => {
     expect(errorMessage('{"error":{"message":"bad model","type":"invalid_request_error"}}')).toBe('bad model');
     expect(errorMessage('{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}')).toBe('Overloaded');
-    expect(errorMessage('{"error":"Input validation error: `inputs` must be non-empty","error_type":"validation"}')).toContain('Input validation error');
+    expect(errorMessage('{"error":"Input validation error: `inputs` must be non-empty","error_type":"validation"}')).toContain(
+      'Input validation error',
+    );
     expect(errorMessage('{"detail":[{"loc":["body","messages"],"msg":"field required"}]}')).toContain('field required');
     expect(errorMessage('{"object":"error","message":"The model `x` does not exist.","code":404}')).toBe('The model `x` does not exist.');
     expect(errorMessage('<html>Bad Gateway</html>')).toBe('<html>Bad Gateway</html>');
@@ -31,8 +33,24 @@ describe('upstream error mapping', () => {
   });
 
   it('marks 408, 409, 429 and 5xx retryable and other 4xx not', () => {
-    const retryable = [400, 401, 403, 404, 408, 409, 422, 429, 500, 502, 503, 529].map((status) => [status, errorFromResponse(status, {}, '', 'up').retryable]);
-    expect(Object.fromEntries(retryable)).toEqual({ 400: false, 401: false, 403: false, 404: false, 408: true, 409: true, 422: false, 429: true, 500: true, 502: true, 503: true, 529: true });
+    const retryable = [400, 401, 403, 404, 408, 409, 422, 429, 500, 502, 503, 529].map((status) => [
+      status,
+      errorFromResponse(status, {}, '', 'up').retryable,
+    ]);
+    expect(Object.fromEntries(retryable)).toEqual({
+      400: false,
+      401: false,
+      403: false,
+      404: false,
+      408: true,
+      409: true,
+      422: false,
+      429: true,
+      500: true,
+      502: true,
+      503: true,
+      529: true,
+    });
   });
 
   it('maps network failures: resets retryable before the first chunk only, timeouts flagged', () => {

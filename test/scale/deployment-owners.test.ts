@@ -17,7 +17,19 @@ describe.each(dialects)('deployment owners on %s', (dialect) => {
   async function insertDeployment(id: string): Promise<void> {
     const now = Date.now();
     await persistence.insert(
-      { id, name: `name-${id}`, modelId: null, desiredState: 'running', state: 'pending', reason: null, fallbacks: [], settings: {}, targets: [{ id: `${id}-t`, kind: 'process', weight: 1, position: 0, spec: {}, encryptedSecret: null }], createdAt: now, updatedAt: now },
+      {
+        id,
+        name: `name-${id}`,
+        modelId: null,
+        desiredState: 'running',
+        state: 'pending',
+        reason: null,
+        fallbacks: [],
+        settings: {},
+        targets: [{ id: `${id}-t`, kind: 'process', weight: 1, position: 0, spec: {}, encryptedSecret: null }],
+        createdAt: now,
+        updatedAt: now,
+      },
       { at: now, type: 'created', message: 'created' },
     );
   }
@@ -43,5 +55,8 @@ describe.each(dialects)('deployment owners on %s', (dialect) => {
 });
 
 it('only stateless HTTP kinds are shareable between replicas', () => {
-  expect(['endpoint', 'anthropic', 'embedded', 'process', 'kubernetes'].filter((kind) => isShareable({ kind }))).toEqual(['endpoint', 'anthropic']);
+  expect(['endpoint', 'anthropic', 'embedded', 'process', 'kubernetes'].filter((kind) => isShareable({ kind }))).toEqual([
+    'endpoint',
+    'anthropic',
+  ]);
 });

@@ -44,7 +44,10 @@ describe('two gateway replicas sharing PostgreSQL and Redis', () => {
 
   it('a deployment with an endpoint target created on A is served by B through the openai SDK', async () => {
     // Deployments have no reload timer: B can only have learnt of it by notification (the wait allows for a loaded CI host).
-    const completion = await eventually(() => second.client(adminToken).chat.completions.create({ model: 'shared-echo', messages }), 15_000);
+    const completion = await eventually(
+      () => second.client(adminToken).chat.completions.create({ model: 'shared-echo', messages }),
+      15_000,
+    );
     expect(completion.choices[0]?.message.content).toBe('Echo: hello from a replica');
     // B built its own provider: the request reached the peer from B, and A still serves too.
     const fromFirst = await first.client(adminToken).chat.completions.create({ model: 'shared-echo', messages });
@@ -57,10 +60,13 @@ describe('two gateway replicas sharing PostgreSQL and Redis', () => {
     expect(answer.choices[0]?.message.content).toBe('Echo: hello from a replica');
     expect((await first.admin('DELETE', `/api/keys/${id}`)).status).toBe(200);
     const refused = await eventually(async () => {
-      const error = await second.client(key).chat.completions.create({ model: 'shared-echo', messages }).then(
-        () => undefined,
-        (caught: unknown) => caught,
-      );
+      const error = await second
+        .client(key)
+        .chat.completions.create({ model: 'shared-echo', messages })
+        .then(
+          () => undefined,
+          (caught: unknown) => caught,
+        );
       if (!error) throw new Error('key still accepted on B');
       return error;
     });
@@ -73,10 +79,13 @@ describe('two gateway replicas sharing PostgreSQL and Redis', () => {
     // Listing models is not counted; the four requests below are, alternating replicas.
     const statuses: number[] = [];
     for (const replica of [first, second, first, second, first, second]) {
-      const status = await replica.client(key).chat.completions.create({ model: 'shared-echo', messages }).then(
-        () => 200,
-        (error: unknown) => (error instanceof OpenAI.APIError ? (error.status ?? 0) : 0),
-      );
+      const status = await replica
+        .client(key)
+        .chat.completions.create({ model: 'shared-echo', messages })
+        .then(
+          () => 200,
+          (error: unknown) => (error instanceof OpenAI.APIError ? (error.status ?? 0) : 0),
+        );
       statuses.push(status);
     }
     expect(statuses).toEqual([200, 200, 200, 200, 429, 429]);
@@ -89,7 +98,11 @@ describe('two gateway replicas sharing PostgreSQL and Redis', () => {
       await replica.client(key).chat.completions.create({ model: 'shared-echo', messages });
     }
     const rows = await eventually(async () => {
-      const found = await first.services.store.db.selectFrom('usage_records').select(['request_id', 'status']).where('key_id', '=', id).execute();
+      const found = await first.services.store.db
+        .selectFrom('usage_records')
+        .select(['request_id', 'status'])
+        .where('key_id', '=', id)
+        .execute();
       if (found.length < 3) throw new Error(`only ${found.length} usage records so far`);
       return found;
     }, 10_000);
@@ -116,7 +129,11 @@ describe('two gateway replicas sharing PostgreSQL and Redis', () => {
       ],
     });
     expect(created.status).toBe(201);
-    const kinds = (replica: Replica) => replica.services.deployments.get('mixed')?.targets.map((target) => target.kind).sort() ?? [];
+    const kinds = (replica: Replica) =>
+      replica.services.deployments
+        .get('mixed')
+        ?.targets.map((target) => target.kind)
+        .sort() ?? [];
     await eventually(async () => expect(kinds(first)).toEqual(['endpoint', 'process']), 20_000);
     // B follows A: it serves the shared endpoint and never starts a process of its own.
     await eventually(async () => expect(kinds(second)).toEqual(['endpoint']), 15_000);
@@ -124,7 +141,8 @@ describe('two gateway replicas sharing PostgreSQL and Redis', () => {
     expect(answer.choices[0]?.message.content).toBe('Echo: hello from a replica');
 
     // Stopped through B: B now owns it, and A stops its process.
-    const processAddress = first.services.deploymentManager.describe('mixed').targets.find((target) => target.kind === 'process')?.address ?? '';
+    const processAddress =
+      first.services.deploymentManager.describe('mixed').targets.find((target) => target.kind === 'process')?.address ?? '';
     const processUrl = `http://${/127\.0\.0\.1:\d+/.exec(processAddress)?.[0]}/health`;
     expect((await fetch(processUrl)).ok).toBe(true);
     expect((await second.admin('POST', '/api/deployments/mixed/stop')).status).toBe(200);

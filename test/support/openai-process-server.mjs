@@ -8,7 +8,13 @@
 import http from 'node:http';
 import { parseArgs } from 'node:util';
 
-const { values } = parseArgs({ options: { port: { type: 'string' }, model: { type: 'string', default: 'process-model' }, 'loading-ms': { type: 'string', default: '0' } } });
+const { values } = parseArgs({
+  options: {
+    port: { type: 'string' },
+    model: { type: 'string', default: 'process-model' },
+    'loading-ms': { type: 'string', default: '0' },
+  },
+});
 const port = Number(values.port);
 if (!Number.isInteger(port) || port <= 0) {
   console.error('openai-process-server: --port N is required');
@@ -38,17 +44,30 @@ function answer(request, response, body) {
   const chat = request.url === '/v1/chat/completions';
   const input = chat ? lastUserText(body.messages) : String(body.prompt ?? '');
   const reply = `Echo from pid ${process.pid}: ${input}`;
-  const usage = { prompt_tokens: words(input).length, completion_tokens: words(reply).length, total_tokens: words(input).length + words(reply).length };
+  const usage = {
+    prompt_tokens: words(input).length,
+    completion_tokens: words(reply).length,
+    total_tokens: words(input).length + words(reply).length,
+  };
   const object = chat ? 'chat.completion' : 'text_completion';
   if (!body.stream) {
-    const choice = chat ? { index: 0, message: { role: 'assistant', content: reply }, finish_reason: 'stop' } : { index: 0, text: reply, finish_reason: 'stop' };
+    const choice = chat
+      ? { index: 0, message: { role: 'assistant', content: reply }, finish_reason: 'stop' }
+      : { index: 0, text: reply, finish_reason: 'stop' };
     return send(response, 200, { id, object, created, model, choices: [choice], usage });
   }
   response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
-  const chunk = (delta, finish) => ({ id, object: chat ? 'chat.completion.chunk' : 'text_completion', created, model, choices: [chat ? { index: 0, delta, finish_reason: finish } : { index: 0, text: delta.content ?? '', finish_reason: finish }] });
+  const chunk = (delta, finish) => ({
+    id,
+    object: chat ? 'chat.completion.chunk' : 'text_completion',
+    created,
+    model,
+    choices: [chat ? { index: 0, delta, finish_reason: finish } : { index: 0, text: delta.content ?? '', finish_reason: finish }],
+  });
   for (const word of words(reply)) response.write(`data: ${JSON.stringify(chunk({ content: `${word} ` }, null))}\n\n`);
   response.write(`data: ${JSON.stringify(chunk({}, 'stop'))}\n\n`);
-  if (body.stream_options?.include_usage) response.write(`data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, choices: [], usage })}\n\n`);
+  if (body.stream_options?.include_usage)
+    response.write(`data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, choices: [], usage })}\n\n`);
   response.end('data: [DONE]\n\n');
 }
 
@@ -70,16 +89,26 @@ const server = http.createServer((request, response) => {
     } catch {
       return send(response, 400, { error: { message: 'body must be JSON', type: 'invalid_request_error', code: null, param: null } });
     }
-    if (request.method === 'POST' && (request.url === '/v1/chat/completions' || request.url === '/v1/completions')) return answer(request, response, body);
+    if (request.method === 'POST' && (request.url === '/v1/chat/completions' || request.url === '/v1/completions'))
+      return answer(request, response, body);
     if (request.method === 'POST' && request.url === '/v1/embeddings') {
       const inputs = Array.isArray(body.input) ? body.input : [body.input];
-      return send(response, 200, { object: 'list', model, data: inputs.map((input, index) => ({ object: 'embedding', index, embedding: [words(input).length, index, 1] })), usage: { prompt_tokens: inputs.length, total_tokens: inputs.length } });
+      return send(response, 200, {
+        object: 'list',
+        model,
+        data: inputs.map((input, index) => ({ object: 'embedding', index, embedding: [words(input).length, index, 1] })),
+        usage: { prompt_tokens: inputs.length, total_tokens: inputs.length },
+      });
     }
-    send(response, 404, { error: { message: `no route ${request.method} ${request.url}`, type: 'invalid_request_error', code: 'not_found', param: null } });
+    send(response, 404, {
+      error: { message: `no route ${request.method} ${request.url}`, type: 'invalid_request_error', code: 'not_found', param: null },
+    });
   });
 });
 
-server.listen(port, '127.0.0.1', () => console.log(`openai-process-server pid ${process.pid} listening on 127.0.0.1:${port}, model ${model}`));
+server.listen(port, '127.0.0.1', () =>
+  console.log(`openai-process-server pid ${process.pid} listening on 127.0.0.1:${port}, model ${model}`),
+);
 for (const signal of ['SIGTERM', 'SIGINT']) {
   process.on(signal, () => {
     console.log(`received ${signal}, shutting down`);

@@ -24,7 +24,10 @@ export function parseTables(text: string): SeedTable[] {
       rows = [];
       continue;
     }
-    const cells = line.split('|').slice(1, -1).map((cell) => cell.trim());
+    const cells = line
+      .split('|')
+      .slice(1, -1)
+      .map((cell) => cell.trim());
     if (cells.every((cell) => /^-+$/.test(cell))) {
       const table = { header: rows.pop() ?? [], rows: [] as string[][] };
       tables.push(table);
@@ -53,4 +56,3 @@ export function parseBenchmarkLabel(label: string, shotsCell?: string) {
   const shots = inMetric ? Number(inMetric[1]) : shotsCell && shotsCell !== '-' ? Number(shotsCell.replace('-shot', '')) : null;
   return { category, name, metric: inMetric ? inMetric[2] : metricText, shots };
 }
-

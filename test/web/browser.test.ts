@@ -10,7 +10,12 @@ import { buildUi, startUiServer, webDist, type UiServer } from './ui-server.js';
 const artifacts = new URL('../../test-artifacts/', import.meta.url).pathname;
 
 // Seed column headers → library ids (the base table's DeepSeek-V3 column is the Base model).
-const baseColumns: Record<string, string> = { 'DeepSeek-V2': 'deepseek-v2', 'Qwen2.5 72B': 'qwen2.5-72b', 'LLaMA3.1 405B': 'llama-3.1-405b', 'DeepSeek-V3': 'deepseek-v3-base' };
+const baseColumns: Record<string, string> = {
+  'DeepSeek-V2': 'deepseek-v2',
+  'Qwen2.5 72B': 'qwen2.5-72b',
+  'LLaMA3.1 405B': 'llama-3.1-405b',
+  'DeepSeek-V3': 'deepseek-v3-base',
+};
 const chatColumns: Record<string, string> = {
   'DeepSeek V2-0506': 'deepseek-v2-0506',
   'DeepSeek V2.5-0905': 'deepseek-v2.5-0905',
@@ -60,7 +65,15 @@ describe('web UI in Chromium', () => {
     server = await startUiServer();
     browser = await chromium.launch({
       executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
     });
     page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
     page.on('dialog', (dialog) => void dialog.accept());
@@ -73,7 +86,9 @@ describe('web UI in Chromium', () => {
 
   it('loads under 250 KB of gzipped JavaScript up front, from one entry with no chained requests', async () => {
     const html = await readFile(path.join(webDist, 'index.html'), 'utf8');
-    const initial = [...html.matchAll(/<script[^>]+src="([^"]+\.js)"|<link[^>]+rel="modulepreload"[^>]+href="([^"]+\.js)"/g)].map((match) => match[1] ?? match[2]);
+    const initial = [...html.matchAll(/<script[^>]+src="([^"]+\.js)"|<link[^>]+rel="modulepreload"[^>]+href="([^"]+\.js)"/g)].map(
+      (match) => match[1] ?? match[2],
+    );
     expect(initial.length).toBeGreaterThanOrEqual(1);
     let gzipped = 0;
     for (const file of initial) gzipped += gzipSync(await readFile(path.join(webDist, file))).length;
@@ -94,35 +109,58 @@ describe('web UI in Chromium', () => {
   it('browses, searches and filters the library with the query in the URL', async () => {
     await page.goto(server.url);
     await expect(page.locator('h1').textContent()).resolves.toBe('Model Library');
-    await expect(page.locator('.subtitle').first().textContent()).resolves.toBe('Browse and deploy state-of-the-art AI models through the DevUp Gateway.');
+    await expect(page.locator('.subtitle').first().textContent()).resolves.toBe(
+      'Browse and deploy state-of-the-art AI models through the DevUp Gateway.',
+    );
     // The seeded catalog: the eleven models of the source page (more if the catalog grows).
-    const everything = (await (await fetch(`${server.url}/api/models`)).json()) as { total: number; facets: { publisher: Array<{ value: string; count: number }> } };
+    const everything = (await (await fetch(`${server.url}/api/models`)).json()) as {
+      total: number;
+      facets: { publisher: Array<{ value: string; count: number }> };
+    };
     expect(everything.total).toBeGreaterThanOrEqual(11);
-    await page.getByTestId('result-count').filter({ hasText: `${everything.total} models` }).waitFor();
+    await page
+      .getByTestId('result-count')
+      .filter({ hasText: `${everything.total} models` })
+      .waitFor();
     await shot('library');
 
     // What the search API finds for "qwen" is what the page lists (the DeepSeek-V3 card mentions Qwen too).
-    const api = (await (await fetch(`${server.url}/api/models?q=qwen&facets=false`)).json()) as { total: number; items: Array<{ name: string }> };
+    const api = (await (await fetch(`${server.url}/api/models?q=qwen&facets=false`)).json()) as {
+      total: number;
+      items: Array<{ name: string }>;
+    };
     expect(api.total).toBeGreaterThanOrEqual(2);
     await page.getByLabel('Search models').fill('qwen');
-    await page.getByTestId('result-count').filter({ hasText: `${api.total} models` }).waitFor();
+    await page
+      .getByTestId('result-count')
+      .filter({ hasText: `${api.total} models` })
+      .waitFor();
     expect(new URL(page.url()).searchParams.get('q')).toBe('qwen');
     await expect(page.locator('.model-card h3').allTextContents()).resolves.toEqual(api.items.map((item) => item.name));
     await page.getByLabel('Search models').fill('');
-    await page.getByTestId('result-count').filter({ hasText: `${everything.total} models` }).waitFor();
+    await page
+      .getByTestId('result-count')
+      .filter({ hasText: `${everything.total} models` })
+      .waitFor();
 
     const deepseek = page.locator('.facet-value:has(label:text-is("DeepSeek"))');
     const facetCount = Number(await deepseek.locator('.count').textContent());
     expect(facetCount).toBe(everything.facets.publisher.find((entry) => entry.value === 'DeepSeek')!.count);
     expect(facetCount).toBeGreaterThanOrEqual(5);
     await deepseek.locator('input').check();
-    await page.getByTestId('result-count').filter({ hasText: `${facetCount} models` }).waitFor();
+    await page
+      .getByTestId('result-count')
+      .filter({ hasText: `${facetCount} models` })
+      .waitFor();
     expect(new URL(page.url()).searchParams.getAll('publisher')).toEqual(['DeepSeek']);
     await expect(page.locator('.model-card').count()).resolves.toBe(facetCount);
 
     // The URL is the view: reloading it shows the same filtered list.
     await page.reload();
-    await page.getByTestId('result-count').filter({ hasText: `${facetCount} models` }).waitFor();
+    await page
+      .getByTestId('result-count')
+      .filter({ hasText: `${facetCount} models` })
+      .waitFor();
     await shot('library-filtered');
 
     // A filtered facet keeps its other values with their own counts: DeepSeek or Meta.
@@ -130,7 +168,10 @@ describe('web UI in Chromium', () => {
     const meta = page.locator('.facet-value:has(label:text-is("Meta"))');
     await meta.locator('.count', { hasText: String(metaCount) }).waitFor();
     await meta.locator('input').check();
-    await page.getByTestId('result-count').filter({ hasText: `${facetCount + metaCount} models` }).waitFor();
+    await page
+      .getByTestId('result-count')
+      .filter({ hasText: `${facetCount + metaCount} models` })
+      .waitFor();
     expect(new URL(page.url()).searchParams.getAll('publisher')).toEqual(['DeepSeek', 'Meta']);
   });
 
@@ -140,13 +181,17 @@ describe('web UI in Chromium', () => {
     await page.locator('table[data-suite="chat"]').waitFor();
     await page.locator('table[data-suite="open-ended"]').waitFor();
     await expect(page.locator('h1').textContent()).resolves.toBe('DeepSeek-V3');
-    await expect(page.locator('.markdown').first().textContent()).resolves.toContain('671B total parameters with 37B activated for each token');
+    await expect(page.locator('.markdown').first().textContent()).resolves.toContain(
+      '671B total parameters with 37B activated for each token',
+    );
     await expect(page.locator('.note', { hasText: '685B' }).count()).resolves.toBe(1);
     await expect(page.getByRole('link', { name: 'Deploy', exact: true }).count()).resolves.toBe(1);
     await shot('model-deepseek-v3');
 
     const [variants, base, chat, openEnded] = readSeedTables();
-    const variantRows = await page.locator('section[aria-labelledby="variants"] tbody tr').evaluateAll((rows) => rows.map((row) => Array.from(row.children).map((cell) => cell.textContent!.trim())));
+    const variantRows = await page
+      .locator('section[aria-labelledby="variants"] tbody tr')
+      .evaluateAll((rows) => rows.map((row) => Array.from(row.children).map((cell) => cell.textContent!.trim())));
     expect(variantRows.map((row) => row.slice(0, 4))).toEqual(expect.arrayContaining(variants.rows.map((row) => row.slice(0, 4))));
 
     for (const [seed, suite, columns] of [
@@ -168,9 +213,16 @@ describe('web UI in Chromium', () => {
       }
     }
 
-    const openEndedRendered = await page.locator('table[data-suite="open-ended"] tbody tr').evaluateAll((rows) =>
-      Object.fromEntries(rows.map((row) => [row.getAttribute('data-model'), Array.from(row.querySelectorAll('td')).map((cell) => cell.textContent!.trim())])),
-    );
+    const openEndedRendered = await page
+      .locator('table[data-suite="open-ended"] tbody tr')
+      .evaluateAll((rows) =>
+        Object.fromEntries(
+          rows.map((row) => [
+            row.getAttribute('data-model'),
+            Array.from(row.querySelectorAll('td')).map((cell) => cell.textContent!.trim()),
+          ]),
+        ),
+      );
     for (const row of openEnded.rows) expect(openEndedRendered[openEndedRows[row[0]]], row[0]).toEqual(row.slice(1));
 
     // Best values and the same level (gap ≤ 0.3) are bold: chat MMLU best is Llama 88.6; V3 88.5 and Claude 88.3 are the same level.
@@ -181,7 +233,13 @@ describe('web UI in Chromium', () => {
   });
 
   it('renders card markdown sanitized (no script, handler or javascript: link runs) and NIAH as a heatmap', async () => {
-    const niah = [4096, 32768, 131072].flatMap((contextLength) => [0, 50, 100].map((depthPercent) => ({ contextLength, depthPercent, score: depthPercent === 50 && contextLength === 131072 ? 7 : 10 })));
+    const niah = [4096, 32768, 131072].flatMap((contextLength) =>
+      [0, 50, 100].map((depthPercent) => ({
+        contextLength,
+        depthPercent,
+        score: depthPercent === 50 && contextLength === 131072 ? 7 : 10,
+      })),
+    );
     const created = await fetch(`${server.url}/api/models`, {
       method: 'POST',
       headers: { authorization: `Bearer ${server.adminKey}`, 'content-type': 'application/json' },
@@ -192,7 +250,7 @@ describe('web UI in Chromium', () => {
         description: [
           'Hello **world** <script>window.__xss = "script"</script>',
           '<img src="/nothing.png" onerror="window.__xss = \'onerror\'">',
-          '[click me](javascript:window.__xss=\'link\')',
+          "[click me](javascript:window.__xss='link')",
           '<iframe src="javascript:parent.__xss=\'iframe\'"></iframe>',
         ].join('\n\n'),
         niah,
@@ -204,7 +262,9 @@ describe('web UI in Chromium', () => {
     await page.locator('.markdown a', { hasText: 'click me' }).click();
     await page.waitForTimeout(300);
     await expect(page.evaluate(() => (window as unknown as { __xss?: string }).__xss)).resolves.toBeUndefined();
-    await expect(page.locator('.markdown script, .markdown iframe, .markdown [onerror], .markdown a[href^="javascript"]').count()).resolves.toBe(0);
+    await expect(
+      page.locator('.markdown script, .markdown iframe, .markdown [onerror], .markdown a[href^="javascript"]').count(),
+    ).resolves.toBe(0);
     const heatmap = page.locator('svg[data-chart="heatmap"]');
     await heatmap.waitFor();
     await expect(heatmap.locator('rect').count()).resolves.toBe(niah.length);
@@ -274,7 +334,11 @@ describe('web UI in Chromium', () => {
     await page.evaluate(() => {
       const state = window as unknown as { __mutations: number };
       state.__mutations = 0;
-      new MutationObserver(() => state.__mutations++).observe(document.querySelector('[data-testid="chat-log"]')!, { characterData: true, childList: true, subtree: true });
+      new MutationObserver(() => state.__mutations++).observe(document.querySelector('[data-testid="chat-log"]')!, {
+        characterData: true,
+        childList: true,
+        subtree: true,
+      });
     });
     await page.getByRole('button', { name: 'Send' }).click();
     await page.getByTestId('chat-stats').waitFor();

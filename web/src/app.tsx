@@ -22,13 +22,48 @@ function Page({ pathname }: { pathname: string }) {
   if (pathname === '/') return <LibraryPage />;
   if ((params = matchPath('/models/:id', pathname))) return <ModelPage id={params.id} />;
   if (pathname === '/compare') return <ComparePage />;
-  if ((params = matchPath('/models/:id/deploy', pathname))) return <RequireAdmin><DeployWizard modelId={params.id} /></RequireAdmin>;
-  if (pathname === '/deploy') return <RequireAdmin><DeployWizard /></RequireAdmin>;
-  if (pathname === '/deployments') return <RequireAdmin><DeploymentsPage /></RequireAdmin>;
-  if ((params = matchPath('/deployments/:name', pathname))) return <RequireAdmin><DeploymentPage name={params.name} /></RequireAdmin>;
-  if (pathname === '/playground') return <RequireAdmin><PlaygroundPage /></RequireAdmin>;
-  if (pathname === '/keys') return <RequireAdmin><KeysPage /></RequireAdmin>;
-  if (pathname === '/usage') return <RequireAdmin><UsagePage /></RequireAdmin>;
+  if ((params = matchPath('/models/:id/deploy', pathname)))
+    return (
+      <RequireAdmin>
+        <DeployWizard modelId={params.id} />
+      </RequireAdmin>
+    );
+  if (pathname === '/deploy')
+    return (
+      <RequireAdmin>
+        <DeployWizard />
+      </RequireAdmin>
+    );
+  if (pathname === '/deployments')
+    return (
+      <RequireAdmin>
+        <DeploymentsPage />
+      </RequireAdmin>
+    );
+  if ((params = matchPath('/deployments/:name', pathname)))
+    return (
+      <RequireAdmin>
+        <DeploymentPage name={params.name} />
+      </RequireAdmin>
+    );
+  if (pathname === '/playground')
+    return (
+      <RequireAdmin>
+        <PlaygroundPage />
+      </RequireAdmin>
+    );
+  if (pathname === '/keys')
+    return (
+      <RequireAdmin>
+        <KeysPage />
+      </RequireAdmin>
+    );
+  if (pathname === '/usage')
+    return (
+      <RequireAdmin>
+        <UsagePage />
+      </RequireAdmin>
+    );
   return (
     <div className="empty">
       <h1>Page not found</h1>

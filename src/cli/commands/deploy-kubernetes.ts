@@ -39,17 +39,27 @@ export async function deployKubernetesToDirectory(input: { model: string | undef
   if (!input.model && !configPath) throw new CliError('give MODEL or --config PATH');
   const options = parsePlanFlags(flags);
   const spec = configPath ? readArchitectureFile(configPath) : await findArchitecture(input.model as string);
-  const plan = planDeployment({ ...options, spec, model: input.model ?? spec.repo ?? path.basename(configPath as string).replace(/\.(json|ya?ml)$/i, '') });
-  const manifests = renderManifests(plan, {
-    name: toKubernetesName(input.name),
-    ...(flags.namespace ? { namespace: flags.namespace as string } : {}),
-    ...(flags.image ? { image: flags.image as string } : {}),
-    ...(flags['storage-class'] ? { storageClass: flags['storage-class'] as string } : {}),
-    kserve: flags.kserve === true,
-  }, { servedModelName: input.name });
+  const plan = planDeployment({
+    ...options,
+    spec,
+    model: input.model ?? spec.repo ?? path.basename(configPath as string).replace(/\.(json|ya?ml)$/i, ''),
+  });
+  const manifests = renderManifests(
+    plan,
+    {
+      name: toKubernetesName(input.name),
+      ...(flags.namespace ? { namespace: flags.namespace as string } : {}),
+      ...(flags.image ? { image: flags.image as string } : {}),
+      ...(flags['storage-class'] ? { storageClass: flags['storage-class'] as string } : {}),
+      kserve: flags.kserve === true,
+    },
+    { servedModelName: input.name },
+  );
   const files = writeManifests(manifests, flags.out);
   if (flags.json) {
-    process.stdout.write(`${JSON.stringify({ files, gpuCount: plan.gpuCount, nodes: plan.nodes, gpusPerNode: plan.gpusPerNode, engine: plan.engine }, null, 2)}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ files, gpuCount: plan.gpuCount, nodes: plan.nodes, gpusPerNode: plan.gpusPerNode, engine: plan.engine }, null, 2)}\n`,
+    );
   } else {
     process.stdout.write(
       `${plan.model}: ${plan.gpuCount} × ${plan.gpu.id} (${plan.nodes} node${plan.nodes > 1 ? 's' : ''} × ${plan.gpusPerNode}), ${plan.engine}, ${plan.dtype}\n` +
@@ -80,7 +90,12 @@ export function kubernetesSpecFromFlags(flags: Flags, problems: string[]): Recor
 
 function parsePlanFlags(flags: Flags) {
   const parsed = planOptionsSchema.omit({ config: true, model: true }).safeParse({
-    gpu: flags.gpu, dtype: flags.dtype, engine: flags.engine, context: flags.context, concurrency: flags.concurrency, gpus: flags.gpus,
+    gpu: flags.gpu,
+    dtype: flags.dtype,
+    engine: flags.engine,
+    context: flags.context,
+    concurrency: flags.concurrency,
+    gpus: flags.gpus,
   });
   if (!parsed.success) throw new CliError(parsed.error.issues.map((issue) => `--${String(issue.path[0])}: ${issue.message}`).join('\n'));
   return parsed.data;

@@ -3,7 +3,14 @@ import { ApiClient } from '../api-client.js';
 import type { Command } from '../command.js';
 import { printJson } from '../output.js';
 import { kubernetesDeployOptions } from './deploy-kubernetes.js';
-import { assertNoProblems, integer, localDeployers, secretFromEnvironment, targetSpecFromFlags, type TargetRequest } from './deploy-target-flags.js';
+import {
+  assertNoProblems,
+  integer,
+  localDeployers,
+  secretFromEnvironment,
+  targetSpecFromFlags,
+  type TargetRequest,
+} from './deploy-target-flags.js';
 import { formatDeployment, formatEvent, type EventView } from './deployment-format.js';
 
 const usage =

@@ -38,7 +38,12 @@ export function formatDeployment(deployment: DeploymentView, events: EventView[]
     ...(deployment.fallbacks.length > 0 ? [`  fallbacks: ${deployment.fallbacks.join(', ')}`] : []),
     '',
     formatTable(
-      deployment.targets.map((target) => ({ ...target, secret: target.hasSecret ? 'encrypted' : null, detail: target.detail?.split('\n')[0], memory: memoryOf([target]) })),
+      deployment.targets.map((target) => ({
+        ...target,
+        secret: target.hasSecret ? 'encrypted' : null,
+        detail: target.detail?.split('\n')[0],
+        memory: memoryOf([target]),
+      })),
       [
         { key: 'label', label: 'TARGET' },
         { key: 'status', label: 'STATUS' },

@@ -12,6 +12,7 @@ export const deploymentsListCommand: Command = {
     const client = ApiClient.fromConfig(config, values.server as string | undefined);
     const { data } = await client.request<{ data: DeploymentView[] }>('GET', '/api/deployments');
     if (values.json) printJson(data);
-    else process.stdout.write(data.length > 0 ? `${formatDeploymentTable(data)}\n` : 'No deployments yet; create one with `devup deploy`.\n');
+    else
+      process.stdout.write(data.length > 0 ? `${formatDeploymentTable(data)}\n` : 'No deployments yet; create one with `devup deploy`.\n');
   },
 };

@@ -20,17 +20,29 @@ export const keysCreateCommand: Command = {
   async run({ config, values }) {
     const problems: string[] = [];
     if (typeof values.name !== 'string' || values.name.trim() === '') problems.push('--name is required');
-    if (typeof values.expires === 'string' && parseDuration(values.expires) === undefined) problems.push('--expires must be a number and a unit, e.g. 30d, 12h, 90m');
+    if (typeof values.expires === 'string' && parseDuration(values.expires) === undefined)
+      problems.push('--expires must be a number and a unit, e.g. 30d, 12h, 90m');
     const limits: Record<string, number> = {};
-    for (const [flag, field] of [['rpm', 'requestsPerMinute'], ['tpm', 'tokensPerMinute'], ['budget', 'budgetUsd']] as const) {
+    for (const [flag, field] of [
+      ['rpm', 'requestsPerMinute'],
+      ['tpm', 'tokensPerMinute'],
+      ['budget', 'budgetUsd'],
+    ] as const) {
       const text = values[flag];
       if (typeof text !== 'string') continue;
       const value = Number(text);
-      if (!(value > 0) || (flag !== 'budget' && !Number.isInteger(value))) problems.push(`--${flag} must be a positive ${flag === 'budget' ? 'number' : 'whole number'}`);
+      if (!(value > 0) || (flag !== 'budget' && !Number.isInteger(value)))
+        problems.push(`--${flag} must be a positive ${flag === 'budget' ? 'number' : 'whole number'}`);
       limits[field] = value;
     }
     if (problems.length > 0) throw new CliError(`${problems.join('\n')}\nusage: ${this.usage}`);
-    const deployments = typeof values.deployments === 'string' ? values.deployments.split(',').map((name) => name.trim()).filter(Boolean) : undefined;
+    const deployments =
+      typeof values.deployments === 'string'
+        ? values.deployments
+            .split(',')
+            .map((name) => name.trim())
+            .filter(Boolean)
+        : undefined;
     const client = ApiClient.fromConfig(config, values.server as string | undefined);
     const created = await client.request<ApiKeyInfo & { key: string }>('POST', '/api/keys', {
       name: values.name,

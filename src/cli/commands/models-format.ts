@@ -55,7 +55,10 @@ export function modelCard(model: Model): string {
     ['License', model.license ?? '-'],
     ['Weights', model.openWeights ? 'open' : 'API only'],
     ['Released', model.releaseDate ?? '-'],
-    ['Pricing', model.pricing ? `$${model.pricing.inputPerMillion} / $${model.pricing.outputPerMillion} per million input / output tokens` : '-'],
+    [
+      'Pricing',
+      model.pricing ? `$${model.pricing.inputPerMillion} / $${model.pricing.outputPerMillion} per million input / output tokens` : '-',
+    ],
     ['Variants', model.variants.map((variant) => `${variant.id} (${variant.variant ?? variant.name})`).join(', ') || '-'],
   ];
   const lines = [model.name, '='.repeat(model.name.length), ...facts.map(([label, value]) => `${label.padEnd(12)} ${value}`)];
@@ -65,10 +68,24 @@ export function modelCard(model: Model): string {
   for (const suite of ['base', 'chat', 'open-ended'] as const) {
     const results = model.results.filter((result) => result.suite === suite);
     if (results.length === 0) continue;
-    lines.push('', `Benchmarks (${suite})`, formatTable(
-      results.map((result) => ({ category: result.category, benchmark: benchmarkLabel(result), value: formatScore(result.value), direction: result.direction === 'lower' ? 'lower is better' : '' })),
-      [{ key: 'category', label: 'Category' }, { key: 'benchmark', label: 'Benchmark (Metric)' }, { key: 'value', label: 'Value', align: 'right' }, { key: 'direction', label: '' }],
-    ));
+    lines.push(
+      '',
+      `Benchmarks (${suite})`,
+      formatTable(
+        results.map((result) => ({
+          category: result.category,
+          benchmark: benchmarkLabel(result),
+          value: formatScore(result.value),
+          direction: result.direction === 'lower' ? 'lower is better' : '',
+        })),
+        [
+          { key: 'category', label: 'Category' },
+          { key: 'benchmark', label: 'Benchmark (Metric)' },
+          { key: 'value', label: 'Value', align: 'right' },
+          { key: 'direction', label: '' },
+        ],
+      ),
+    );
   }
   return `${lines.join('\n')}\n`;
 }
@@ -78,13 +95,19 @@ export function comparisonTable(comparison: Comparison): string {
   const columns = comparison.models.map((model, index) => ({ key: `m${index}`, label: model.name, align: 'right' as const }));
   const cells = (values: string[]) => Object.fromEntries(values.map((value, index) => [`m${index}`, value]));
   const rows: Array<Record<string, unknown>> = [
-    { category: '', benchmark: 'Architecture', ...cells(comparison.models.map((model) => (model.architecture === 'unknown' ? '-' : model.architecture))) },
+    {
+      category: '',
+      benchmark: 'Architecture',
+      ...cells(comparison.models.map((model) => (model.architecture === 'unknown' ? '-' : model.architecture))),
+    },
     { category: '', benchmark: '# Activated Params', ...cells(comparison.models.map((model) => formatCount(model.activatedParams))) },
     { category: '', benchmark: '# Total Params', ...cells(comparison.models.map((model) => formatCount(model.totalParams))) },
   ];
   let previousCategory = '';
   for (const row of comparison.rows) {
-    const values = row.values.map((value, index) => (value === null ? '-' : row.best[index] ? `*${formatScore(value)}*` : formatScore(value)));
+    const values = row.values.map((value, index) =>
+      value === null ? '-' : row.best[index] ? `*${formatScore(value)}*` : formatScore(value),
+    );
     rows.push({ category: row.category === previousCategory ? '' : row.category, benchmark: benchmarkLabel(row), ...cells(values) });
     previousCategory = row.category;
   }
@@ -93,7 +116,11 @@ export function comparisonTable(comparison: Comparison): string {
     comparison.categories.map((category) => ({
       category: category.category,
       benchmarks: category.benchmarks,
-      ...cells(category.wins.map((wins, index) => `${wins} best${category.averages[index] === null ? '' : `, avg ${category.averages[index]!.toFixed(1)}`}`)),
+      ...cells(
+        category.wins.map(
+          (wins, index) => `${wins} best${category.averages[index] === null ? '' : `, avg ${category.averages[index]!.toFixed(1)}`}`,
+        ),
+      ),
     })),
     [{ key: 'category', label: 'Category' }, { key: 'benchmarks', label: 'Rows', align: 'right' }, ...columns],
   );

@@ -42,13 +42,18 @@ export const searchOptions: Record<string, CommandOption> = {
 };
 
 /** Builds a search query from CLI options; `benchmark:NAME` is resolved to a benchmark id. */
-export async function searchQueryFromOptions(library: LibraryService, values: Record<string, unknown>, text?: string): Promise<SearchQueryInput> {
+export async function searchQueryFromOptions(
+  library: LibraryService,
+  values: Record<string, unknown>,
+  text?: string,
+): Promise<SearchQueryInput> {
   const query: Record<string, unknown> = { q: text };
   for (const filter of (values.filter as string[] | undefined) ?? []) {
     const [key, ...rest] = filter.split('=');
     const value = rest.join('=');
     const spec = filterKeys[key.trim()];
-    if (!spec || value === '') throw new CliError(`bad --filter '${filter}': use key=value with key one of ${Object.keys(filterKeys).join(', ')}`);
+    if (!spec || value === '')
+      throw new CliError(`bad --filter '${filter}': use key=value with key one of ${Object.keys(filterKeys).join(', ')}`);
     if (spec.kind === 'text') query[spec.field] = [...((query[spec.field] as string[] | undefined) ?? []), ...value.split(',')];
     else if (spec.kind === 'boolean') query[spec.field] = ['true', 'yes', '1'].includes(value.toLowerCase());
     else query[spec.field] = parseAmount(value, spec.kind);
@@ -63,7 +68,11 @@ export async function searchQueryFromOptions(library: LibraryService, values: Re
 }
 
 /** Runs a search on the local store and prints a table (or JSON). Shared by `models list` and `models search`. */
-export async function runSearch(config: Parameters<typeof openLocalLibrary>[0], values: Record<string, unknown>, text?: string): Promise<void> {
+export async function runSearch(
+  config: Parameters<typeof openLocalLibrary>[0],
+  values: Record<string, unknown>,
+  text?: string,
+): Promise<void> {
   const local = await openLocalLibrary(config);
   try {
     const query = await searchQueryFromOptions(local.library, values, text);

@@ -16,7 +16,8 @@ import path from 'node:path';
 export const planCommand: Command = {
   name: 'plan',
   summary: 'Plan GPUs, layout and the engine launch command for a model',
-  usage: 'devup plan MODEL|--config PATH [--gpu h200] [--dtype fp8] [--context N] [--concurrency N] [--engine vllm|sglang|llama-server|ollama] [--gpus N] [--json]',
+  usage:
+    'devup plan MODEL|--config PATH [--gpu h200] [--dtype fp8] [--context N] [--concurrency N] [--engine vllm|sglang|llama-server|ollama] [--gpus N] [--json]',
   options: {
     config: { type: 'string', description: 'config.json (Hugging Face or DeepSeek), GGUF metadata JSON, or an architecture YAML' },
     gpu: { type: 'string', description: 'GPU model: h200, h100, b200, h20, a100-80g, a100-40g, l40s, mi300x, rtx-4090… (default h100)' },
@@ -41,10 +42,18 @@ export const planCommand: Command = {
       gpus: values.gpus,
     });
     if (!parsed.success) {
-      throw new CliError(parsed.error.issues.map((issue) => `--${String(issue.path[0]).replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}: ${issue.message}`).join('\n'));
+      throw new CliError(
+        parsed.error.issues
+          .map((issue) => `--${String(issue.path[0]).replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}: ${issue.message}`)
+          .join('\n'),
+      );
     }
     const spec = configPath ? readArchitectureFile(configPath) : await architectureOffline(model as string, config);
-    const plan = planDeployment({ ...parsed.data, spec, model: model ?? spec.repo ?? path.basename(configPath as string).replace(/\.(json|ya?ml)$/i, '') });
+    const plan = planDeployment({
+      ...parsed.data,
+      spec,
+      model: model ?? spec.repo ?? path.basename(configPath as string).replace(/\.(json|ya?ml)$/i, ''),
+    });
     const recipe = plan.fits ? recipeFor(plan) : null;
     if (values.json) printJson({ ...plan, recipe });
     else process.stdout.write(formatPlan(plan, recipe));

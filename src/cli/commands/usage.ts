@@ -15,7 +15,8 @@ export const usageCommand: Command = {
   },
   async run({ config, values }) {
     const query = new URLSearchParams();
-    for (const name of ['since', 'until', 'key', 'deployment']) if (typeof values[name] === 'string') query.set(name, values[name] as string);
+    for (const name of ['since', 'until', 'key', 'deployment'])
+      if (typeof values[name] === 'string') query.set(name, values[name] as string);
     const client = ApiClient.fromConfig(config, values.server as string | undefined);
     const { data } = await client.request<{ data: UsageSummaryRow[] }>('GET', `/api/usage${query.size > 0 ? `?${query}` : ''}`);
     if (values.json) {

@@ -32,7 +32,13 @@ export type KubernetesOptionsInput = z.input<typeof kubernetesOptionsSchema>;
 
 /** A deployment name as a DNS-1123 label (`DeepSeek_V3.Prod` → `deepseek-v3-prod`). */
 export function toKubernetesName(name: string): string {
-  const label = name.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 52).replace(/-+$/, '');
-  if (!label) throw new DevupError('invalid_request', `'${name}' has no letters or digits to name Kubernetes objects with`, { param: 'name' });
+  const label = name
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 52)
+    .replace(/-+$/, '');
+  if (!label)
+    throw new DevupError('invalid_request', `'${name}' has no letters or digits to name Kubernetes objects with`, { param: 'name' });
   return label;
 }

@@ -25,7 +25,12 @@ export interface InferenceService {
 export type Manifest = V1Deployment | V1Service | V1PersistentVolumeClaim | LeaderWorkerSet | InferenceService;
 
 /** LWS injects these into every pod of a group; the kubelet expands `$(NAME)` in command and args. */
-const lwsSlot = (role: NodeSlot['role']): NodeSlot => ({ role, rank: '$(LWS_WORKER_INDEX)', leaderAddress: '$(LWS_LEADER_ADDRESS)', groupSize: '$(LWS_GROUP_SIZE)' });
+const lwsSlot = (role: NodeSlot['role']): NodeSlot => ({
+  role,
+  rank: '$(LWS_WORKER_INDEX)',
+  leaderAddress: '$(LWS_LEADER_ADDRESS)',
+  groupSize: '$(LWS_GROUP_SIZE)',
+});
 
 /**
  * Manifests that run a plan: on one node a model-cache PersistentVolumeClaim, a Deployment and a
@@ -39,19 +44,36 @@ export function renderManifests(plan: Plan, input: KubernetesOptionsInput, recip
   const parsed = kubernetesOptionsSchema.safeParse(input);
   if (!parsed.success) {
     const fieldErrors = parsed.error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }));
-    throw new DevupError('invalid_request', `Invalid Kubernetes options: ${fieldErrors.map((error) => `${error.path}: ${error.message}`).join('; ')}`, { fieldErrors });
+    throw new DevupError(
+      'invalid_request',
+      `Invalid Kubernetes options: ${fieldErrors.map((error) => `${error.path}: ${error.message}`).join('; ')}`,
+      { fieldErrors },
+    );
   }
   const options = parsed.data;
-  if (!plan.fits) throw new DevupError('invalid_request', `The plan does not fit: ${plan.shortfall?.message ?? 'not enough memory'}`, { param: 'gpu' });
-  if (plan.engine === 'ollama') throw new DevupError('invalid_request', 'Kubernetes manifests are rendered for vllm, sglang and llama-server', { param: 'engine' });
-  if (plan.nodes > 1 && options.kserve) throw new DevupError('invalid_request', `KServe manifests are rendered for one node; this plan needs ${plan.nodes}`, { param: 'kserve' });
+  if (!plan.fits)
+    throw new DevupError('invalid_request', `The plan does not fit: ${plan.shortfall?.message ?? 'not enough memory'}`, { param: 'gpu' });
+  if (plan.engine === 'ollama')
+    throw new DevupError('invalid_request', 'Kubernetes manifests are rendered for vllm, sglang and llama-server', { param: 'engine' });
+  if (plan.nodes > 1 && options.kserve)
+    throw new DevupError('invalid_request', `KServe manifests are rendered for one node; this plan needs ${plan.nodes}`, {
+      param: 'kserve',
+    });
   if (plan.nodes > 1 && plan.engine === 'llama-server') {
-    throw new DevupError('invalid_request', 'Multi-node Kubernetes manifests need vllm or sglang (llama.cpp RPC workers are not wired into a LeaderWorkerSet)', { param: 'engine' });
+    throw new DevupError(
+      'invalid_request',
+      'Multi-node Kubernetes manifests need vllm or sglang (llama.cpp RPC workers are not wired into a LeaderWorkerSet)',
+      { param: 'engine' },
+    );
   }
   const recipe = recipeFor(plan, recipeOptions);
   const builder = recipeBuilders[plan.engine];
   const resolved = resolveOptions(plan, recipeOptions, builder);
-  const labels = { 'app.kubernetes.io/name': options.name, 'app.kubernetes.io/component': 'inference', 'app.kubernetes.io/managed-by': 'devup' };
+  const labels = {
+    'app.kubernetes.io/name': options.name,
+    'app.kubernetes.io/component': 'inference',
+    'app.kubernetes.io/managed-by': 'devup',
+  };
   const metadata = (name: string) => ({ name, namespace: options.namespace, labels });
   const service = (selector: Record<string, string>): V1Service => ({
     apiVersion: 'v1',
@@ -68,9 +90,17 @@ export function renderManifests(plan: Plan, input: KubernetesOptionsInput, recip
       apiVersion: 'v1',
       kind: 'PersistentVolumeClaim',
       metadata: metadata(claimName),
-      spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: cacheSize(plan) } }, ...(options.storageClass ? { storageClassName: options.storageClass } : {}) },
+      spec: {
+        accessModes: ['ReadWriteOnce'],
+        resources: { requests: { storage: cacheSize(plan) } },
+        ...(options.storageClass ? { storageClassName: options.storageClass } : {}),
+      },
     };
-    if (options.kserve) return [claim, inferenceService(podSpec, { ...metadata(options.name), annotations: { 'serving.kserve.io/deploymentMode': 'RawDeployment' } })];
+    if (options.kserve)
+      return [
+        claim,
+        inferenceService(podSpec, { ...metadata(options.name), annotations: { 'serving.kserve.io/deploymentMode': 'RawDeployment' } }),
+      ];
     return [
       claim,
       {
@@ -78,7 +108,12 @@ export function renderManifests(plan: Plan, input: KubernetesOptionsInput, recip
         kind: 'Deployment',
         metadata: metadata(options.name),
         // Recreate: a second pod would wait for GPUs the first still holds.
-        spec: { replicas: 1, strategy: { type: 'Recreate' }, selector: { matchLabels: selector }, template: { metadata: { labels }, spec: podSpec } },
+        spec: {
+          replicas: 1,
+          strategy: { type: 'Recreate' },
+          selector: { matchLabels: selector },
+          template: { metadata: { labels }, spec: podSpec },
+        },
       },
       service(selector),
     ];
@@ -104,7 +139,11 @@ export function renderManifests(plan: Plan, input: KubernetesOptionsInput, recip
         volumeClaimTemplates: [
           {
             metadata: { name: 'model-cache' },
-            spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: cacheSize(plan) } }, ...(options.storageClass ? { storageClassName: options.storageClass } : {}) },
+            spec: {
+              accessModes: ['ReadWriteOnce'],
+              resources: { requests: { storage: cacheSize(plan) } },
+              ...(options.storageClass ? { storageClassName: options.storageClass } : {}),
+            },
           },
         ],
       },

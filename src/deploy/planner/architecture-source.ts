@@ -26,11 +26,16 @@ export async function findArchitecture(modelId: string, lookup: ArchitectureLook
   if (lookup.store) {
     const row = await lookup.store.db.selectFrom('models').select(['spec']).where('id', '=', modelId).executeTakeFirst();
     if (row?.spec) return readArchitecture(JSON.parse(row.spec), `the library spec of '${modelId}'`);
-    if (row) throw new DevupError('invalid_request', `The library has no architecture for '${modelId}'; plan it with a config (--config PATH)`, { param: 'model' });
+    if (row)
+      throw new DevupError('invalid_request', `The library has no architecture for '${modelId}'; plan it with a config (--config PATH)`, {
+        param: 'model',
+      });
   }
   const file = path.join(lookup.architecturesDir ?? defaultArchitecturesDir, `${path.basename(modelId)}.yaml`);
   if (!fs.existsSync(file)) {
-    throw new DevupError('model_not_found', `No architecture is known for '${modelId}'; pass a config.json (--config PATH)`, { param: 'model' });
+    throw new DevupError('model_not_found', `No architecture is known for '${modelId}'; pass a config.json (--config PATH)`, {
+      param: 'model',
+    });
   }
   return readArchitecture(YAML.parse(fs.readFileSync(file, 'utf8')), `architectures/${path.basename(file)}`);
 }
@@ -47,7 +52,11 @@ export function readArchitectureFile(file: string): ArchitectureSpec {
   try {
     parsed = /\.ya?ml$/i.test(file) ? YAML.parse(text) : JSON.parse(text);
   } catch (error) {
-    throw new DevupError('invalid_request', `${file} is not valid ${/\.ya?ml$/i.test(file) ? 'YAML' : 'JSON'}: ${(error as Error).message}`, { param: 'config' });
+    throw new DevupError(
+      'invalid_request',
+      `${file} is not valid ${/\.ya?ml$/i.test(file) ? 'YAML' : 'JSON'}: ${(error as Error).message}`,
+      { param: 'config' },
+    );
   }
   return readArchitecture(parsed, path.basename(file));
 }

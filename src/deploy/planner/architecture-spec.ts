@@ -86,7 +86,11 @@ export function parseArchitectureSpec(input: unknown, source = 'spec'): Architec
   const parsed = architectureSpecSchema.safeParse(input);
   if (parsed.success) return parsed.data;
   const fieldErrors = parsed.error.issues.map((issue) => ({ path: [source, ...issue.path.map(String)].join('.'), message: issue.message }));
-  throw new DevupError('invalid_request', `The architecture in ${source} is incomplete: ${fieldErrors.map((error) => `${error.path}: ${error.message}`).join('; ')}`, {
-    fieldErrors,
-  });
+  throw new DevupError(
+    'invalid_request',
+    `The architecture in ${source} is incomplete: ${fieldErrors.map((error) => `${error.path}: ${error.message}`).join('; ')}`,
+    {
+      fieldErrors,
+    },
+  );
 }

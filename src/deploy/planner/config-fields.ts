@@ -42,9 +42,13 @@ export class ConfigFields {
 
   finish(): void {
     if (this.missing.length === 0) return;
-    throw new DevupError('invalid_request', `Cannot plan from ${this.source}: missing ${this.missing.map((field) => `'${field.path}'`).join(', ')}`, {
-      fieldErrors: this.missing,
-    });
+    throw new DevupError(
+      'invalid_request',
+      `Cannot plan from ${this.source}: missing ${this.missing.map((field) => `'${field.path}'`).join(', ')}`,
+      {
+        fieldErrors: this.missing,
+      },
+    );
   }
 }
 

@@ -24,15 +24,33 @@ export function formatPlan(plan: Plan, recipe: EngineRecipe | null): string {
     `  sequences    ${plan.concurrentSequences} concurrent at ${plan.context} tokens${plan.concurrency > 1 ? ` (asked ${plan.concurrency})` : ''}`,
   ];
   const others = Object.entries(plan.engineLayouts).filter(([engine, layout]) => engine !== plan.engine && layout?.fits);
-  if (others.length > 0) lines.push(`  other engines ${others.map(([engine, layout]) => `${engine}: ${layout!.gpuCount} GPU${layout!.gpuCount > 1 ? 's' : ''}, ${layoutText(layout!)}`).join(' · ')}`);
+  if (others.length > 0)
+    lines.push(
+      `  other engines ${others.map(([engine, layout]) => `${engine}: ${layout!.gpuCount} GPU${layout!.gpuCount > 1 ? 's' : ''}, ${layoutText(layout!)}`).join(' · ')}`,
+    );
   if (plan.shortfall) {
     lines.push('', `Does not fit: ${plan.shortfall.message}.`);
-    if (plan.alternatives.length > 0) lines.push('Would fit:', ...plan.alternatives.map((alternative) => `  ${alternative.gpuCount} × ${alternative.gpu} (${alternative.nodes} node${alternative.nodes > 1 ? 's' : ''}) in ${alternative.dtype}`));
+    if (plan.alternatives.length > 0)
+      lines.push(
+        'Would fit:',
+        ...plan.alternatives.map(
+          (alternative) =>
+            `  ${alternative.gpuCount} × ${alternative.gpu} (${alternative.nodes} node${alternative.nodes > 1 ? 's' : ''}) in ${alternative.dtype}`,
+        ),
+      );
   }
   if (plan.notes.length > 0) lines.push('', ...plan.notes.map((note) => `note: ${note}`));
   if (recipe) {
     lines.push('', `Launch (${recipe.engine}, image ${recipe.image}):`, ...recipe.shell.map((line) => `  ${line}`));
-    for (const file of recipe.files) lines.push('', `${file.name}:`, ...file.content.trimEnd().split('\n').map((line) => `  ${line}`));
+    for (const file of recipe.files)
+      lines.push(
+        '',
+        `${file.name}:`,
+        ...file.content
+          .trimEnd()
+          .split('\n')
+          .map((line) => `  ${line}`),
+      );
     lines.push(...recipe.notes.map((note) => `note: ${note}`));
   }
   return `${lines.join('\n')}\n`;

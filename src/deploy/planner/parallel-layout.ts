@@ -35,7 +35,13 @@ export function candidateLayouts(spec: ArchitectureSpec, gpusPerNode: number, en
   });
 }
 
-function layoutFor(spec: ArchitectureSpec, engine: EngineName, gpuCount: number, nodes: number, gpusPerNode: number): ParallelLayout | undefined {
+function layoutFor(
+  spec: ArchitectureSpec,
+  engine: EngineName,
+  gpuCount: number,
+  nodes: number,
+  gpusPerNode: number,
+): ParallelLayout | undefined {
   const perNode = nodes === 1 ? gpuCount : gpusPerNode;
   if (isLlamaCppEngine(engine)) {
     if (gpuCount > spec.layers) return undefined;

@@ -1,7 +1,17 @@
 import type { ArchitectureSpec } from './architecture-spec.js';
 
 /** Which part of the model a tensor belongs to; decides what a quantization touches. */
-export type TensorRole = 'embedding' | 'lmHead' | 'attention' | 'mlp' | 'experts' | 'sharedExperts' | 'router' | 'norm' | 'bias' | 'mtpProjection';
+export type TensorRole =
+  | 'embedding'
+  | 'lmHead'
+  | 'attention'
+  | 'mlp'
+  | 'experts'
+  | 'sharedExperts'
+  | 'router'
+  | 'norm'
+  | 'bias'
+  | 'mtpProjection';
 
 /** `count` identical matrices of `rows × cols` (a vector has cols 1). */
 export interface TensorGroup {
@@ -24,8 +34,16 @@ export interface TensorGroup {
  */
 export function listTensors(spec: ArchitectureSpec): TensorGroup[] {
   const groups: TensorGroup[] = [];
-  const add = (name: string, role: TensorRole, rows: number, cols: number, count: number, options: { activeShare?: number; mtp?: boolean } = {}) => {
-    if (rows > 0 && cols > 0 && count > 0) groups.push({ name, role, rows, cols, count, activeShare: options.activeShare ?? 1, mtp: options.mtp ?? false });
+  const add = (
+    name: string,
+    role: TensorRole,
+    rows: number,
+    cols: number,
+    count: number,
+    options: { activeShare?: number; mtp?: boolean } = {},
+  ) => {
+    if (rows > 0 && cols > 0 && count > 0)
+      groups.push({ name, role, rows, cols, count, activeShare: options.activeShare ?? 1, mtp: options.mtp ?? false });
   };
   const hidden = spec.hiddenSize;
   const moeLayers = countMoeLayers(spec);
@@ -48,7 +66,14 @@ export function listTensors(spec: ArchitectureSpec): TensorGroup[] {
   return groups;
 }
 
-type Add = (name: string, role: TensorRole, rows: number, cols: number, count: number, options?: { activeShare?: number; mtp?: boolean }) => void;
+type Add = (
+  name: string,
+  role: TensorRole,
+  rows: number,
+  cols: number,
+  count: number,
+  options?: { activeShare?: number; mtp?: boolean },
+) => void;
 
 function addDecoderLayers(spec: ArchitectureSpec, add: Add, denseLayers: number, moeLayers: number, mtp: boolean): void {
   const hidden = spec.hiddenSize;
@@ -67,7 +92,9 @@ function addDecoderLayers(spec: ArchitectureSpec, add: Add, denseLayers: number,
     }
     add(`${prefix}kv_a_proj_with_mqa`, 'attention', attention.kvLoraRank + attention.qkRopeHeadDim, hidden, layers, { mtp });
     add(`${prefix}kv_a_layernorm`, 'norm', attention.kvLoraRank, 1, layers, { mtp });
-    add(`${prefix}kv_b_proj`, 'attention', attention.heads * (attention.qkNopeHeadDim + attention.vHeadDim), attention.kvLoraRank, layers, { mtp });
+    add(`${prefix}kv_b_proj`, 'attention', attention.heads * (attention.qkNopeHeadDim + attention.vHeadDim), attention.kvLoraRank, layers, {
+      mtp,
+    });
     add(`${prefix}o_proj`, 'attention', hidden, attention.heads * attention.vHeadDim, layers, { mtp });
   } else {
     const queryWidth = attention.heads * attention.headDim;
@@ -85,7 +112,8 @@ function addDecoderLayers(spec: ArchitectureSpec, add: Add, denseLayers: number,
   const routedShare = moe.expertsPerToken / moe.experts;
   add(`${prefix}experts gate+up`, 'experts', moe.intermediateSize, hidden, 2 * moe.experts * moeLayers, { mtp, activeShare: routedShare });
   add(`${prefix}experts down`, 'experts', hidden, moe.intermediateSize, moe.experts * moeLayers, { mtp, activeShare: routedShare });
-  if (moe.bias) add(`${prefix}experts bias`, 'bias', 2 * moe.intermediateSize + hidden, 1, moe.experts * moeLayers, { mtp, activeShare: routedShare });
+  if (moe.bias)
+    add(`${prefix}experts bias`, 'bias', 2 * moe.intermediateSize + hidden, 1, moe.experts * moeLayers, { mtp, activeShare: routedShare });
   add(`${prefix}shared experts gate+up`, 'sharedExperts', moe.intermediateSize * moe.sharedExperts, hidden, 2 * moeLayers, { mtp });
   add(`${prefix}shared experts down`, 'sharedExperts', hidden, moe.intermediateSize * moe.sharedExperts, moeLayers, { mtp });
   add(`${prefix}router`, 'router', moe.experts, hidden, moeLayers, { mtp });
@@ -101,7 +129,9 @@ export function countMoeLayers(spec: ArchitectureSpec): number {
 }
 
 export function totalParameters(groups: TensorGroup[], options: { mtp?: boolean } = {}): number {
-  return groups.filter((group) => options.mtp !== false || !group.mtp).reduce((sum, group) => sum + group.rows * group.cols * group.count, 0);
+  return groups
+    .filter((group) => options.mtp !== false || !group.mtp)
+    .reduce((sum, group) => sum + group.rows * group.cols * group.count, 0);
 }
 
 /** Parameters one token runs through (main model, without the MTP module). */

@@ -31,6 +31,8 @@ export function planAlternatives(request: PlanRequest, dtype: WeightDtype, engin
     .sort((left, right) => left.gpuCount - right.gpuCount)
     .slice(0, 4);
   const family = engine === 'llama-server' || engine === 'ollama' ? 'gguf' : 'tensor';
-  const lighter = lighterDtypes[family].filter((candidate) => candidate !== dtype).flatMap((candidate) => tryPlan(askedGpu, candidate) ?? []);
+  const lighter = lighterDtypes[family]
+    .filter((candidate) => candidate !== dtype)
+    .flatMap((candidate) => tryPlan(askedGpu, candidate) ?? []);
   return [sameGpu, ...otherGpus, ...lighter].flat();
 }

@@ -61,9 +61,15 @@ export function planDeployment(request: PlanRequest, options: { alternatives?: b
     const missing = concurrency * kvPerSequenceOnGpu - perGpu.kvFreeBytes;
     return { layout, perGpu, sequences, missing };
   };
-  const candidates = candidateLayouts(spec, gpu.gpusPerNode, engine).filter((layout) => request.gpus === undefined || layout.gpuCount === request.gpus);
+  const candidates = candidateLayouts(spec, gpu.gpusPerNode, engine).filter(
+    (layout) => request.gpus === undefined || layout.gpuCount === request.gpus,
+  );
   if (candidates.length === 0) {
-    throw new DevupError('invalid_request', `${request.gpus} × ${gpu.id} is not a layout ${engine} can run for ${request.model} (tensor parallel must divide ${spec.attention.heads} heads${spec.moe ? ` and the GPU count the ${spec.moe.experts} experts` : ''})`, { param: 'gpus' });
+    throw new DevupError(
+      'invalid_request',
+      `${request.gpus} × ${gpu.id} is not a layout ${engine} can run for ${request.model} (tensor parallel must divide ${spec.attention.heads} heads${spec.moe ? ` and the GPU count the ${spec.moe.experts} experts` : ''})`,
+      { param: 'gpus' },
+    );
   }
   const evaluated = candidates.map(evaluate);
   const chosen = evaluated.find((candidate) => candidate.missing <= 0) ?? evaluated[evaluated.length - 1];
@@ -117,8 +123,12 @@ function engineLayouts(request: PlanRequest, dtype: WeightDtype): Plan['engineLa
   return Object.fromEntries(
     engineNames.map((engine) => {
       try {
-        const { fits, concurrentSequences, gpuCount, nodes, gpusPerNode, tensorParallel, pipelineParallel, expertParallel, split } = planDeployment({ ...request, dtype, engine }, { alternatives: false });
-        return [engine, { fits, concurrentSequences, gpuCount, nodes, gpusPerNode, tensorParallel, pipelineParallel, expertParallel, split }];
+        const { fits, concurrentSequences, gpuCount, nodes, gpusPerNode, tensorParallel, pipelineParallel, expertParallel, split } =
+          planDeployment({ ...request, dtype, engine }, { alternatives: false });
+        return [
+          engine,
+          { fits, concurrentSequences, gpuCount, nodes, gpusPerNode, tensorParallel, pipelineParallel, expertParallel, split },
+        ];
       } catch {
         return [engine, null];
       }
@@ -126,7 +136,14 @@ function engineLayouts(request: PlanRequest, dtype: WeightDtype): Plan['engineLa
   );
 }
 
-function gpuMemory(spec: ArchitectureSpec, engine: EngineName, gpu: GpuModel, layout: ParallelLayout, weights: number, utilization: number): GpuMemory {
+function gpuMemory(
+  spec: ArchitectureSpec,
+  engine: EngineName,
+  gpu: GpuModel,
+  layout: ParallelLayout,
+  weights: number,
+  utilization: number,
+): GpuMemory {
   const usableBytes = gpu.memoryBytes * utilization;
   const weightsOnGpu = Math.ceil(weights * busiestGpuShare(spec, layout));
   const activations = Math.ceil(activationBytes(spec, engine, layout.tensorParallel));
@@ -152,13 +169,17 @@ function minimumGpus(spec: ArchitectureSpec, engine: EngineName, gpu: GpuModel, 
 
 function checkRequest(request: PlanRequest, spec: ArchitectureSpec, dtype: WeightDtype, engine: EngineName, context: number): void {
   if (context > spec.maxContext) {
-    throw new DevupError('invalid_request', `context ${context} exceeds ${request.model}'s maximum of ${spec.maxContext} tokens`, { param: 'context' });
+    throw new DevupError('invalid_request', `context ${context} exceeds ${request.model}'s maximum of ${spec.maxContext} tokens`, {
+      param: 'context',
+    });
   }
   if (isLlamaCppEngine(engine) && !ggufDtypes.has(dtype) && !['bf16', 'fp16', 'fp32', 'mxfp4'].includes(dtype)) {
     throw new DevupError('invalid_request', `${engine} runs GGUF files (q4_k_m, q8_0, bf16…), not ${dtype}`, { param: 'dtype' });
   }
   if (!isLlamaCppEngine(engine) && ggufDtypes.has(dtype)) {
-    throw new DevupError('invalid_request', `${dtype} is a GGUF quantization; serve it with --engine llama-server or ollama`, { param: 'dtype' });
+    throw new DevupError('invalid_request', `${dtype} is a GGUF quantization; serve it with --engine llama-server or ollama`, {
+      param: 'dtype',
+    });
   }
 }
 

@@ -13,7 +13,10 @@ const count = z.coerce.number().int().positive();
  */
 export const planOptionsSchema = z.object({
   model: z.string().min(1).optional().describe('Library model id (its spec, or data/architectures/<id>.yaml)'),
-  config: z.record(z.string(), z.unknown()).optional().describe('A config.json, DeepSeek config, GGUF metadata map or our own architecture format'),
+  config: z
+    .record(z.string(), z.unknown())
+    .optional()
+    .describe('A config.json, DeepSeek config, GGUF metadata map or our own architecture format'),
   gpu: z.enum(gpuCatalog.map((gpu) => gpu.id) as [string, ...string[]]).default('h100'),
   dtype: z.enum(weightDtypes).optional(),
   kvDtype: z.enum(Object.keys(kvDtypeBytes) as [KvDtype, ...KvDtype[]]).optional(),

@@ -13,9 +13,13 @@ import { recipeFor } from '../recipes/recipe-for.js';
 export const planRoutes: RouteModule = ({ router, services }) => {
   const answer = async (options: PlanOptions) => {
     if (!options.model && !options.config) {
-      throw new DevupError('invalid_request', 'Give a model id (model) or an architecture (config)', { fieldErrors: [{ path: 'model', message: 'model or config is required' }] });
+      throw new DevupError('invalid_request', 'Give a model id (model) or an architecture (config)', {
+        fieldErrors: [{ path: 'model', message: 'model or config is required' }],
+      });
     }
-    const spec = options.config ? readArchitecture(options.config, 'config') : await findArchitecture(options.model as string, { store: services.store });
+    const spec = options.config
+      ? readArchitecture(options.config, 'config')
+      : await findArchitecture(options.model as string, { store: services.store });
     const plan = planDeployment({ ...options, spec, model: options.model ?? spec.repo ?? spec.family });
     return { ...plan, recipe: plan.fits ? recipeFor(plan) : null };
   };

@@ -24,6 +24,7 @@ export function readArchitecture(input: unknown, source = 'config'): Architectur
   }
   if ('dim' in input && 'n_layers' in input) return readDeepSeekConfig(input, source);
   // Multimodal configs nest the language model (Llama-4, Gemma-3, Qwen-VL).
-  if (isObject(input.text_config) && !('num_hidden_layers' in input)) return readHuggingFaceConfig({ ...input, ...input.text_config }, source);
+  if (isObject(input.text_config) && !('num_hidden_layers' in input))
+    return readHuggingFaceConfig({ ...input, ...input.text_config }, source);
   return readHuggingFaceConfig(input, source);
 }

@@ -2,7 +2,16 @@ import type { ArchitectureSpec, WeightDtype } from './architecture-spec.js';
 import { ConfigFields } from './config-fields.js';
 
 /** llama.cpp `general.file_type` ids (llama.h `llama_ftype`) the planner sizes. */
-const fileTypeDtypes: Record<number, WeightDtype> = { 0: 'fp32', 1: 'fp16', 2: 'q4_0', 7: 'q8_0', 15: 'q4_k_m', 17: 'q5_k_m', 18: 'q6_k', 32: 'bf16' };
+const fileTypeDtypes: Record<number, WeightDtype> = {
+  0: 'fp32',
+  1: 'fp16',
+  2: 'q4_0',
+  7: 'q8_0',
+  15: 'q4_k_m',
+  17: 'q5_k_m',
+  18: 'q6_k',
+  32: 'bf16',
+};
 
 /**
  * Reads a GGUF header's metadata map (`general.architecture`, `<arch>.block_count`,

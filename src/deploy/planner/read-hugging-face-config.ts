@@ -90,7 +90,9 @@ function readWeights(config: Record<string, unknown>): ArchitectureSpec['weights
   const method = typeof quantization?.quant_method === 'string' ? quantization.quant_method.toLowerCase() : undefined;
   if (method === 'fp8' || method === 'fbgemm_fp8') {
     const block = quantization?.weight_block_size;
-    return Array.isArray(block) && block.length === 2 ? { dtype: 'fp8', blockSize: [Number(block[0]), Number(block[1])] } : { dtype: 'fp8' };
+    return Array.isArray(block) && block.length === 2
+      ? { dtype: 'fp8', blockSize: [Number(block[0]), Number(block[1])] }
+      : { dtype: 'fp8' };
   }
   if (method === 'mxfp4') return { dtype: 'mxfp4' };
   if (method === 'awq' || method === 'gptq') {
@@ -99,6 +101,7 @@ function readWeights(config: Record<string, unknown>): ArchitectureSpec['weights
     return { dtype: bits === 8 ? 'int8' : 'int4', groupSize: groupSize > 0 ? groupSize : 128 };
   }
   const dtypes: Record<string, WeightDtype> = { bfloat16: 'bf16', float16: 'fp16', float32: 'fp32' };
-  const declared = typeof config.torch_dtype === 'string' ? config.torch_dtype : typeof config.dtype === 'string' ? config.dtype : 'bfloat16';
+  const declared =
+    typeof config.torch_dtype === 'string' ? config.torch_dtype : typeof config.dtype === 'string' ? config.dtype : 'bfloat16';
   return { dtype: dtypes[declared] ?? 'bf16' };
 }

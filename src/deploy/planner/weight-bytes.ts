@@ -2,7 +2,15 @@ import type { ArchitectureSpec, WeightDtype } from './architecture-spec.js';
 import type { TensorGroup, TensorRole } from './parameter-tensors.js';
 
 const linearRoles: ReadonlySet<TensorRole> = new Set(['attention', 'mlp', 'experts', 'sharedExperts']);
-const ggufRoles: ReadonlySet<TensorRole> = new Set(['attention', 'mlp', 'experts', 'sharedExperts', 'embedding', 'lmHead', 'mtpProjection']);
+const ggufRoles: ReadonlySet<TensorRole> = new Set([
+  'attention',
+  'mlp',
+  'experts',
+  'sharedExperts',
+  'embedding',
+  'lmHead',
+  'mtpProjection',
+]);
 
 /**
  * Average bits per weight of llama.cpp's quantization types: Q8_0 and Q4_0 are 32-weight blocks

@@ -18,7 +18,17 @@ export const llamaServerRecipe: EngineRecipeBuilder = {
   argv(plan, slot, options) {
     if (slot.role === 'worker') return ['rpc-server', '--host', '0.0.0.0', '--port', String(rpcPort)];
     const parallel = servingSlots(plan, 16);
-    const argv = ['llama-server', '-m', options.model, '-c', String(plan.context * parallel), '-ngl', '999', '--parallel', String(parallel)];
+    const argv = [
+      'llama-server',
+      '-m',
+      options.model,
+      '-c',
+      String(plan.context * parallel),
+      '-ngl',
+      '999',
+      '--parallel',
+      String(parallel),
+    ];
     argv.push('--host', '0.0.0.0', '--port', String(options.port), '--alias', options.servedModelName);
     if (plan.gpusPerNode > 1) argv.push('--split-mode', 'layer');
     if (plan.kvDtype === 'fp8') argv.push('--flash-attn', 'on', '--cache-type-k', 'q8_0', '--cache-type-v', 'q8_0');

@@ -18,5 +18,7 @@ export function quantizesOnline(plan: Plan): boolean {
 /** A note when the plan's dtype is not the checkpoint's and the engine cannot convert it itself. */
 export function checkpointNotes(plan: Plan): string[] {
   if (plan.dtype === plan.checkpointDtype || quantizesOnline(plan)) return [];
-  return [`The plan serves ${plan.dtype} weights but the checkpoint ships ${plan.checkpointDtype}: point the engine at a checkpoint in ${plan.dtype} (converted or quantized).`];
+  return [
+    `The plan serves ${plan.dtype} weights but the checkpoint ships ${plan.checkpointDtype}: point the engine at a checkpoint in ${plan.dtype} (converted or quantized).`,
+  ];
 }

@@ -28,7 +28,12 @@ export function recipeFor(plan: Plan, options: RecipeOptions = {}): EngineRecipe
   }
   const resolved = resolveOptions(plan, options, builder);
   const nodes = Array.from({ length: plan.nodes }, (_, rank) => {
-    const slot: NodeSlot = { role: rank === 0 ? 'leader' : 'worker', rank: String(rank), leaderAddress: 'LEADER_IP', groupSize: String(plan.nodes) };
+    const slot: NodeSlot = {
+      role: rank === 0 ? 'leader' : 'worker',
+      rank: String(rank),
+      leaderAddress: 'LEADER_IP',
+      groupSize: String(plan.nodes),
+    };
     return { role: slot.role, rank, argv: builder.argv(plan, slot, resolved) };
   });
   const env = builder.env?.(plan) ?? {};

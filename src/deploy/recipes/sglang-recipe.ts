@@ -18,14 +18,24 @@ export const sglangRecipe: EngineRecipeBuilder = {
     argv.push('--host', '0.0.0.0', '--port', String(options.port), '--tp', String(plan.tensorParallel));
     if (plan.expertParallel > 1) argv.push('--ep-size', String(plan.expertParallel));
     if (plan.nodes > 1) argv.push('--dist-init-addr', `${slot.leaderAddress}:5000`, '--nnodes', slot.groupSize, '--node-rank', slot.rank);
-    argv.push('--context-length', String(plan.context), '--max-running-requests', String(servingSlots(plan, 256)), '--mem-fraction-static', '0.9');
+    argv.push(
+      '--context-length',
+      String(plan.context),
+      '--max-running-requests',
+      String(servingSlots(plan, 256)),
+      '--mem-fraction-static',
+      '0.9',
+    );
     if (plan.kvDtype === 'fp8') argv.push('--kv-cache-dtype', 'fp8_e4m3');
     if (quantizesOnline(plan)) argv.push('--quantization', 'fp8');
     if (needsRemoteCode(plan)) argv.push('--trust-remote-code');
     return argv;
   },
   notes(plan) {
-    const multiNode = plan.nodes > 1 ? ['Run the same command on every node with its --node-rank; port 5000 on the leader must be reachable from the workers.'] : [];
+    const multiNode =
+      plan.nodes > 1
+        ? ['Run the same command on every node with its --node-rank; port 5000 on the leader must be reachable from the workers.']
+        : [];
     return [...multiNode, ...checkpointNotes(plan)];
   },
 };

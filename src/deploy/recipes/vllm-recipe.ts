@@ -22,13 +22,28 @@ export const vllmRecipe: EngineRecipeBuilder = {
     return ['sh', '-c', `ray start --head --port=6379 && ${shellJoin(serve)}`];
   },
   notes(plan) {
-    const multiNode = plan.nodes > 1 ? ['Start the leader first; the workers join its Ray cluster (port 6379), then vLLM places one rank per GPU.'] : [];
+    const multiNode =
+      plan.nodes > 1 ? ['Start the leader first; the workers join its Ray cluster (port 6379), then vLLM places one rank per GPU.'] : [];
     return [...multiNode, ...checkpointNotes(plan)];
   },
 };
 
-function serveArguments(plan: Plan, slot: { groupSize: string }, options: { model: string; servedModelName: string; port: number }): string[] {
-  const argv = ['vllm', 'serve', options.model, '--served-model-name', options.servedModelName, '--host', '0.0.0.0', '--port', String(options.port)];
+function serveArguments(
+  plan: Plan,
+  slot: { groupSize: string },
+  options: { model: string; servedModelName: string; port: number },
+): string[] {
+  const argv = [
+    'vllm',
+    'serve',
+    options.model,
+    '--served-model-name',
+    options.servedModelName,
+    '--host',
+    '0.0.0.0',
+    '--port',
+    String(options.port),
+  ];
   argv.push('--tensor-parallel-size', String(plan.tensorParallel));
   if (plan.nodes > 1) argv.push('--pipeline-parallel-size', slot.groupSize, '--distributed-executor-backend', 'ray');
   if (plan.expertParallel > 1) argv.push('--enable-expert-parallel');

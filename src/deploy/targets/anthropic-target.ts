@@ -17,7 +17,12 @@ export const anthropicTarget: DeploymentTarget<HttpTargetSpec> = {
   kind: 'anthropic',
   parseSpec: (input) => parseOrThrow(specSchema, input, 'anthropic spec'),
   async start(spec, context) {
-    const provider = createAnthropicProvider({ baseUrl: spec.url, apiKey: context.secret, headers: spec.headers, timeouts: mergeTimeouts(context.timeouts, spec.timeouts) });
+    const provider = createAnthropicProvider({
+      baseUrl: spec.url,
+      apiKey: context.secret,
+      headers: spec.headers,
+      timeouts: mergeTimeouts(context.timeouts, spec.timeouts),
+    });
     try {
       await waitForHealth((signal) => provider.health(signal), context.signal);
     } catch (error) {

@@ -55,7 +55,9 @@ export function createEmbeddedTarget(options: EmbeddedTargetOptions): Deployment
         readGgufHeader(file);
       } catch (error) {
         if (!DevupError.isInstance(error)) throw error;
-        throw new DevupError('invalid_request', `Invalid embedded spec: file: ${error.message}`, { fieldErrors: [{ path: 'file', message: error.message }] });
+        throw new DevupError('invalid_request', `Invalid embedded spec: file: ${error.message}`, {
+          fieldErrors: [{ path: 'file', message: error.message }],
+        });
       }
       return { ...spec, file };
     },
@@ -98,7 +100,12 @@ export function createEmbeddedTarget(options: EmbeddedTargetOptions): Deployment
         context.emit({ type: 'log', message: `unloaded after ${spec.idleTimeoutSeconds}s idle; the next request loads it again` }),
       );
       (await holder.acquire()).done();
-      const provider = new EmbeddedProvider({ holder, file: spec.file, hasChatTemplate: info.chatTemplate !== null, name: context.deploymentName });
+      const provider = new EmbeddedProvider({
+        holder,
+        file: spec.file,
+        hasChatTemplate: info.chatTemplate !== null,
+        name: context.deploymentName,
+      });
       return {
         provider,
         address: spec.file,

@@ -31,7 +31,12 @@ export function mergeTimeouts(base: TargetTimeouts, own: Partial<TargetTimeouts>
  * A freshly configured upstream may still be starting: check its health a few times before
  * calling the start failed.
  */
-export async function waitForHealth(check: (signal: AbortSignal) => Promise<void>, signal: AbortSignal, attempts = 3, spacingMs = 1_000): Promise<void> {
+export async function waitForHealth(
+  check: (signal: AbortSignal) => Promise<void>,
+  signal: AbortSignal,
+  attempts = 3,
+  spacingMs = 1_000,
+): Promise<void> {
   for (let attempt = 1; ; attempt += 1) {
     try {
       await check(AbortSignal.any([signal, AbortSignal.timeout(5_000)]));

@@ -43,13 +43,23 @@ export const kubernetesTarget: DeploymentTarget<KubernetesTargetSpec> = {
   async start(spec, context) {
     const plan = await planFor(spec, context);
     const name = spec.name ?? toKubernetesName(context.deploymentName);
-    const manifests = renderManifests(plan, { name, namespace: spec.namespace, image: spec.image, storageClass: spec.storageClass }, { servedModelName: context.deploymentName });
-    const port = Number((manifests.find((manifest) => manifest.kind === 'Service') as { spec: { ports: Array<{ port: number }> } }).spec.ports[0].port);
+    const manifests = renderManifests(
+      plan,
+      { name, namespace: spec.namespace, image: spec.image, storageClass: spec.storageClass },
+      { servedModelName: context.deploymentName },
+    );
+    const port = Number(
+      (manifests.find((manifest) => manifest.kind === 'Service') as { spec: { ports: Array<{ port: number }> } }).spec.ports[0].port,
+    );
     // Loaded on first use: @kubernetes/client-node holds ~70 MiB that gateways without a cluster never need.
     const { KubernetesCluster } = await import('../kubernetes/kubernetes-cluster.js');
     const cluster = KubernetesCluster.fromKubeconfigFile(spec.kubeconfig);
     await cluster.apply(manifests);
-    context.emit({ type: 'state', state: 'provisioning', message: `applied ${manifests.map((manifest) => `${manifest.kind}/${name}`).join(', ')} in ${spec.namespace}: ${plan.gpuCount} × ${plan.gpu.id} (${plan.nodes} × ${plan.gpusPerNode})` });
+    context.emit({
+      type: 'state',
+      state: 'provisioning',
+      message: `applied ${manifests.map((manifest) => `${manifest.kind}/${name}`).join(', ')} in ${spec.namespace}: ${plan.gpuCount} × ${plan.gpu.id} (${plan.nodes} × ${plan.gpusPerNode})`,
+    });
     const selector = `app.kubernetes.io/name=${name}`;
     const readPods = async () => summarizePods(await cluster.listPods(spec.namespace, selector), plan.nodes);
     try {
@@ -77,7 +87,8 @@ export const kubernetesTarget: DeploymentTarget<KubernetesTargetSpec> = {
 
 async function planFor(spec: KubernetesTargetSpec, context: TargetContext): Promise<Plan> {
   const model = spec.model ?? context.modelId;
-  if (!spec.config && !model) throw new DevupError('invalid_request', 'The kubernetes target needs the deployment’s model or spec.config', { param: 'model' });
+  if (!spec.config && !model)
+    throw new DevupError('invalid_request', 'The kubernetes target needs the deployment’s model or spec.config', { param: 'model' });
   const architecture = spec.config ? readArchitecture(spec.config, 'spec.config') : await findArchitecture(model as string);
   const plan = planDeployment({ ...spec, spec: architecture, model: model ?? architecture.family });
   if (!plan.fits) throw new DevupError('invalid_request', `The plan does not fit: ${plan.shortfall?.message}`, { param: 'gpu' });
@@ -92,7 +103,8 @@ async function waitUntilReady(readPods: () => Promise<PodSummary>, spec: Kuberne
     const summary = await readPods();
     if (summary.message !== last) {
       last = summary.message;
-      if (summary.state === 'provisioning' || summary.state === 'loading') context.emit({ type: 'state', state: summary.state, message: summary.message });
+      if (summary.state === 'provisioning' || summary.state === 'loading')
+        context.emit({ type: 'state', state: summary.state, message: summary.message });
     }
     if (summary.state === 'ready') return;
     if (summary.state === 'failed') throw new Error(summary.message);
@@ -129,7 +141,9 @@ function watchPods(readPods: () => Promise<PodSummary>, intervalMs: number, cont
 
 async function failureLogs(cluster: KubernetesCluster, namespace: string, selector: string): Promise<string> {
   const pods = await cluster.listPods(namespace, selector).catch(() => []);
-  const failing = pods.find((pod) => pod.status?.containerStatuses?.some((container) => container.state?.waiting || container.lastState?.terminated));
+  const failing = pods.find((pod) =>
+    pod.status?.containerStatuses?.some((container) => container.state?.waiting || container.lastState?.terminated),
+  );
   if (!failing?.metadata?.name) return '';
   const tail = (await cluster.logTail(namespace, failing.metadata.name, 20)).trim();
   return tail ? `\n--- last log lines of ${failing.metadata.name} ---\n${tail}` : '';
@@ -138,9 +152,13 @@ async function failureLogs(cluster: KubernetesCluster, namespace: string, select
 function sleep(milliseconds: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     const timer = setTimeout(resolve, milliseconds);
-    signal.addEventListener('abort', () => {
-      clearTimeout(timer);
-      resolve();
-    }, { once: true });
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      { once: true },
+    );
   });
 }

@@ -56,7 +56,9 @@ export function createProcessTarget(options: { environment: NodeJS.ProcessEnv })
         if (checkable) findExecutable(spec.command, spec.cwd ?? '/', { ...options.environment, ...spec.env }.PATH);
       } catch (error) {
         const message = (error as Error).message;
-        throw new DevupError('invalid_request', `Invalid process spec: command: ${message}`, { fieldErrors: [{ path: 'command', message }] });
+        throw new DevupError('invalid_request', `Invalid process spec: command: ${message}`, {
+          fieldErrors: [{ path: 'command', message }],
+        });
       }
       return spec;
     },
@@ -73,7 +75,13 @@ export function createProcessTarget(options: { environment: NodeJS.ProcessEnv })
       const port = alive ? previous.port : (spec.port ?? (await freePort()));
       const withPort = (value: string) => value.replaceAll('{port}', String(port));
       const supervisor = new ProcessSupervisor({
-        launch: { executable, args: spec.args.map(withPort), cwd, env: Object.fromEntries(Object.entries(environment).map(([key, value]) => [key, value && withPort(value)])), logFile: tail.file },
+        launch: {
+          executable,
+          args: spec.args.map(withPort),
+          cwd,
+          env: Object.fromEntries(Object.entries(environment).map(([key, value]) => [key, value && withPort(value)])),
+          logFile: tail.file,
+        },
         port,
         healthPaths: spec.healthPath ? [spec.healthPath] : ['/health', '/v1/models'],
         readyTimeoutMs: spec.readyTimeoutMs,
@@ -96,7 +104,12 @@ export function createProcessTarget(options: { environment: NodeJS.ProcessEnv })
       const baseUrl = `http://127.0.0.1:${port}/v1`;
       const openai = createOpenAICompatibleProvider({ baseUrl, timeouts: { ...context.timeouts, ...spec.timeouts } });
       // Health is the engine's own health path: llama-server lists models while still loading.
-      const provider: Provider = { kind: openai.kind, call: (request) => openai.call(request), health: (signal) => supervisor.check(signal), close: () => openai.close() };
+      const provider: Provider = {
+        kind: openai.kind,
+        call: (request) => openai.call(request),
+        health: (signal) => supervisor.check(signal),
+        close: () => openai.close(),
+      };
       return {
         provider,
         get address() {

@@ -20,14 +20,22 @@ const maxRedirects = 5;
  * redirects by hand to read the hub's `x-linked-etag`/`x-linked-size` on the first answer (the
  * CDN's answer lacks them). A connection lost mid-body throws with the bytes kept for a resume.
  */
-export async function downloadToPart(url: string, partPath: string, options: { signal?: AbortSignal; onProgress?(progress: DownloadProgress): void } = {}): Promise<DownloadResult> {
+export async function downloadToPart(
+  url: string,
+  partPath: string,
+  options: { signal?: AbortSignal; onProgress?(progress: DownloadProgress): void } = {},
+): Promise<DownloadResult> {
   const start = fs.existsSync(partPath) ? fs.statSync(partPath).size : 0;
   let hubSha256: string | undefined;
   let linkedSize: number | undefined;
   let location = url;
   let response: Response | undefined;
   for (let hop = 0; hop <= maxRedirects; hop++) {
-    response = await fetch(location, { redirect: 'manual', signal: options.signal, headers: start > 0 ? { range: `bytes=${start}-` } : {} });
+    response = await fetch(location, {
+      redirect: 'manual',
+      signal: options.signal,
+      headers: start > 0 ? { range: `bytes=${start}-` } : {},
+    });
     hubSha256 ??= sha256From(response.headers.get('x-linked-etag'));
     linkedSize ??= numberFrom(response.headers.get('x-linked-size'));
     const next = response.headers.get('location');
@@ -45,7 +53,8 @@ export async function downloadToPart(url: string, partPath: string, options: { s
   }
   // 200 means the server ignored the range: start over.
   const offset = response.status === 206 ? rangeStart(response.headers.get('content-range')) : 0;
-  if (offset !== start && response.status === 206) throw new DevupError('upstream_error', `the server resumed at byte ${offset}, not ${start}`);
+  if (offset !== start && response.status === 206)
+    throw new DevupError('upstream_error', `the server resumed at byte ${offset}, not ${start}`);
   const length = numberFrom(response.headers.get('content-length'));
   const totalBytes = totalFrom(response.headers.get('content-range')) ?? (length !== undefined ? offset + length : linkedSize);
 
@@ -59,7 +68,11 @@ export async function downloadToPart(url: string, partPath: string, options: { s
     }
   } catch (error) {
     if (options.signal?.aborted) throw error;
-    throw new DevupError('upstream_error', `download interrupted after ${receivedBytes} bytes (${(error as Error).message}); the bytes are kept and the next attempt resumes`, { cause: error });
+    throw new DevupError(
+      'upstream_error',
+      `download interrupted after ${receivedBytes} bytes (${(error as Error).message}); the bytes are kept and the next attempt resumes`,
+      { cause: error },
+    );
   } finally {
     await new Promise((resolve, reject) => output.end((error?: Error | null) => (error ? reject(error) : resolve(undefined))));
   }

@@ -44,7 +44,8 @@ export async function pullModel(source: string, options: PullOptions): Promise<P
   const target = path.join(options.modelsDir, parsed.fileName);
   const partPath = `${target}.part`;
   let expected = options.sha256?.toLowerCase();
-  if (expected !== undefined && !/^[0-9a-f]{64}$/.test(expected)) throw new DevupError('invalid_request', '--sha256 must be 64 hex digits', { param: 'sha256' });
+  if (expected !== undefined && !/^[0-9a-f]{64}$/.test(expected))
+    throw new DevupError('invalid_request', '--sha256 must be 64 hex digits', { param: 'sha256' });
 
   if (parsed.kind === 'local') {
     if (path.resolve(parsed.path) === target) return verify(target, target, expected);
@@ -65,7 +66,10 @@ export async function pullModel(source: string, options: PullOptions): Promise<P
     }
     const size = fs.statSync(partPath).size;
     if (totalBytes !== undefined && size < totalBytes) {
-      throw new DevupError('invalid_request', `${parsed.fileName} is truncated: ${size} of ${totalBytes} bytes arrived; run pull again to resume`);
+      throw new DevupError(
+        'invalid_request',
+        `${parsed.fileName} is truncated: ${size} of ${totalBytes} bytes arrived; run pull again to resume`,
+      );
     }
   }
   return verify(partPath, target, expected);
@@ -77,7 +81,8 @@ async function verify(file: string, target: string, expected: string | undefined
     if (file !== target) fs.rmSync(file, { force: true });
     return new DevupError('invalid_request', message, { cause });
   };
-  if (expected && sha256 !== expected) throw refuse(`${path.basename(target)} has SHA-256 ${sha256}, expected ${expected}; the file was deleted`);
+  if (expected && sha256 !== expected)
+    throw refuse(`${path.basename(target)} has SHA-256 ${sha256}, expected ${expected}; the file was deleted`);
   let info: GgufModelInfo;
   try {
     info = describeGguf(readGgufHeader(file), target);

@@ -21,7 +21,9 @@ export function parsePullSource(argument: string, hubUrl: string): PullSource {
   }
   const match = hubPattern.exec(argument);
   if (!match) {
-    throw new DevupError('invalid_request', `'${argument}' is neither a local file nor OWNER/REPO/FILE.gguf on the Hugging Face hub`, { param: 'source' });
+    throw new DevupError('invalid_request', `'${argument}' is neither a local file nor OWNER/REPO/FILE.gguf on the Hugging Face hub`, {
+      param: 'source',
+    });
   }
   const [, repo, file] = match;
   const encodedFile = file.split('/').map(encodeURIComponent).join('/');

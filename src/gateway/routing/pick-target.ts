@@ -7,7 +7,11 @@ import type { TargetHealth, TargetState } from './target-health.js';
  * load it steers to the least busy target. Targets that are out (breaker open) or already tried in
  * this request are skipped; undefined when none is left.
  */
-export function pickTarget(targets: RoutableTarget[], health: TargetHealth, tried: ReadonlySet<string> | undefined): TargetState | undefined {
+export function pickTarget(
+  targets: RoutableTarget[],
+  health: TargetHealth,
+  tried: ReadonlySet<string> | undefined,
+): TargetState | undefined {
   if (targets.length === 1) {
     const state = health.of(targets[0]);
     return state.out || tried?.has(targets[0].id) ? undefined : state;
@@ -27,7 +31,13 @@ function eligible(target: RoutableTarget, health: TargetHealth, tried: ReadonlyS
   return target.weight > 0 && !health.of(target).out && !tried?.has(target.id);
 }
 
-function draw(targets: RoutableTarget[], health: TargetHealth, tried: ReadonlySet<string> | undefined, skip: RoutableTarget | undefined, totalWeight: number): TargetState {
+function draw(
+  targets: RoutableTarget[],
+  health: TargetHealth,
+  tried: ReadonlySet<string> | undefined,
+  skip: RoutableTarget | undefined,
+  totalWeight: number,
+): TargetState {
   let remaining = Math.random() * totalWeight;
   let last: RoutableTarget | undefined;
   for (const target of targets) {

@@ -48,7 +48,9 @@ export class Router {
       let tried: Set<string> | undefined;
       for (let attempt = 0; attempt < this.policy.maxAttempts; attempt++) {
         // Prefer targets not tried yet; when all were, any target still in rotation.
-        const state = pickTarget(deployment.targets, this.health, tried) ?? (tried ? pickTarget(deployment.targets, this.health, undefined) : undefined);
+        const state =
+          pickTarget(deployment.targets, this.health, tried) ??
+          (tried ? pickTarget(deployment.targets, this.health, undefined) : undefined);
         if (!state) break;
         body.model = state.target.upstreamModel;
         try {
@@ -71,7 +73,12 @@ export class Router {
         }
       }
     }
-    throw lastError ?? new DevupError('unavailable', `No healthy target for '${requested.name}' or its fallbacks; try again shortly`, { retryAfterSeconds: 1 });
+    throw (
+      lastError ??
+      new DevupError('unavailable', `No healthy target for '${requested.name}' or its fallbacks; try again shortly`, {
+        retryAfterSeconds: 1,
+      })
+    );
   }
 
   /** Ends a routed request: frees its in-flight slot and tells the breaker how it went. */
@@ -98,7 +105,8 @@ export class Router {
       return { kind: 'stream', first: await rest.next(), rest };
     } catch (error) {
       state.inFlight -= 1;
-      if (timedOut) throw new UpstreamError(`Target '${state.target.id}' sent nothing within ${firstByteMs} ms`, undefined, true, { timeout: true });
+      if (timedOut)
+        throw new UpstreamError(`Target '${state.target.id}' sent nothing within ${firstByteMs} ms`, undefined, true, { timeout: true });
       throw error;
     } finally {
       clearTimeout(timer);

@@ -16,8 +16,22 @@ export interface UsageRecorderOptions {
 const rowsPerStatement = 500;
 
 const columns = [
-  'request_id', 'at', 'key_id', 'deployment', 'target_id', 'upstream_model', 'operation', 'stream',
-  'prompt_tokens', 'completion_tokens', 'cost_usd', 'status', 'error_code', 'latency_ms', 'ttft_ms', 'overhead_ms',
+  'request_id',
+  'at',
+  'key_id',
+  'deployment',
+  'target_id',
+  'upstream_model',
+  'operation',
+  'stream',
+  'prompt_tokens',
+  'completion_tokens',
+  'cost_usd',
+  'status',
+  'error_code',
+  'latency_ms',
+  'ttft_ms',
+  'overhead_ms',
 ] as const satisfies ReadonlyArray<keyof UsageRecord>;
 
 function rowValues(record: UsageRecord): unknown[] {

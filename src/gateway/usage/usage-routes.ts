@@ -26,7 +26,9 @@ export const usageRoutes: RouteModule = ({ router, services }) => {
     handler: async ({ query }) => {
       // Records still in the write buffer belong in the answer.
       await services.gateway.usage.flush();
-      return { data: await summarizeUsage(store, { keyId: query.key, deployment: query.deployment, since: query.since, until: query.until }) };
+      return {
+        data: await summarizeUsage(store, { keyId: query.key, deployment: query.deployment, since: query.since, until: query.until }),
+      };
     },
   });
   router.route({
@@ -38,7 +40,10 @@ export const usageRoutes: RouteModule = ({ router, services }) => {
       .object({
         ...filterSchema,
         status: z.coerce.number().int().min(100).max(599).optional(),
-        errors: z.enum(['true', 'false']).transform((value) => value === 'true').optional(),
+        errors: z
+          .enum(['true', 'false'])
+          .transform((value) => value === 'true')
+          .optional(),
         before: z.coerce.number().int().positive().optional(),
         limit: z.coerce.number().int().min(1).max(1000).default(100),
       })

@@ -44,7 +44,18 @@ export class InferenceHandler {
   }
 
   async handle(operation: Operation, request: FastifyRequest, reply: FastifyReply, startedAt: number): Promise<void> {
-    const state: RequestState = { operation, startedAt, key: undefined, deployment: undefined, routed: undefined, stream: false, upstreamMs: 0, ttftMs: null, overheadMs: 0, usage: undefined };
+    const state: RequestState = {
+      operation,
+      startedAt,
+      key: undefined,
+      deployment: undefined,
+      routed: undefined,
+      stream: false,
+      upstreamMs: 0,
+      ttftMs: null,
+      overheadMs: 0,
+      usage: undefined,
+    };
     const exchange: Exchange = { controller: undefined, clientGone: false };
     const response = reply.raw;
     const socket = request.raw.socket;
@@ -85,21 +96,42 @@ export class InferenceHandler {
         state.usage = routed.answer.usage;
         const text = routed.answer.text ?? JSON.stringify(routed.answer.body);
         state.overheadMs = performance.now() - startedAt - state.upstreamMs;
-        response.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), 'x-request-id': request.id, 'x-devup-overhead-ms': state.overheadMs.toFixed(3) });
+        response.writeHead(200, {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(text),
+          'x-request-id': request.id,
+          'x-devup-overhead-ms': state.overheadMs.toFixed(3),
+        });
         response.end(text);
         this.complete(request, state, 200, null, false);
         return;
       }
       state.ttftMs = answeredAt - startedAt;
-      response.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-request-id': request.id, 'x-devup-overhead-ms': state.overheadMs.toFixed(3) });
+      response.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache',
+        'x-request-id': request.id,
+        'x-devup-overhead-ms': state.overheadMs.toFixed(3),
+      });
       const outcome = await forwardStream(response, routed, exchange, clientWantsUsage, routed.target.target.timeouts.idleMs);
       state.usage = outcome.usage;
       if (exchange.clientGone) this.complete(request, state, 499, 'client_closed', false);
       else this.complete(request, state, 200, outcome.error?.code ?? null, outcome.error !== undefined, outcome.error?.message);
     } catch (error) {
-      const failure = exchange.clientGone ? clientGoneError() : DevupError.isInstance(error) ? error : new DevupError('internal_error', 'Internal server error', { cause: error });
+      const failure = exchange.clientGone
+        ? clientGoneError()
+        : DevupError.isInstance(error)
+          ? error
+          : new DevupError('internal_error', 'Internal server error', { cause: error });
       if (state.upstreamMs === 0) state.overheadMs = performance.now() - startedAt;
-      this.complete(request, state, failure.status, exchange.clientGone ? 'client_closed' : failure.code, false, failure.status >= 500 ? failure.message : undefined);
+      this.complete(
+        request,
+        state,
+        failure.status,
+        exchange.clientGone ? 'client_closed' : failure.code,
+        false,
+        failure.status >= 500 ? failure.message : undefined,
+      );
       if (exchange.clientGone) return;
       reply.header('x-devup-overhead-ms', state.overheadMs.toFixed(3));
       throw failure;
@@ -117,7 +149,14 @@ export class InferenceHandler {
   }
 
   /** Usage record, limit counters, metrics and the request's one log line. */
-  private complete(request: FastifyRequest, state: RequestState, status: number, errorCode: string | null, upstreamFailed: boolean, errorMessage?: string): void {
+  private complete(
+    request: FastifyRequest,
+    state: RequestState,
+    status: number,
+    errorCode: string | null,
+    upstreamFailed: boolean,
+    errorMessage?: string,
+  ): void {
     const latencyMs = performance.now() - state.startedAt;
     const { key, deployment, routed, usage } = state;
     if (routed) this.router.finish(routed, upstreamFailed);
@@ -126,7 +165,11 @@ export class InferenceHandler {
     // A fallback may be another model at another price: the deployment that answered sets the cost.
     const pricing = (routed?.deployment ?? deployment)?.pricing;
     const costUsd = pricing ? (promptTokens * pricing.inputPerMillion + completionTokens * pricing.outputPerMillion) / 1_000_000 : null;
-    const deploymentName = deployment?.name ?? ((request.body as { model?: unknown } | undefined)?.model === undefined ? '' : String((request.body as { model: unknown }).model).slice(0, 200));
+    const deploymentName =
+      deployment?.name ??
+      ((request.body as { model?: unknown } | undefined)?.model === undefined
+        ? ''
+        : String((request.body as { model: unknown }).model).slice(0, 200));
     this.gateway.usage.record({
       request_id: request.id,
       at: Date.now(),

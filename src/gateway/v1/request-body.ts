@@ -11,7 +11,8 @@ export function checkRequestBody(operation: Operation, body: unknown): asserts b
   }
   const fields = body as Record<string, unknown>;
   const errors: FieldError[] = [];
-  if (typeof fields.model !== 'string' || fields.model.length === 0) errors.push({ path: 'model', message: 'must be a non-empty string (a deployment name)' });
+  if (typeof fields.model !== 'string' || fields.model.length === 0)
+    errors.push({ path: 'model', message: 'must be a non-empty string (a deployment name)' });
   if (operation === 'chat' && (!Array.isArray(fields.messages) || fields.messages.length === 0)) {
     errors.push({ path: 'messages', message: 'must be a non-empty array of messages' });
   }
@@ -19,12 +20,17 @@ export function checkRequestBody(operation: Operation, body: unknown): asserts b
     errors.push({ path: 'prompt', message: 'must be a string or an array' });
   }
   if (operation === 'embeddings') {
-    if (typeof fields.input !== 'string' && !Array.isArray(fields.input)) errors.push({ path: 'input', message: 'must be a string or an array' });
+    if (typeof fields.input !== 'string' && !Array.isArray(fields.input))
+      errors.push({ path: 'input', message: 'must be a string or an array' });
     if (fields.stream !== undefined && fields.stream !== false) errors.push({ path: 'stream', message: 'embeddings cannot be streamed' });
   } else if (fields.stream !== undefined && fields.stream !== null && typeof fields.stream !== 'boolean') {
     errors.push({ path: 'stream', message: 'must be a boolean' });
   }
-  if (fields.stream_options !== undefined && fields.stream_options !== null && (typeof fields.stream_options !== 'object' || Array.isArray(fields.stream_options))) {
+  if (
+    fields.stream_options !== undefined &&
+    fields.stream_options !== null &&
+    (typeof fields.stream_options !== 'object' || Array.isArray(fields.stream_options))
+  ) {
     errors.push({ path: 'stream_options', message: 'must be an object' });
   }
   if (errors.length > 0) {

@@ -19,7 +19,13 @@ const doneEvent = 'data: [DONE]\n\n';
  * carries it and drops that chunk when the client did not ask for usage. An upstream that dies
  * or goes quiet for `idleMs` mid-stream ends the stream with an OpenAI error event.
  */
-export async function forwardStream(response: ServerResponse, routed: Routed, exchange: Exchange, clientWantsUsage: boolean, idleMs: number): Promise<StreamOutcome> {
+export async function forwardStream(
+  response: ServerResponse,
+  routed: Routed,
+  exchange: Exchange,
+  clientWantsUsage: boolean,
+  idleMs: number,
+): Promise<StreamOutcome> {
   const outcome: StreamOutcome = { usage: undefined, error: undefined };
   if (routed.answer.kind !== 'stream') throw new Error('forwardStream needs a stream answer');
   const { rest } = routed.answer;
@@ -63,7 +69,9 @@ export async function forwardStream(response: ServerResponse, routed: Routed, ex
       ? new UpstreamError(`The upstream sent nothing for ${idleMs} ms mid-stream`, undefined, false, { timeout: true })
       : DevupError.isInstance(error)
         ? error
-        : new UpstreamError(`The upstream stream failed: ${(error as Error)?.message ?? String(error)}`, undefined, false, { cause: error });
+        : new UpstreamError(`The upstream stream failed: ${(error as Error)?.message ?? String(error)}`, undefined, false, {
+            cause: error,
+          });
     response.end(`data: ${JSON.stringify(outcome.error.toJSON())}\n\n`);
   } finally {
     clearTimeout(idleTimer);

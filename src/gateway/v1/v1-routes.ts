@@ -38,7 +38,10 @@ export const v1Routes: RouteModule = ({ app, services }) => {
     }
     scope.get('/v1/models', { config: { requestLog: false } }, (request) => {
       const key = gateway.keys.authenticate(bearerToken(request.headers));
-      const data = deployments.list().filter((deployment) => mayUse(key, deployment.name)).map((deployment) => modelEntry(deployment.name));
+      const data = deployments
+        .list()
+        .filter((deployment) => mayUse(key, deployment.name))
+        .map((deployment) => modelEntry(deployment.name));
       return { object: 'list', data };
     });
     scope.get<{ Params: { '*': string } }>('/v1/models/*', { config: { requestLog: false } }, (request) => {

@@ -48,10 +48,14 @@ export function readGgufHeader(filePath: string, options: { maxArrayItems?: numb
   try {
     descriptor = fs.openSync(filePath, 'r');
   } catch (error) {
-    throw new DevupError('invalid_request', `cannot open ${filePath}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, {
-      param: 'file',
-      cause: error,
-    });
+    throw new DevupError(
+      'invalid_request',
+      `cannot open ${filePath}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+      {
+        param: 'file',
+        cause: error,
+      },
+    );
   }
   try {
     const fileBytes = fs.fstatSync(descriptor).size;
@@ -169,16 +173,27 @@ function readValue(reader: GgufByteReader, type: number, maxArrayItems: number):
 
 function readScalar(reader: GgufByteReader, type: number): number | boolean {
   switch (type) {
-    case GgufValueType.Uint8: return reader.uint8();
-    case GgufValueType.Int8: return reader.int8();
-    case GgufValueType.Bool: return reader.uint8() !== 0;
-    case GgufValueType.Uint16: return reader.uint16();
-    case GgufValueType.Int16: return reader.int16();
-    case GgufValueType.Uint32: return reader.uint32();
-    case GgufValueType.Int32: return reader.int32();
-    case GgufValueType.Float32: return reader.float32();
-    case GgufValueType.Uint64: return reader.uint64();
-    case GgufValueType.Int64: return reader.int64();
-    default: return reader.float64();
+    case GgufValueType.Uint8:
+      return reader.uint8();
+    case GgufValueType.Int8:
+      return reader.int8();
+    case GgufValueType.Bool:
+      return reader.uint8() !== 0;
+    case GgufValueType.Uint16:
+      return reader.uint16();
+    case GgufValueType.Int16:
+      return reader.int16();
+    case GgufValueType.Uint32:
+      return reader.uint32();
+    case GgufValueType.Int32:
+      return reader.int32();
+    case GgufValueType.Float32:
+      return reader.float32();
+    case GgufValueType.Uint64:
+      return reader.uint64();
+    case GgufValueType.Int64:
+      return reader.int64();
+    default:
+      return reader.float64();
   }
 }

@@ -21,7 +21,9 @@ export function importGguf(filePath: string, options: { id?: string } = {}): Ggu
   const header = readGgufHeader(filePath);
   const info = describeGguf(header, filePath);
   const metadata = ggufMetadataMap(header);
-  const publisher = [metadata['general.organization'], metadata['general.author']].find((value) => typeof value === 'string' && value !== '');
+  const publisher = [metadata['general.organization'], metadata['general.author']].find(
+    (value) => typeof value === 'string' && value !== '',
+  );
   const license = metadata['general.license'];
   const model: ModelImport = {
     id: options.id ?? modelIdFor(info.name),

@@ -58,7 +58,10 @@ export function describeGguf(header: GgufHeader, filePath: string): GgufModelInf
  */
 export function ggufMetadataMap(header: GgufHeader): Record<string, string | number | boolean> {
   return Object.fromEntries(
-    Object.entries(header.metadata).map(([key, value]) => [key, Array.isArray(value) || typeof value === 'object' ? (arrayLength(value) ?? 0) : value]),
+    Object.entries(header.metadata).map(([key, value]) => [
+      key,
+      Array.isArray(value) || typeof value === 'object' ? (arrayLength(value) ?? 0) : value,
+    ]),
   );
 }
 

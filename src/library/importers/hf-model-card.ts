@@ -10,7 +10,11 @@ export interface ModelCardOptions {
   suite?: 'base' | 'chat' | 'open-ended';
 }
 
-interface ModelIndexMetric { type?: string; name?: string; value?: unknown }
+interface ModelIndexMetric {
+  type?: string;
+  name?: string;
+  value?: unknown;
+}
 interface ModelIndexResult {
   dataset?: { name?: string; type?: string; args?: { num_few_shot?: unknown } };
   metrics?: ModelIndexMetric[];
@@ -30,11 +34,12 @@ export function parseModelCard(text: string, options: ModelCardOptions = {}): Mo
   const [organisation, repoName] = options.repo?.split('/') ?? [];
   const name = index[0]?.name ?? repoName ?? /^#\s+(.+)$/m.exec(body)?.[1]?.trim() ?? options.id ?? 'unnamed';
   const tags = stringList(data.tags);
-  const suite = options.suite ?? (tags.some((tag) => /instruct|chat|conversational/i.test(tag)) || /instruct|chat/i.test(name) ? 'chat' : 'base');
+  const suite =
+    options.suite ?? (tags.some((tag) => /instruct|chat|conversational/i.test(tag)) || /instruct|chat/i.test(name) ? 'chat' : 'base');
   return {
     id: options.id ?? slugify(repoName ?? name),
     name,
-    ...(options.publisher ?? organisation ? { publisher: options.publisher ?? organisation } : {}),
+    ...((options.publisher ?? organisation) ? { publisher: options.publisher ?? organisation } : {}),
     description: body.trim(),
     license: typeof data.license === 'string' ? (typeof data.license_name === 'string' ? data.license_name : data.license) : null,
     openWeights: true,
@@ -73,9 +78,17 @@ function toNumber(value: unknown): number | undefined {
 
 function stringList(value: unknown): string[] {
   if (typeof value === 'string') return [value];
-  return Array.isArray(value) ? value.filter((entry): entry is string => typeof entry === 'string' && entry.length > 0 && entry.length <= 64) : [];
+  return Array.isArray(value)
+    ? value.filter((entry): entry is string => typeof entry === 'string' && entry.length > 0 && entry.length <= 64)
+    : [];
 }
 
 function slugify(text: string): string {
-  return text.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[^a-z0-9]+|-+$/g, '').slice(0, 128) || 'model';
+  return (
+    text
+      .toLowerCase()
+      .replace(/[^a-z0-9._-]+/g, '-')
+      .replace(/^[^a-z0-9]+|-+$/g, '')
+      .slice(0, 128) || 'model'
+  );
 }

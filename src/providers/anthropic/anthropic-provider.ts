@@ -48,7 +48,9 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Prov
 
     async call({ operation, body, signal }): Promise<ProviderReply> {
       if (operation === 'embeddings') {
-        throw new DevupError('invalid_request', 'Anthropic has no embeddings API; deploy an embedding model for this deployment', { param: 'model' });
+        throw new DevupError('invalid_request', 'Anthropic has no embeddings API; deploy an embedding model for this deployment', {
+          param: 'model',
+        });
       }
       const request = toMessagesRequest(body, operation);
       const response = await client.post('/v1/messages', JSON.stringify(request), signal);
@@ -59,7 +61,8 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Prov
           isLast: isMessageStop,
           map: (payload) => translator.translate(payload),
           onEnd() {
-            if (!translator.finished) throw new UpstreamError(`${label}: the stream ended before its message_delta event`, undefined, false);
+            if (!translator.finished)
+              throw new UpstreamError(`${label}: the stream ended before its message_delta event`, undefined, false);
           },
         });
         return { kind: 'stream', chunks };

@@ -34,7 +34,10 @@ function toContentBlock(part: any, path: string, errors: FieldError[]): ContentB
   switch (part?.type) {
     case 'text':
       if (typeof part.text !== 'string') errors.push({ path: `${path}.text`, message: 'must be a string' });
-      else if (part.text) return part.cache_control ? { type: 'text', text: part.text, cache_control: part.cache_control } : { type: 'text', text: part.text };
+      else if (part.text)
+        return part.cache_control
+          ? { type: 'text', text: part.text, cache_control: part.cache_control }
+          : { type: 'text', text: part.text };
       return undefined;
     case 'image_url': {
       const url: unknown = typeof part.image_url === 'string' ? part.image_url : part.image_url?.url;
@@ -51,7 +54,10 @@ function toContentBlock(part: any, path: string, errors: FieldError[]): ContentB
     case 'file': {
       const match = typeof part.file?.file_data === 'string' ? dataUrl.exec(part.file.file_data) : null;
       if (match) return { type: 'document', source: { type: 'base64', media_type: match[1], data: match[2] } };
-      errors.push({ path: `${path}.file.file_data`, message: 'must be a base64 data URL (file ids are not supported by Anthropic targets)' });
+      errors.push({
+        path: `${path}.file.file_data`,
+        message: 'must be a base64 data URL (file ids are not supported by Anthropic targets)',
+      });
       return undefined;
     }
     default:

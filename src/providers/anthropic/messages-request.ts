@@ -39,7 +39,8 @@ export function toMessagesRequest(body: Record<string, any>, operation: 'chat' |
 
   const maxTokens = body.max_completion_tokens ?? body.max_tokens ?? defaultMaxTokens;
   if (!Number.isInteger(maxTokens) || maxTokens < 1) errors.push({ path: 'max_tokens', message: 'must be a positive integer' });
-  if (body.n !== undefined && body.n !== null && body.n !== 1) errors.push({ path: 'n', message: 'Anthropic targets return one choice; n must be 1' });
+  if (body.n !== undefined && body.n !== null && body.n !== 1)
+    errors.push({ path: 'n', message: 'Anthropic targets return one choice; n must be 1' });
 
   const request: Record<string, unknown> = { model: body.model, max_tokens: maxTokens, messages: turns };
   if (system !== undefined) request.system = system;
@@ -53,7 +54,11 @@ export function toMessagesRequest(body: Record<string, any>, operation: 'chat' |
   if (body.stream === true) request.stream = true;
 
   if (errors.length > 0) {
-    throw new DevupError('invalid_request', `Cannot translate the request for Anthropic: ${errors.map((error) => `${error.path} ${error.message}`).join('; ')}`, { fieldErrors: errors });
+    throw new DevupError(
+      'invalid_request',
+      `Cannot translate the request for Anthropic: ${errors.map((error) => `${error.path} ${error.message}`).join('; ')}`,
+      { fieldErrors: errors },
+    );
   }
   return request;
 }
@@ -95,8 +100,14 @@ function toTurns(messages: any[], errors: FieldError[]): { system: string | Cont
     }
   });
   // A plain string unless some part asks for prompt caching, which needs the block form.
-  const system = systemBlocks.length === 0 ? undefined : systemBlocks.some((block) => block.cache_control) ? systemBlocks : systemBlocks.map((block) => block.text).join('\n\n');
-  if (systemBlocks.some((block) => block.type !== 'text')) errors.push({ path: 'messages', message: 'system messages may only contain text' });
+  const system =
+    systemBlocks.length === 0
+      ? undefined
+      : systemBlocks.some((block) => block.cache_control)
+        ? systemBlocks
+        : systemBlocks.map((block) => block.text).join('\n\n');
+  if (systemBlocks.some((block) => block.type !== 'text'))
+    errors.push({ path: 'messages', message: 'system messages may only contain text' });
   return { system, turns };
 }
 
@@ -125,7 +136,10 @@ function addTools(body: Record<string, any>, request: Record<string, unknown>, e
       if (tool?.type !== 'function' || typeof tool.function?.name !== 'string') {
         errors.push({ path: `tools[${index}]`, message: "must be { type: 'function', function: { name, … } }" });
       }
-      const definition: Record<string, unknown> = { name: tool?.function?.name, input_schema: tool?.function?.parameters ?? { type: 'object', properties: {} } };
+      const definition: Record<string, unknown> = {
+        name: tool?.function?.name,
+        input_schema: tool?.function?.parameters ?? { type: 'object', properties: {} },
+      };
       if (tool?.function?.description) definition.description = tool.function.description;
       return definition;
     });
@@ -135,8 +149,11 @@ function addTools(body: Record<string, any>, request: Record<string, unknown>, e
   if (choice === 'auto') toolChoice = { type: 'auto' };
   else if (choice === 'required') toolChoice = { type: 'any' };
   else if (choice === 'none') toolChoice = { type: 'none' };
-  else if (choice?.type === 'function' && typeof choice.function?.name === 'string') toolChoice = { type: 'tool', name: choice.function.name };
-  else if (choice !== undefined && choice !== null) errors.push({ path: 'tool_choice', message: "must be 'auto', 'required', 'none' or a named function" });
-  if (body.parallel_tool_calls === false && request.tools && toolChoice?.type !== 'none') toolChoice = { ...(toolChoice ?? { type: 'auto' }), disable_parallel_tool_use: true };
+  else if (choice?.type === 'function' && typeof choice.function?.name === 'string')
+    toolChoice = { type: 'tool', name: choice.function.name };
+  else if (choice !== undefined && choice !== null)
+    errors.push({ path: 'tool_choice', message: "must be 'auto', 'required', 'none' or a named function" });
+  if (body.parallel_tool_calls === false && request.tools && toolChoice?.type !== 'none')
+    toolChoice = { ...(toolChoice ?? { type: 'auto' }), disable_parallel_tool_use: true };
   if (toolChoice) request.tool_choice = toolChoice;
 }

@@ -61,13 +61,19 @@ export function normalizedUsage(usage: AnthropicUsage): Usage {
  *   // { id: 'msg_1', object: 'chat.completion', choices: [{ message: { role: 'assistant', content: 'Hi' }, finish_reason: 'stop' }], … }
  */
 export function toChatCompletion(message: AnthropicMessage, created = Math.floor(Date.now() / 1000)): Record<string, unknown> {
-  const text = message.content.filter((block) => block.type === 'text').map((block) => block.text ?? '').join('');
+  const text = message.content
+    .filter((block) => block.type === 'text')
+    .map((block) => block.text ?? '')
+    .join('');
   const toolCalls = message.content
     .filter((block) => block.type === 'tool_use')
     .map((block) => ({ id: block.id, type: 'function', function: { name: block.name, arguments: JSON.stringify(block.input ?? {}) } }));
   const assistant: Record<string, unknown> = { role: 'assistant', content: text || (toolCalls.length > 0 ? null : '') };
   if (toolCalls.length > 0) assistant.tool_calls = toolCalls;
-  const thinking = message.content.filter((block) => block.type === 'thinking').map((block) => block.thinking ?? '').join('');
+  const thinking = message.content
+    .filter((block) => block.type === 'thinking')
+    .map((block) => block.thinking ?? '')
+    .join('');
   if (thinking) assistant.reasoning_content = thinking;
   return {
     id: message.id,
@@ -81,7 +87,10 @@ export function toChatCompletion(message: AnthropicMessage, created = Math.floor
 
 /** A Messages response as an OpenAI `text_completion` (the answer to `/v1/completions`). */
 export function toTextCompletion(message: AnthropicMessage, created = Math.floor(Date.now() / 1000)): Record<string, unknown> {
-  const text = message.content.filter((block) => block.type === 'text').map((block) => block.text ?? '').join('');
+  const text = message.content
+    .filter((block) => block.type === 'text')
+    .map((block) => block.text ?? '')
+    .join('');
   return {
     id: message.id,
     object: 'text_completion',

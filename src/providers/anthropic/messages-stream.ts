@@ -95,7 +95,9 @@ export class MessagesStreamTranslator {
   private blockDelta(index: number, delta: any): string[] {
     if (delta.type === 'text_delta') return this.content(delta.text ?? '');
     if (delta.type === 'thinking_delta') {
-      return this.operation === 'chat' && delta.thinking ? this.withRole(this.choice(`{"reasoning_content":${json(delta.thinking)}}`, null)) : [];
+      return this.operation === 'chat' && delta.thinking
+        ? this.withRole(this.choice(`{"reasoning_content":${json(delta.thinking)}}`, null))
+        : [];
     }
     if (delta.type !== 'input_json_delta' || !delta.partial_json) return [];
     const toolIndex = this.toolIndexes.get(index);

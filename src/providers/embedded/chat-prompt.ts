@@ -71,7 +71,11 @@ export function completionPromptTokens(engine: EmbeddedEngine, prompt: unknown):
   if (Array.isArray(single) && single.length > 0 && single.every((token) => Number.isInteger(token) && token >= 0)) {
     return { tokens: single as Token[], stops: [] };
   }
-  throw new DevupError('invalid_request', 'prompt must be one string or one array of token ids (the embedded engine completes one prompt per request)', {
-    param: 'prompt',
-  });
+  throw new DevupError(
+    'invalid_request',
+    'prompt must be one string or one array of token ids (the embedded engine completes one prompt per request)',
+    {
+      param: 'prompt',
+    },
+  );
 }

@@ -38,11 +38,25 @@ export class EmbeddedEngine {
 
   static async load(options: EngineOptions): Promise<EmbeddedEngine> {
     const llama = await loadLlamaRuntime();
-    const model = await llama.loadModel({ modelPath: options.file, gpuLayers: 0, onLoadProgress: options.onProgress, loadSignal: options.signal });
+    const model = await llama.loadModel({
+      modelPath: options.file,
+      gpuLayers: 0,
+      onLoadProgress: options.onProgress,
+      loadSignal: options.signal,
+    });
     try {
-      const context = await model.createContext({ contextSize: options.contextSize, sequences: options.parallel, threads: options.threads, createSignal: options.signal });
+      const context = await model.createContext({
+        contextSize: options.contextSize,
+        sequences: options.parallel,
+        threads: options.threads,
+        createSignal: options.signal,
+      });
       const sequences = Array.from({ length: options.parallel }, () => context.getSequence());
-      const estimate = await model.fileInsights.estimateContextResourceRequirementsV2({ contextSize: options.contextSize, sequences: options.parallel, modelGpuLayers: 0 });
+      const estimate = await model.fileInsights.estimateContextResourceRequirementsV2({
+        contextSize: options.contextSize,
+        sequences: options.parallel,
+        modelGpuLayers: 0,
+      });
       return new EmbeddedEngine(model, context, new SequencePool(sequences, options.queueSize), options, estimate.cpuRam);
     } catch (error) {
       await model.dispose();
@@ -71,7 +85,11 @@ export class EmbeddedEngine {
       for (const input of inputs) {
         const tokens = typeof input === 'string' ? this.tokenize(input, true) : input;
         if (tokens.length > this.contextSize) {
-          throw new DevupError('invalid_request', `An input has ${tokens.length} tokens; this deployment's context holds ${this.contextSize}`, { param: 'input' });
+          throw new DevupError(
+            'invalid_request',
+            `An input has ${tokens.length} tokens; this deployment's context holds ${this.contextSize}`,
+            { param: 'input' },
+          );
         }
         promptTokens += tokens.length;
         vectors.push([...(await context.getEmbeddingFor(tokens)).vector]);

@@ -57,7 +57,10 @@ export class EmbeddedProvider implements Provider {
 
   private async generate(use: EngineUse, request: ProviderRequest, kind: 'chat' | 'completion', model: string): Promise<ProviderReply> {
     const { engine } = use;
-    const prompt = kind === 'chat' ? await chatPromptTokens(engine, request.body, this.options.hasChatTemplate) : completionPromptTokens(engine, request.body.prompt);
+    const prompt =
+      kind === 'chat'
+        ? await chatPromptTokens(engine, request.body, this.options.hasChatTemplate)
+        : completionPromptTokens(engine, request.body.prompt);
     const settings = parseGenerationSettings(request.body, prompt.stops);
     const lease = await engine.pool.acquire(request.signal);
     let released = false;
@@ -70,7 +73,10 @@ export class EmbeddedProvider implements Provider {
     };
     const identity = answerIdentity(kind, model);
     const pieces = generateText(engine, lease.slot, prompt.tokens, settings, request.signal);
-    const usageOf = (outcome: GenerationOutcome): Usage => ({ promptTokens: outcome.promptTokens, completionTokens: outcome.completionTokens });
+    const usageOf = (outcome: GenerationOutcome): Usage => ({
+      promptTokens: outcome.promptTokens,
+      completionTokens: outcome.completionTokens,
+    });
 
     if (!settings.stream) {
       try {
@@ -78,7 +84,10 @@ export class EmbeddedProvider implements Provider {
         let step = await pieces.next();
         for (; !step.done; step = await pieces.next()) text += step.value;
         const usage = usageOf(step.value);
-        const body = kind === 'chat' ? chatCompletion(identity, text, step.value.finishReason, usage) : textCompletion(identity, text, step.value.finishReason, usage);
+        const body =
+          kind === 'chat'
+            ? chatCompletion(identity, text, step.value.finishReason, usage)
+            : textCompletion(identity, text, step.value.finishReason, usage);
         return { kind: 'json', body, usage };
       } finally {
         await release();

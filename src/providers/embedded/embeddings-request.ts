@@ -19,7 +19,11 @@ export async function embeddingsResponse(engine: EmbeddedEngine, body: Record<st
   if (!parsed.success) throw requestError(parsed.error.issues);
   const { input, encoding_format: format } = parsed.data;
   const inputs: Array<string | Token[]> =
-    typeof input === 'string' ? [input] : input.every((item) => typeof item === 'number') ? [input as Token[]] : (input as Array<string | Token[]>);
+    typeof input === 'string'
+      ? [input]
+      : input.every((item) => typeof item === 'number')
+        ? [input as Token[]]
+        : (input as Array<string | Token[]>);
   const { vectors, promptTokens } = await engine.embed(inputs);
   return {
     body: {

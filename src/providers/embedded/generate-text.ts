@@ -32,9 +32,13 @@ export async function* generateText(
 ): AsyncGenerator<string, GenerationOutcome> {
   const room = engine.contextSize - promptTokens.length;
   if (room < 1) {
-    throw new DevupError('invalid_request', `The prompt has ${promptTokens.length} tokens; this deployment's context holds ${engine.contextSize}`, {
-      param: 'messages',
-    });
+    throw new DevupError(
+      'invalid_request',
+      `The prompt has ${promptTokens.length} tokens; this deployment's context holds ${engine.contextSize}`,
+      {
+        param: 'messages',
+      },
+    );
   }
   const maxTokens = Math.min(settings.maxTokens ?? room, room);
   const generated: Token[] = [];
@@ -64,7 +68,9 @@ export async function* generateText(
   }
   signal.throwIfAborted();
   if (!stopped) {
-    const step = matcher.push(undecoded.length > 0 ? engine.model.detokenize(undecoded, false, generated.slice(-undecoded.length - 8, -undecoded.length)) : '');
+    const step = matcher.push(
+      undecoded.length > 0 ? engine.model.detokenize(undecoded, false, generated.slice(-undecoded.length - 8, -undecoded.length)) : '',
+    );
     const rest = step.text + (step.stopped ? '' : matcher.flush());
     if (rest) yield rest;
     if (step.stopped) finishReason = 'stop';

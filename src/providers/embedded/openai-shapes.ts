@@ -14,7 +14,11 @@ export function answerIdentity(kind: 'chat' | 'completion', model: string): Answ
 }
 
 export function usageBody(usage: Usage) {
-  return { prompt_tokens: usage.promptTokens, completion_tokens: usage.completionTokens, total_tokens: usage.promptTokens + usage.completionTokens };
+  return {
+    prompt_tokens: usage.promptTokens,
+    completion_tokens: usage.completionTokens,
+    total_tokens: usage.promptTokens + usage.completionTokens,
+  };
 }
 
 export function chatCompletion(identity: AnswerIdentity, text: string, finishReason: string, usage: Usage) {
@@ -36,14 +40,32 @@ export function textCompletion(identity: AnswerIdentity, text: string, finishRea
 }
 
 /** One streamed chunk's JSON: a text delta, or the closing chunk when `finishReason` is set. */
-export function chunkJson(kind: 'chat' | 'completion', identity: AnswerIdentity, delta: { role?: 'assistant'; content?: string }, finishReason: string | null = null): string {
+export function chunkJson(
+  kind: 'chat' | 'completion',
+  identity: AnswerIdentity,
+  delta: { role?: 'assistant'; content?: string },
+  finishReason: string | null = null,
+): string {
   if (kind === 'chat') {
-    return JSON.stringify({ ...identity, object: 'chat.completion.chunk', choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason }] });
+    return JSON.stringify({
+      ...identity,
+      object: 'chat.completion.chunk',
+      choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason }],
+    });
   }
-  return JSON.stringify({ ...identity, object: 'text_completion', choices: [{ index: 0, text: delta.content ?? '', logprobs: null, finish_reason: finishReason }] });
+  return JSON.stringify({
+    ...identity,
+    object: 'text_completion',
+    choices: [{ index: 0, text: delta.content ?? '', logprobs: null, finish_reason: finishReason }],
+  });
 }
 
 /** The last chunk of a stream with `stream_options.include_usage`: no choices, the usage. */
 export function usageChunkJson(kind: 'chat' | 'completion', identity: AnswerIdentity, usage: Usage): string {
-  return JSON.stringify({ ...identity, object: kind === 'chat' ? 'chat.completion.chunk' : 'text_completion', choices: [], usage: usageBody(usage) });
+  return JSON.stringify({
+    ...identity,
+    object: kind === 'chat' ? 'chat.completion.chunk' : 'text_completion',
+    choices: [],
+    usage: usageBody(usage),
+  });
 }

@@ -50,9 +50,13 @@ export class SequencePool<Slot> {
     if (slot !== undefined) return Promise.resolve(this.lease(slot));
     if (this.waiters.length >= this.queueLimit) {
       return Promise.reject(
-        new DevupError('overloaded', `The embedded engine is busy: ${this.size} requests decoding and ${this.waiters.length} waiting; try again shortly`, {
-          retryAfterSeconds: this.retryAfterSeconds,
-        }),
+        new DevupError(
+          'overloaded',
+          `The embedded engine is busy: ${this.size} requests decoding and ${this.waiters.length} waiting; try again shortly`,
+          {
+            retryAfterSeconds: this.retryAfterSeconds,
+          },
+        ),
       );
     }
     return new Promise((resolve, reject) => {

@@ -15,8 +15,12 @@ export const libraryMigration: DialectMigration = (dialect) => ({
     // SQLite: `seq` aliases the rowid, so FTS5 rowids stay valid across VACUUM.
     models =
       dialect === 'sqlite'
-        ? models.addColumn('seq', 'integer', (column) => column.primaryKey().autoIncrement()).addColumn('id', 'text', (column) => column.notNull().unique())
-        : models.addColumn('seq', 'bigserial', (column) => column.notNull().unique()).addColumn('id', 'text', (column) => column.primaryKey());
+        ? models
+            .addColumn('seq', 'integer', (column) => column.primaryKey().autoIncrement())
+            .addColumn('id', 'text', (column) => column.notNull().unique())
+        : models
+            .addColumn('seq', 'bigserial', (column) => column.notNull().unique())
+            .addColumn('id', 'text', (column) => column.primaryKey());
     await models
       .addColumn('name', 'text', notNull)
       .addColumn('publisher', 'text', notNull)
@@ -39,7 +43,16 @@ export const libraryMigration: DialectMigration = (dialect) => ({
       .addColumn('created_at', 'bigint', notNull)
       .addColumn('updated_at', 'bigint', notNull)
       .execute();
-    for (const column of ['publisher', 'architecture', 'license', 'family', 'total_params', 'activated_params', 'context_length', 'release_date']) {
+    for (const column of [
+      'publisher',
+      'architecture',
+      'license',
+      'family',
+      'total_params',
+      'activated_params',
+      'context_length',
+      'release_date',
+    ]) {
       await db.schema.createIndex(`models_${column}`).on('models').column(column).execute();
     }
 
@@ -66,7 +79,11 @@ export const libraryMigration: DialectMigration = (dialect) => ({
       .execute();
     // Benchmark sorts, leaderboards and has-results filters walk one benchmark's results in value
     // order; model_id in the index makes that walk index-only.
-    await db.schema.createIndex('results_benchmark_value').on('results').columns(['benchmark_id', 'setting', 'value', 'model_id']).execute();
+    await db.schema
+      .createIndex('results_benchmark_value')
+      .on('results')
+      .columns(['benchmark_id', 'setting', 'value', 'model_id'])
+      .execute();
     // A search sorted by a benchmark probes each matching model's score: covering, one descent.
     await db.schema.createIndex('results_model_value').on('results').columns(['model_id', 'benchmark_id', 'setting', 'value']).execute();
 
@@ -87,14 +104,18 @@ async function createFullTextIndex(db: Kysely<unknown>, dialect: DialectName): P
   if (dialect === 'sqlite') {
     // FTS5 hands back rowids (seq); this narrow covering index answers the filters for them
     // without reading the wide model rows (measured: filter step 2.3 → 1.2 ms CPU at 100k models).
-    await sql`CREATE INDEX models_seq_filters ON models (seq, architecture, context_length, total_params, activated_params, open_weights, publisher, license, id)`.execute(db);
+    await sql`CREATE INDEX models_seq_filters ON models (seq, architecture, context_length, total_params, activated_params, open_weights, publisher, license, id)`.execute(
+      db,
+    );
     await sql`CREATE VIRTUAL TABLE models_fts USING fts5(name, publisher, description, tags,
       content = 'models', content_rowid = 'seq', tokenize = 'unicode61 remove_diacritics 2')`.execute(db);
     const insert = sql`INSERT INTO models_fts (rowid, name, publisher, description, tags) VALUES (new.seq, new.name, new.publisher, new.description, new.tags);`;
     const remove = sql`INSERT INTO models_fts (models_fts, rowid, name, publisher, description, tags) VALUES ('delete', old.seq, old.name, old.publisher, old.description, old.tags);`;
     await sql`CREATE TRIGGER models_fts_insert AFTER INSERT ON models BEGIN ${insert} END`.execute(db);
     await sql`CREATE TRIGGER models_fts_delete AFTER DELETE ON models BEGIN ${remove} END`.execute(db);
-    await sql`CREATE TRIGGER models_fts_update AFTER UPDATE OF name, publisher, description, tags ON models BEGIN ${remove} ${insert} END`.execute(db);
+    await sql`CREATE TRIGGER models_fts_update AFTER UPDATE OF name, publisher, description, tags ON models BEGIN ${remove} ${insert} END`.execute(
+      db,
+    );
     return;
   }
   const words = (column: string) => sql.raw(`to_tsvector('simple', regexp_replace(coalesce(${column}, ''), '[^[:alnum:]]+', ' ', 'g'))`);

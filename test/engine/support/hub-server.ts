@@ -60,9 +60,10 @@ export async function startHubServer(files: Record<string, HubFile>): Promise<Hu
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     ranges,
-    close: () => new Promise((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

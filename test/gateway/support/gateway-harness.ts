@@ -39,7 +39,10 @@ export interface HarnessOptions {
 /** A real gateway on 127.0.0.1 and a free port, in a fresh data dir, over a test registry. */
 export async function startGateway(options: HarnessOptions = {}): Promise<GatewayHarness> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'devup-gateway-'));
-  const config = loadConfig({}, { dataDir, adminKey, logLevel: 'silent', seedLibrary: false, port: 0, host: '127.0.0.1', ...options.config });
+  const config = loadConfig(
+    {},
+    { dataDir, adminKey, logLevel: 'silent', seedLibrary: false, port: 0, host: '127.0.0.1', ...options.config },
+  );
   const logger = createLogger(config);
   const base = await createServices(config, logger);
   // The test's own gateway parts (policy, flush interval) and registry replace the defaults.

@@ -41,7 +41,12 @@ export async function startAnthropicPeer(options: AnthropicPeerOptions = {}) {
     if (!headers['anthropic-version']) return fail(exchange, 400, 'anthropic-version: header is required');
     if (exchange.behavior.status) return fail(exchange, exchange.behavior.status, exchange.behavior.message);
     if (method === 'GET' && path.startsWith('/v1/models')) {
-      return exchange.json(200, { data: [{ type: 'model', id: 'claude-peer', display_name: 'Claude Peer', created_at: '2025-01-01T00:00:00Z' }], has_more: false, first_id: 'claude-peer', last_id: 'claude-peer' });
+      return exchange.json(200, {
+        data: [{ type: 'model', id: 'claude-peer', display_name: 'Claude Peer', created_at: '2025-01-01T00:00:00Z' }],
+        has_more: false,
+        first_id: 'claude-peer',
+        last_id: 'claude-peer',
+      });
     }
     if (method !== 'POST' || path !== '/v1/messages') return fail(exchange, 404, `Unknown route ${method} ${path}`);
     if (!body || !Array.isArray(body.messages)) return fail(exchange, 400, 'messages: Field required');
@@ -106,29 +111,62 @@ function answer(exchange: PeerExchange, sequence: number, options: AnthropicPeer
   const content: Array<Record<string, unknown>> = [{ type: 'text', text }];
   if (tool) content.push({ type: 'tool_use', id: `toolu_peer_${sequence}`, name: tool.name, input: tool.input });
   if (body.stream !== true) {
-    return exchange.json(200, { id, type: 'message', role: 'assistant', model: body.model, content, stop_reason: stopReason, stop_sequence: stopSequence, usage });
+    return exchange.json(200, {
+      id,
+      type: 'message',
+      role: 'assistant',
+      model: body.model,
+      content,
+      stop_reason: stopReason,
+      stop_sequence: stopSequence,
+      usage,
+    });
   }
 
   const event = (type: string, data: unknown) => `event: ${type}\ndata: ${JSON.stringify(data)}\n\n`;
   const pieces = splitText(text, exchange.behavior.chunks);
   const events = [
-    event('message_start', { type: 'message_start', message: { id, type: 'message', role: 'assistant', model: body.model, content: [], stop_reason: null, stop_sequence: null, usage: { ...usage, output_tokens: 1 } } }),
+    event('message_start', {
+      type: 'message_start',
+      message: {
+        id,
+        type: 'message',
+        role: 'assistant',
+        model: body.model,
+        content: [],
+        stop_reason: null,
+        stop_sequence: null,
+        usage: { ...usage, output_tokens: 1 },
+      },
+    }),
     event('content_block_start', { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }),
     event('ping', { type: 'ping' }),
-    ...pieces.map((piece) => event('content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: piece } })),
+    ...pieces.map((piece) =>
+      event('content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: piece } }),
+    ),
     event('content_block_stop', { type: 'content_block_stop', index: 0 }),
   ];
   if (tool) {
     const input = JSON.stringify(tool.input);
     const half = Math.floor(input.length / 2);
     events.push(
-      event('content_block_start', { type: 'content_block_start', index: 1, content_block: { type: 'tool_use', id: content[1].id, name: tool.name, input: {} } }),
-      ...['', input.slice(0, half), input.slice(half)].map((partial) => event('content_block_delta', { type: 'content_block_delta', index: 1, delta: { type: 'input_json_delta', partial_json: partial } })),
+      event('content_block_start', {
+        type: 'content_block_start',
+        index: 1,
+        content_block: { type: 'tool_use', id: content[1].id, name: tool.name, input: {} },
+      }),
+      ...['', input.slice(0, half), input.slice(half)].map((partial) =>
+        event('content_block_delta', { type: 'content_block_delta', index: 1, delta: { type: 'input_json_delta', partial_json: partial } }),
+      ),
       event('content_block_stop', { type: 'content_block_stop', index: 1 }),
     );
   }
   events.push(
-    event('message_delta', { type: 'message_delta', delta: { stop_reason: stopReason, stop_sequence: stopSequence }, usage: { output_tokens: usage.output_tokens } }),
+    event('message_delta', {
+      type: 'message_delta',
+      delta: { stop_reason: stopReason, stop_sequence: stopSequence },
+      usage: { output_tokens: usage.output_tokens },
+    }),
     event('message_stop', { type: 'message_stop' }),
   );
   return exchange.stream(

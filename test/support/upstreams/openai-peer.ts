@@ -45,11 +45,14 @@ export async function startOpenAIPeer(options: OpenAIPeerOptions = {}) {
     if (route === 'GET /v1/models') return exchange.json(200, { object: 'list', data: models.map(modelObject) });
     if (method === 'GET' && path.startsWith('/v1/models/')) {
       const id = decodeURIComponent(path.slice('/v1/models/'.length));
-      return models.includes(id) ? exchange.json(200, modelObject(id)) : fail(exchange, 404, `The model '${id}' does not exist`, 'model_not_found');
+      return models.includes(id)
+        ? exchange.json(200, modelObject(id))
+        : fail(exchange, 404, `The model '${id}' does not exist`, 'model_not_found');
     }
     if (method === 'POST' && !body) return fail(exchange, 400, 'The body must be JSON');
     const id = ++sequence;
-    if (route === 'POST /v1/chat/completions') return generate(exchange, 'chat', id, messagesText(body.messages), lastUserText(body.messages));
+    if (route === 'POST /v1/chat/completions')
+      return generate(exchange, 'chat', id, messagesText(body.messages), lastUserText(body.messages));
     if (route === 'POST /v1/completions') {
       const prompt = Array.isArray(body.prompt) ? body.prompt.join(' ') : String(body.prompt ?? '');
       return generate(exchange, 'completion', id, prompt, prompt);
@@ -97,7 +100,14 @@ function generate(exchange: PeerExchange, kind: 'chat' | 'completion', sequence:
       kind === 'chat'
         ? { index: 0, message: { role: 'assistant', content: reply, refusal: null }, logprobs: null, finish_reason: finishReason }
         : { index: 0, text: reply, logprobs: null, finish_reason: finishReason };
-    return exchange.json(200, { id, object: kind === 'chat' ? 'chat.completion' : 'text_completion', created, model, choices: [choice], usage });
+    return exchange.json(200, {
+      id,
+      object: kind === 'chat' ? 'chat.completion' : 'text_completion',
+      created,
+      model,
+      choices: [choice],
+      usage,
+    });
   }
   const includeUsage = body.stream_options?.include_usage === true;
   const object = kind === 'chat' ? 'chat.completion.chunk' : 'text_completion';
@@ -105,7 +115,12 @@ function generate(exchange: PeerExchange, kind: 'chat' | 'completion', sequence:
     `data: ${JSON.stringify({ id, object, created, model, choices, ...extra })}\n\n`;
   const choice = (text: string | undefined, finish: string | null, role?: string) =>
     kind === 'chat'
-      ? { index: 0, delta: text === undefined ? {} : role ? { role, content: text } : { content: text }, logprobs: null, finish_reason: finish }
+      ? {
+          index: 0,
+          delta: text === undefined ? {} : role ? { role, content: text } : { content: text },
+          logprobs: null,
+          finish_reason: finish,
+        }
       : { index: 0, text: text ?? '', logprobs: null, finish_reason: finish };
   const pieces = splitText(reply, exchange.behavior.chunks);
   const events = [

@@ -15,11 +15,8 @@ export function setAdminKey(key: string | null): void {
 }
 
 export function useAdminKey(): string | null {
-  return useSyncExternalStore(
-    (listener) => {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-    adminKey,
-  );
+  return useSyncExternalStore((listener) => {
+    listeners.add(listener);
+    return () => listeners.delete(listener);
+  }, adminKey);
 }

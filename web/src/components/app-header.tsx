@@ -26,7 +26,11 @@ export function AppHeader() {
           <ul>
             {navigation.map((item) => (
               <li key={item.to}>
-                <Link to={item.to} className={item.match(pathname) ? 'nav-link active' : 'nav-link'} aria-current={item.match(pathname) ? 'page' : undefined}>
+                <Link
+                  to={item.to}
+                  className={item.match(pathname) ? 'nav-link active' : 'nav-link'}
+                  aria-current={item.match(pathname) ? 'page' : undefined}
+                >
                   {item.label}
                 </Link>
               </li>

@@ -11,7 +11,17 @@ export interface BarGroup {
  *
  * @example <BarChart title="Average by category" series={['A', 'B']} groups={[{ label: 'Code', values: [40, 52] }]} />
  */
-export function BarChart({ title, series, groups, yLabel = 'Score' }: { title: string; series: string[]; groups: BarGroup[]; yLabel?: string }) {
+export function BarChart({
+  title,
+  series,
+  groups,
+  yLabel = 'Score',
+}: {
+  title: string;
+  series: string[];
+  groups: BarGroup[];
+  yLabel?: string;
+}) {
   const width = Math.max(560, groups.length * (series.length * 16 + 28) + 80);
   const height = 300;
   const margin = { top: 16, right: 16, bottom: 40, left: 48 };
@@ -32,7 +42,11 @@ export function BarChart({ title, series, groups, yLabel = 'Score' }: { title: s
             </text>
           </g>
         ))}
-        <text className="axis-label" transform={`translate(12 ${(margin.top + height - margin.bottom) / 2}) rotate(-90)`} textAnchor="middle">
+        <text
+          className="axis-label"
+          transform={`translate(12 ${(margin.top + height - margin.bottom) / 2}) rotate(-90)`}
+          textAnchor="middle"
+        >
           {yLabel}
         </text>
         {groups.map((group, groupIndex) => {
@@ -55,7 +69,12 @@ export function BarChart({ title, series, groups, yLabel = 'Score' }: { title: s
                   </rect>
                 ),
               )}
-              <text className="tick" x={margin.left + groupIndex * groupWidth + groupWidth / 2} y={height - margin.bottom + 18} textAnchor="middle">
+              <text
+                className="tick"
+                x={margin.left + groupIndex * groupWidth + groupWidth / 2}
+                y={height - margin.bottom + 18}
+                textAnchor="middle"
+              >
                 {group.label}
               </text>
             </g>

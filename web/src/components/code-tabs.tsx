@@ -14,7 +14,14 @@ export function CodeTabs({ samples }: { samples: CodeSample[] }) {
     <div className="code-tabs">
       <div className="code-tabs-bar" role="tablist">
         {samples.map((entry, index) => (
-          <button key={entry.label} type="button" role="tab" aria-selected={index === active} className={index === active ? 'tab active' : 'tab'} onClick={() => setActive(index)}>
+          <button
+            key={entry.label}
+            type="button"
+            role="tab"
+            aria-selected={index === active}
+            className={index === active ? 'tab active' : 'tab'}
+            onClick={() => setActive(index)}
+          >
             {entry.label}
           </button>
         ))}

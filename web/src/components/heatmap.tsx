@@ -41,7 +41,14 @@ export function Heatmap({ title, cells }: { title: string; cells: HeatmapCell[] 
             {contexts.map((context, column) => {
               const score = byKey.get(`${context}:${depth}`);
               return (
-                <rect key={context} x={left + column * cellWidth} y={top + row * cellHeight} width={cellWidth - 1} height={cellHeight - 1} fill={score === undefined ? '#e5e7eb' : cellColor(score / maxScore)}>
+                <rect
+                  key={context}
+                  x={left + column * cellWidth}
+                  y={top + row * cellHeight}
+                  width={cellWidth - 1}
+                  height={cellHeight - 1}
+                  fill={score === undefined ? '#e5e7eb' : cellColor(score / maxScore)}
+                >
                   <title>{`${formatContext(context)} tokens, depth ${depth}%: ${score ?? 'no data'}`}</title>
                 </rect>
               );
@@ -50,7 +57,13 @@ export function Heatmap({ title, cells }: { title: string; cells: HeatmapCell[] 
         ))}
         {contexts.map((context, column) =>
           column % labelEvery === 0 ? (
-            <text key={context} className="tick" x={left + column * cellWidth + cellWidth / 2} y={top + depths.length * cellHeight + 16} textAnchor="middle">
+            <text
+              key={context}
+              className="tick"
+              x={left + column * cellWidth + cellWidth / 2}
+              y={top + depths.length * cellHeight + 16}
+              textAnchor="middle"
+            >
               {formatContext(context)}
             </text>
           ) : null,

@@ -41,12 +41,18 @@ export function LineChart({ title, labels, series, yLabel }: { title: string; la
             </text>
           ) : null,
         )}
-        <text className="axis-label" transform={`translate(12 ${(margin.top + height - margin.bottom) / 2}) rotate(-90)`} textAnchor="middle">
+        <text
+          className="axis-label"
+          transform={`translate(12 ${(margin.top + height - margin.bottom) / 2}) rotate(-90)`}
+          textAnchor="middle"
+        >
           {yLabel}
         </text>
         {series.map((line, seriesIndex) => {
           const color = seriesColors[seriesIndex % seriesColors.length];
-          const points = line.values.map((value, index) => (value === null ? null : ([x(index), y(value)] as const))).filter((point) => point !== null);
+          const points = line.values
+            .map((value, index) => (value === null ? null : ([x(index), y(value)] as const)))
+            .filter((point) => point !== null);
           return (
             <g key={line.name}>
               <polyline fill="none" stroke={color} strokeWidth={2} points={points.map(([px, py]) => `${px},${py}`).join(' ')} />

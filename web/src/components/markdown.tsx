@@ -19,7 +19,9 @@ export function renderMarkdown(source: string | Token[]): string {
  * results), as are its page title (h1), repeated paragraphs, and headings left empty.
  */
 export function cardProse(source: string): Token[] {
-  const tokens = marked.lexer(source, { gfm: true }).filter((token) => token.type !== 'table' && token.type !== 'space' && !(token.type === 'heading' && token.depth === 1));
+  const tokens = marked
+    .lexer(source, { gfm: true })
+    .filter((token) => token.type !== 'table' && token.type !== 'space' && !(token.type === 'heading' && token.depth === 1));
   const seen = new Set<string>();
   const unique = tokens.filter((token) => token.type !== 'paragraph' || (!seen.has(token.raw.trim()) && seen.add(token.raw.trim())));
   const kept: Token[] = [];

@@ -12,12 +12,29 @@ export interface ScatterPoint {
  *
  * @example <ScatterChart title="MMLU vs activated params" points={[{ label: 'DeepSeek-V3', x: 37e9, y: 88.5 }]} yLabel="Score" />
  */
-export function ScatterChart({ points, title, xLabel = 'Activated parameters', yLabel }: { points: ScatterPoint[]; title: string; xLabel?: string; yLabel: string }) {
+export function ScatterChart({
+  points,
+  title,
+  xLabel = 'Activated parameters',
+  yLabel,
+}: {
+  points: ScatterPoint[];
+  title: string;
+  xLabel?: string;
+  yLabel: string;
+}) {
   const width = 560;
   const height = 320;
   const margin = { top: 16, right: 24, bottom: 44, left: 52 };
-  const x = logScale([Math.min(...points.map((point) => point.x)), Math.max(...points.map((point) => point.x))], [margin.left, width - margin.right]);
-  const y = linearScale([Math.min(...points.map((point) => point.y)), Math.max(...points.map((point) => point.y))], [height - margin.bottom, margin.top], 4);
+  const x = logScale(
+    [Math.min(...points.map((point) => point.x)), Math.max(...points.map((point) => point.x))],
+    [margin.left, width - margin.right],
+  );
+  const y = linearScale(
+    [Math.min(...points.map((point) => point.y)), Math.max(...points.map((point) => point.y))],
+    [height - margin.bottom, margin.top],
+    4,
+  );
   return (
     <figure className="chart">
       <figcaption>{title}</figcaption>
@@ -41,15 +58,32 @@ export function ScatterChart({ points, title, xLabel = 'Activated parameters', y
         <text className="axis-label" x={(margin.left + width - margin.right) / 2} y={height - 6} textAnchor="middle">
           {xLabel} (log)
         </text>
-        <text className="axis-label" transform={`translate(14 ${(margin.top + height - margin.bottom) / 2}) rotate(-90)`} textAnchor="middle">
+        <text
+          className="axis-label"
+          transform={`translate(14 ${(margin.top + height - margin.bottom) / 2}) rotate(-90)`}
+          textAnchor="middle"
+        >
           {yLabel}
         </text>
         {points.map((point, index) => (
           <g key={point.label} className="point">
-            <circle cx={x(point.x)} cy={y(point.y)} r={7} fill={seriesColors[index % seriesColors.length]} fillOpacity={0.85} stroke="white" strokeWidth={2}>
+            <circle
+              cx={x(point.x)}
+              cy={y(point.y)}
+              r={7}
+              fill={seriesColors[index % seriesColors.length]}
+              fillOpacity={0.85}
+              stroke="white"
+              strokeWidth={2}
+            >
               <title>{`${point.label}: ${point.y} at ${formatParams(point.x)}`}</title>
             </circle>
-            <text className="point-label" x={x(point.x) + (x(point.x) > width * 0.7 ? -10 : 10)} y={y(point.y) - 8} textAnchor={x(point.x) > width * 0.7 ? 'end' : 'start'}>
+            <text
+              className="point-label"
+              x={x(point.x) + (x(point.x) > width * 0.7 ? -10 : 10)}
+              y={y(point.y) - 8}
+              textAnchor={x(point.x) > width * 0.7 ? 'end' : 'start'}
+            >
               {point.label}
             </text>
           </g>

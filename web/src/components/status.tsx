@@ -2,7 +2,13 @@ import type { ReactNode } from 'react';
 import { ApiError } from '../api/client.js';
 import { AdminLogin } from '../features/admin/admin-login.js';
 
-export function Badge({ tone = 'neutral', children }: { tone?: 'neutral' | 'good' | 'warn' | 'bad' | 'info' | 'accent'; children: ReactNode }) {
+export function Badge({
+  tone = 'neutral',
+  children,
+}: {
+  tone?: 'neutral' | 'good' | 'warn' | 'bad' | 'info' | 'accent';
+  children: ReactNode;
+}) {
   return <span className={`badge badge-${tone}`}>{children}</span>;
 }
 

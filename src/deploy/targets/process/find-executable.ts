@@ -18,7 +18,9 @@ export function findExecutable(command: string, cwd: string, searchPath: string 
     const file = path.join(directory, command);
     if (isExecutable(file)) return file;
   }
-  throw new Error(`engine command '${command}' not found on PATH (${directories.join(path.delimiter) || 'empty'}); install it or give its full path`);
+  throw new Error(
+    `engine command '${command}' not found on PATH (${directories.join(path.delimiter) || 'empty'}); install it or give its full path`,
+  );
 }
 
 function isExecutable(file: string): boolean {

@@ -34,7 +34,12 @@ export function launchProcess(options: LaunchOptions): LaunchedProcess {
   let child;
   try {
     fs.writeSync(descriptor, `${launchMarker}${[options.executable, ...options.args].join(' ')} at ${new Date().toISOString()} ---\n`);
-    child = spawn(options.executable, options.args, { cwd: options.cwd, env: options.env, stdio: ['ignore', descriptor, descriptor], detached: true });
+    child = spawn(options.executable, options.args, {
+      cwd: options.cwd,
+      env: options.env,
+      stdio: ['ignore', descriptor, descriptor],
+      detached: true,
+    });
   } finally {
     fs.closeSync(descriptor);
   }

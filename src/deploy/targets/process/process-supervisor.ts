@@ -46,8 +46,17 @@ export class ProcessSupervisor {
   async start(signal?: AbortSignal): Promise<void> {
     const launched = launchProcess(this.options.launch);
     this.current = launched;
-    this.options.runFile.write({ pid: launched.pid, port: this.options.port, executable: this.options.launch.executable, startedAt: launched.startedAt });
-    this.options.emit({ type: 'state', state: 'loading', message: `process started (pid ${launched.pid}); waiting for http://127.0.0.1:${this.options.port}${this.healthPaths[0]}` });
+    this.options.runFile.write({
+      pid: launched.pid,
+      port: this.options.port,
+      executable: this.options.launch.executable,
+      startedAt: launched.startedAt,
+    });
+    this.options.emit({
+      type: 'state',
+      state: 'loading',
+      message: `process started (pid ${launched.pid}); waiting for http://127.0.0.1:${this.options.port}${this.healthPaths[0]}`,
+    });
     await this.waitHealthy(launched, signal);
     this.watch(launched);
   }
@@ -101,7 +110,11 @@ export class ProcessSupervisor {
     this.restartTimer = setTimeout(() => {
       if (this.stopped) return;
       this.start().then(
-        () => this.options.emit({ type: 'recovered', message: `process restarted (pid ${this.current?.pid}) and healthy after ${this.policy.attempts} attempt(s)` }),
+        () =>
+          this.options.emit({
+            type: 'recovered',
+            message: `process restarted (pid ${this.current?.pid}) and healthy after ${this.policy.attempts} attempt(s)`,
+          }),
         (error) => {
           if (this.stopped) return;
           const next = this.policy.nextDelay(0);

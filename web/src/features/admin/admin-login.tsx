@@ -34,7 +34,14 @@ export function AdminLogin({ reason }: { reason?: string }) {
       </p>
       <label htmlFor="admin-key">Admin key</label>
       <div className="row">
-        <input id="admin-key" type="password" autoComplete="current-password" value={key} onChange={(event) => setKey(event.target.value)} required />
+        <input
+          id="admin-key"
+          type="password"
+          autoComplete="current-password"
+          value={key}
+          onChange={(event) => setKey(event.target.value)}
+          required
+        />
         <button className="button button-primary" type="submit" disabled={checking || !key.trim()}>
           {checking ? 'Checking…' : 'Sign in'}
         </button>

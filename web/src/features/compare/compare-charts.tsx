@@ -8,7 +8,11 @@ export function CompareCharts({ comparison }: { comparison: Comparison }) {
   const { models, rows, categories } = comparison;
   const plottable = rows
     .map((row, index) => ({ row, index }))
-    .filter(({ row }) => row.direction === 'higher' && row.values.filter((value, modelIndex) => value !== null && models[modelIndex].activatedParams).length >= 2);
+    .filter(
+      ({ row }) =>
+        row.direction === 'higher' &&
+        row.values.filter((value, modelIndex) => value !== null && models[modelIndex].activatedParams).length >= 2,
+    );
   const [rowIndex, setRowIndex] = useState<number | undefined>(undefined);
   const chosen = plottable.find((entry) => entry.index === rowIndex) ?? plottable[0];
   const points = chosen
@@ -36,11 +40,21 @@ export function CompareCharts({ comparison }: { comparison: Comparison }) {
               ))}
             </select>
           </div>
-          <ScatterChart title={`${chosen.row.benchmark} (${chosen.row.metric}) vs activated parameters`} points={points} yLabel={chosen.row.metric} />
+          <ScatterChart
+            title={`${chosen.row.benchmark} (${chosen.row.metric}) vs activated parameters`}
+            points={points}
+            yLabel={chosen.row.metric}
+          />
           {unplotted.length > 0 && <p className="table-note">Not plotted (parameters unpublished): {unplotted.join(', ')}.</p>}
         </div>
       )}
-      {groups.length > 0 && <BarChart title="Average score by category (benchmarks every model has)" series={models.map((model) => model.name)} groups={groups} />}
+      {groups.length > 0 && (
+        <BarChart
+          title="Average score by category (benchmarks every model has)"
+          series={models.map((model) => model.name)}
+          groups={groups}
+        />
+      )}
     </div>
   );
 }

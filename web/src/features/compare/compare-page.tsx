@@ -24,12 +24,19 @@ export function ComparePage() {
   return (
     <>
       <h1>Compare models</h1>
-      <p className="subtitle">Benchmarks the models share, aligned by name, metric and shots; best results and the same level (a gap ≤ 0.3) in bold.</p>
+      <p className="subtitle">
+        Benchmarks the models share, aligned by name, metric and shots; best results and the same level (a gap ≤ 0.3) in bold.
+      </p>
       <div className="panel row" role="group" aria-label="Models in the comparison">
         {ids.map((id) => (
           <span key={id} className="badge badge-accent">
             {names.get(id) ?? id}
-            <button type="button" className="button button-small button-ghost" aria-label={`Remove ${names.get(id) ?? id}`} onClick={() => setIds(ids.filter((other) => other !== id))}>
+            <button
+              type="button"
+              className="button button-small button-ghost"
+              aria-label={`Remove ${names.get(id) ?? id}`}
+              onClick={() => setIds(ids.filter((other) => other !== id))}
+            >
               ×
             </button>
           </span>
@@ -58,7 +65,9 @@ export function ComparePage() {
       {comparison.data && (
         <>
           {comparison.data.rows.length === 0 ? (
-            <EmptyState title="No shared benchmarks">These models have no results on the same benchmark (name, metric and shots).</EmptyState>
+            <EmptyState title="No shared benchmarks">
+              These models have no results on the same benchmark (name, metric and shots).
+            </EmptyState>
           ) : (
             <>
               <CompareCharts comparison={comparison.data} />

@@ -44,7 +44,10 @@ export function ComparisonTable({ comparison }: { comparison: Comparison }) {
             ))}
           </tr>
           {rows.map((row, rowIndex) => (
-            <tr key={`${row.benchmarkIds.join('+')}:${row.setting}`} className={rowIndex === 0 || rows[rowIndex - 1].category !== row.category ? 'category-start' : undefined}>
+            <tr
+              key={`${row.benchmarkIds.join('+')}:${row.setting}`}
+              className={rowIndex === 0 || rows[rowIndex - 1].category !== row.category ? 'category-start' : undefined}
+            >
               <td className="category">{rowIndex === 0 || rows[rowIndex - 1].category !== row.category ? row.category : ''}</td>
               <th scope="row">
                 {row.benchmark} ({row.metric}

@@ -9,8 +9,17 @@ import { dtypeChoices, engineChoices, gpuChoices, targetKinds } from './target-k
 
 /** A deployment name from the model id: `deepseek-v3` → `deepseek-v3`, a file → its base name. */
 function suggestName(modelId: string | undefined, file: string): string {
-  const base = modelId ?? file.split('/').pop()?.replace(/\.gguf$/i, '') ?? '';
-  return base.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '');
+  const base =
+    modelId ??
+    file
+      .split('/')
+      .pop()
+      ?.replace(/\.gguf$/i, '') ??
+    '';
+  return base
+    .toLowerCase()
+    .replace(/[^a-z0-9._-]+/g, '-')
+    .replace(/^-+|-+$/g, '');
 }
 
 /** `/models/:id/deploy` and `/deploy`: choose a target, see the plan, name it, create it. */
@@ -62,7 +71,9 @@ export function DeployWizard({ modelId }: { modelId?: string }) {
       navigate(`/deployments/${encodeURIComponent(created.name)}`);
     } catch (failure) {
       const details = failure instanceof ApiError ? failure.details : [];
-      setErrors(details.length ? details.map((detail) => `${detail.path.replace(/^body\./, '')}: ${detail.message}`) : [(failure as Error).message]);
+      setErrors(
+        details.length ? details.map((detail) => `${detail.path.replace(/^body\./, '')}: ${detail.message}`) : [(failure as Error).message],
+      );
     } finally {
       setCreating(false);
     }
@@ -71,10 +82,13 @@ export function DeployWizard({ modelId }: { modelId?: string }) {
   return (
     <form onSubmit={submit} aria-labelledby="deploy-title">
       <p className="breadcrumb">
-        {modelId ? <Link to={`/models/${modelId}`}>{model.data?.name ?? modelId}</Link> : <Link to="/deployments">Deployments</Link>} / Deploy
+        {modelId ? <Link to={`/models/${modelId}`}>{model.data?.name ?? modelId}</Link> : <Link to="/deployments">Deployments</Link>} /
+        Deploy
       </p>
       <h1 id="deploy-title">Deploy {model.data?.name ?? (modelId ? modelId : 'a model')}</h1>
-      <p className="subtitle">The deployment’s name is the <code>model</code> your clients send to the gateway.</p>
+      <p className="subtitle">
+        The deployment’s name is the <code>model</code> your clients send to the gateway.
+      </p>
 
       <section className="panel">
         <h2>1. Target</h2>
@@ -101,7 +115,14 @@ export function DeployWizard({ modelId }: { modelId?: string }) {
             return (
               <div key={valueKey} className="field">
                 <label htmlFor={id}>{field.label}</label>
-                <input id={id} type={field.secret ? 'password' : 'text'} placeholder={field.placeholder} required={field.required} value={values[valueKey] ?? ''} onChange={(event) => setValues({ ...values, [valueKey]: event.target.value })} />
+                <input
+                  id={id}
+                  type={field.secret ? 'password' : 'text'}
+                  placeholder={field.placeholder}
+                  required={field.required}
+                  value={values[valueKey] ?? ''}
+                  onChange={(event) => setValues({ ...values, [valueKey]: event.target.value })}
+                />
                 {field.hint && <span className="field-hint">{field.hint}</span>}
               </div>
             );
@@ -152,7 +173,13 @@ export function DeployWizard({ modelId }: { modelId?: string }) {
         <h2>3. Name and create</h2>
         <div className="field">
           <label htmlFor="deployment-name">Deployment name</label>
-          <input id="deployment-name" value={effectiveName} onChange={(event) => setName(event.target.value)} required pattern="[A-Za-z0-9][A-Za-z0-9._:@/\-]*" />
+          <input
+            id="deployment-name"
+            value={effectiveName}
+            onChange={(event) => setName(event.target.value)}
+            required
+            pattern="[A-Za-z0-9][A-Za-z0-9._:@/\-]*"
+          />
           <span className="field-hint">Letters, digits and . _ : @ / -</span>
         </div>
         {errors.length > 0 && (

@@ -8,7 +8,15 @@ export interface DeploymentDetails {
   reason: string | null;
   fallbacks: string[];
   pricing: { inputPerMillion: number; outputPerMillion: number } | null;
-  targets: Array<{ id: string; label: string; kind: string; weight: number; status: string; address: string | null; detail: string | null }>;
+  targets: Array<{
+    id: string;
+    label: string;
+    kind: string;
+    weight: number;
+    status: string;
+    address: string | null;
+    detail: string | null;
+  }>;
   createdAt: string;
   updatedAt: string;
 }

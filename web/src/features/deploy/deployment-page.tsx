@@ -58,7 +58,10 @@ export function DeploymentPage({ name }: { name: string }) {
           {data.reason && <p className={data.state === 'failed' ? 'notice notice-error' : 'muted'}>{data.reason}</p>}
         </div>
         <div className="row">
-          <Link className={`button ${data.state === 'ready' ? 'button-primary' : ''}`} to={`/playground?deployment=${encodeURIComponent(data.name)}`}>
+          <Link
+            className={`button ${data.state === 'ready' ? 'button-primary' : ''}`}
+            to={`/playground?deployment=${encodeURIComponent(data.name)}`}
+          >
             Open in playground
           </Link>
           {data.state === 'stopped' || data.state === 'failed' ? (
@@ -70,7 +73,17 @@ export function DeploymentPage({ name }: { name: string }) {
               Stop
             </button>
           )}
-          <button type="button" className="button button-danger" onClick={() => window.confirm(`Delete deployment ${data.name}?`) && act(() => request(base, { method: 'DELETE' }), () => navigate('/deployments'))}>
+          <button
+            type="button"
+            className="button button-danger"
+            onClick={() =>
+              window.confirm(`Delete deployment ${data.name}?`) &&
+              act(
+                () => request(base, { method: 'DELETE' }),
+                () => navigate('/deployments'),
+              )
+            }
+          >
             Delete
           </button>
         </div>
@@ -110,7 +123,8 @@ export function DeploymentPage({ name }: { name: string }) {
       <section className="panel">
         <h2>Call it</h2>
         <p className="muted">
-          Clients send <code>{data.name}</code> as the model. Create a key on the <Link to="/keys">Keys</Link> page and export it as <code>DEVUP_API_KEY</code>.
+          Clients send <code>{data.name}</code> as the model. Create a key on the <Link to="/keys">Keys</Link> page and export it as{' '}
+          <code>DEVUP_API_KEY</code>.
         </p>
         <CodeTabs samples={codeSnippets(data.name, window.location.origin)} />
       </section>
@@ -124,7 +138,9 @@ export function DeploymentPage({ name }: { name: string }) {
             <ol className="events" data-testid="deployment-events">
               {[...eventList].reverse().map((event, index) => (
                 <li key={`${event.at}-${index}`}>
-                  <time dateTime={String(event.at)} title={String(event.at)}>{formatClock(event.at)}</time>
+                  <time dateTime={String(event.at)} title={String(event.at)}>
+                    {formatClock(event.at)}
+                  </time>
                   <strong>{event.type}</strong>
                   <span>{event.message}</span>
                 </li>
@@ -134,7 +150,11 @@ export function DeploymentPage({ name }: { name: string }) {
         </section>
         <section className="panel">
           <h2>Logs</h2>
-          {logs.error ? <p className="muted">No logs: {logs.error.message}</p> : <pre className="log">{logLines.length ? logLines.join('\n') : 'No log lines yet.'}</pre>}
+          {logs.error ? (
+            <p className="muted">No logs: {logs.error.message}</p>
+          ) : (
+            <pre className="log">{logLines.length ? logLines.join('\n') : 'No log lines yet.'}</pre>
+          )}
         </section>
       </div>
     </>

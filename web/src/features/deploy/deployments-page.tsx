@@ -14,7 +14,9 @@ export function DeploymentsPage() {
       <header className="model-header">
         <div>
           <h1>Deployments</h1>
-          <p className="subtitle">Each deployment is a name clients send as <code>model</code>, served by one or more targets.</p>
+          <p className="subtitle">
+            Each deployment is a name clients send as <code>model</code>, served by one or more targets.
+          </p>
         </div>
         <Link className="button button-primary" to="/deploy">
           New deployment
@@ -25,7 +27,8 @@ export function DeploymentsPage() {
       {deployments.data && list.length === 0 && (
         <EmptyState title="No deployments yet">
           <p>
-            Pick a model in the <Link to="/">library</Link> and press Deploy, or <Link to="/deploy">deploy a GGUF file or an endpoint</Link>.
+            Pick a model in the <Link to="/">library</Link> and press Deploy, or <Link to="/deploy">deploy a GGUF file or an endpoint</Link>
+            .
           </p>
         </EmptyState>
       )}

@@ -78,7 +78,13 @@ export function PlanPanel({ planRequest, onPlan }: { planRequest: PlanRequest; o
       {!plan.fits && plan.shortfall && <p className="notice notice-warn">{plan.shortfall.message}</p>}
       {plan.alternatives.length > 0 && (
         <p className="plan-note">
-          Would fit: {plan.alternatives.map((alternative) => `${alternative.gpuCount}× ${alternative.gpu} (${alternative.dtype}, ${alternative.nodes} node${alternative.nodes === 1 ? '' : 's'})`).join(' · ')}
+          Would fit:{' '}
+          {plan.alternatives
+            .map(
+              (alternative) =>
+                `${alternative.gpuCount}× ${alternative.gpu} (${alternative.dtype}, ${alternative.nodes} node${alternative.nodes === 1 ? '' : 's'})`,
+            )
+            .join(' · ')}
         </p>
       )}
       {plan.recipe && (

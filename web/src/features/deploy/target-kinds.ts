@@ -26,7 +26,15 @@ export const targetKinds: TargetKind[] = [
     title: 'Embedded GGUF',
     summary: 'Load a GGUF file in this process with llama.cpp. No GPU or other server needed.',
     planned: false,
-    fields: [{ name: 'file', label: 'GGUF file path', placeholder: '/models/model.gguf', hint: 'Absolute, or relative to the data directory’s models/ folder (where devup pull saves).', required: true }],
+    fields: [
+      {
+        name: 'file',
+        label: 'GGUF file path',
+        placeholder: '/models/model.gguf',
+        hint: 'Absolute, or relative to the data directory’s models/ folder (where devup pull saves).',
+        required: true,
+      },
+    ],
   },
   {
     kind: 'endpoint',
@@ -46,7 +54,13 @@ export const targetKinds: TargetKind[] = [
     planned: true,
     fields: [
       { name: 'command', label: 'Command', placeholder: 'vllm', hint: 'A path, or a name on the gateway’s PATH.', required: true },
-      { name: 'args', label: 'Arguments', placeholder: 'serve deepseek-ai/DeepSeek-V3 --port {port}', hint: '{port} is replaced by the port the gateway picks.', words: true },
+      {
+        name: 'args',
+        label: 'Arguments',
+        placeholder: 'serve deepseek-ai/DeepSeek-V3 --port {port}',
+        hint: '{port} is replaced by the port the gateway picks.',
+        words: true,
+      },
       { name: 'upstreamModel', label: 'Upstream model name (optional)', hint: 'Asked from the engine’s /v1/models when empty.' },
     ],
   },
@@ -56,13 +70,38 @@ export const targetKinds: TargetKind[] = [
     summary: 'Run the plan’s engine on a cluster (Deployment, or LeaderWorkerSet across nodes) with your kubeconfig.',
     planned: true,
     fields: [
-      { name: 'kubeconfig', label: 'Kubeconfig path', placeholder: '/etc/devup/kubeconfig', hint: 'A file on the gateway host; the gateway applies the manifests with it.', required: true },
+      {
+        name: 'kubeconfig',
+        label: 'Kubeconfig path',
+        placeholder: '/etc/devup/kubeconfig',
+        hint: 'A file on the gateway host; the gateway applies the manifests with it.',
+        required: true,
+      },
       { name: 'namespace', label: 'Namespace', placeholder: 'default' },
-      { name: 'baseUrl', label: 'Service URL (optional)', placeholder: 'http://deepseek-v3.default.svc.cluster.local:8000/v1', hint: 'Where the gateway reaches the engine; defaults to the Service’s cluster DNS name.' },
+      {
+        name: 'baseUrl',
+        label: 'Service URL (optional)',
+        placeholder: 'http://deepseek-v3.default.svc.cluster.local:8000/v1',
+        hint: 'Where the gateway reaches the engine; defaults to the Service’s cluster DNS name.',
+      },
     ],
   },
 ];
 
-export const gpuChoices = ['h200', 'h100', 'h800', 'h20', 'b200', 'a100-80g', 'a100-40g', 'l40s', 'l4', 'mi300x', 'mi325x', 'rtx-4090', 'rtx-5090'];
+export const gpuChoices = [
+  'h200',
+  'h100',
+  'h800',
+  'h20',
+  'b200',
+  'a100-80g',
+  'a100-40g',
+  'l40s',
+  'l4',
+  'mi300x',
+  'mi325x',
+  'rtx-4090',
+  'rtx-5090',
+];
 export const dtypeChoices = ['fp8', 'bf16', 'fp16', 'int8', 'int4', 'q8_0', 'q4_k_m'];
 export const engineChoices = ['vllm', 'sglang', 'llama-server', 'ollama'];

@@ -24,11 +24,18 @@ export function KeysPage() {
   const create = async (event: FormEvent) => {
     event.preventDefault();
     setError(undefined);
-    const scope = deployments.split(',').map((entry) => entry.trim()).filter(Boolean);
+    const scope = deployments
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter(Boolean);
     try {
       const key = await request<CreatedKey>('/api/keys', {
         method: 'POST',
-        body: { name: name.trim(), ...(scope.length ? { deployments: scope } : {}), ...(expiresIn.trim() ? { expiresIn: expiresIn.trim() } : {}) },
+        body: {
+          name: name.trim(),
+          ...(scope.length ? { deployments: scope } : {}),
+          ...(expiresIn.trim() ? { expiresIn: expiresIn.trim() } : {}),
+        },
       });
       setCreated(key);
       setName('');
@@ -53,7 +60,9 @@ export function KeysPage() {
   return (
     <>
       <h1>API keys</h1>
-      <p className="subtitle">Keys for the OpenAI-compatible API at <code>/v1</code>. Stored as SHA-256 hashes: a key is shown once, when it is created.</p>
+      <p className="subtitle">
+        Keys for the OpenAI-compatible API at <code>/v1</code>. Stored as SHA-256 hashes: a key is shown once, when it is created.
+      </p>
       <form className="panel" onSubmit={create} aria-labelledby="create-key-title">
         <h2 id="create-key-title">Create a key</h2>
         <div className="form-grid">
@@ -63,7 +72,12 @@ export function KeysPage() {
           </div>
           <div className="field">
             <label htmlFor="key-deployments">Deployments (optional)</label>
-            <input id="key-deployments" value={deployments} onChange={(event) => setDeployments(event.target.value)} placeholder="chat, embeddings" />
+            <input
+              id="key-deployments"
+              value={deployments}
+              onChange={(event) => setDeployments(event.target.value)}
+              placeholder="chat, embeddings"
+            />
             <span className="field-hint">Comma-separated; empty means every deployment.</span>
           </div>
           <div className="field">
@@ -75,7 +89,14 @@ export function KeysPage() {
         <button className="button button-primary" type="submit" disabled={!name.trim()}>
           Create key
         </button>
-        {error && (error instanceof ApiError && error.status === 401 ? <ErrorNotice error={error} /> : <p className="field-error" role="alert">{error.message}</p>)}
+        {error &&
+          (error instanceof ApiError && error.status === 401 ? (
+            <ErrorNotice error={error} />
+          ) : (
+            <p className="field-error" role="alert">
+              {error.message}
+            </p>
+          ))}
       </form>
 
       {created && (
@@ -137,7 +158,12 @@ export function KeysPage() {
                     </td>
                     <td>
                       {!key.revokedAt && (
-                        <button type="button" className="button button-small button-danger" onClick={() => revoke(key)} aria-label={`Revoke ${key.name}`}>
+                        <button
+                          type="button"
+                          className="button button-small button-danger"
+                          onClick={() => revoke(key)}
+                          aria-label={`Revoke ${key.name}`}
+                        >
                           Revoke
                         </button>
                       )}

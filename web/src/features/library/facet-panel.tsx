@@ -18,7 +18,17 @@ function valueLabel(facet: string, entry: FacetValue): string {
 const facetOrder = ['publisher', 'architecture', 'ranges', 'license', 'openWeights'];
 
 /** Facet filters with counts for the current query; `ranges` (parameters, context) go after architecture. */
-export function FacetPanel({ facets, query, onToggle, ranges }: { facets: Record<string, FacetValue[]>; query: URLSearchParams; onToggle(facet: string, value: string): void; ranges: ReactNode }) {
+export function FacetPanel({
+  facets,
+  query,
+  onToggle,
+  ranges,
+}: {
+  facets: Record<string, FacetValue[]>;
+  query: URLSearchParams;
+  onToggle(facet: string, value: string): void;
+  ranges: ReactNode;
+}) {
   const ordered = Object.entries(facets).sort(([a], [b]) => facetOrder.indexOf(a) - facetOrder.indexOf(b));
   const rangesAt = ordered.findIndex(([facet]) => facetOrder.indexOf(facet) > facetOrder.indexOf('ranges'));
   return (
@@ -32,20 +42,20 @@ export function FacetPanel({ facets, query, onToggle, ranges }: { facets: Record
   function renderFacet(facet: string, values: FacetValue[]) {
     if (values.length === 0) return null;
     return (
-          <fieldset key={facet} className="facet">
-            <legend>{facetTitles[facet] ?? facet}</legend>
-            {values.map((entry) => {
-              const checked = query.getAll(facet).includes(entry.value);
-              const id = `facet-${facet}-${entry.value}`.replace(/[^\w-]/g, '_');
-              return (
-                <div key={entry.value} className="facet-value">
-                  <input id={id} type="checkbox" checked={checked} onChange={() => onToggle(facet, entry.value)} />
-                  <label htmlFor={id}>{valueLabel(facet, entry)}</label>
-                  <span className="count">{entry.count}</span>
-                </div>
-              );
-            })}
-          </fieldset>
+      <fieldset key={facet} className="facet">
+        <legend>{facetTitles[facet] ?? facet}</legend>
+        {values.map((entry) => {
+          const checked = query.getAll(facet).includes(entry.value);
+          const id = `facet-${facet}-${entry.value}`.replace(/[^\w-]/g, '_');
+          return (
+            <div key={entry.value} className="facet-value">
+              <input id={id} type="checkbox" checked={checked} onChange={() => onToggle(facet, entry.value)} />
+              <label htmlFor={id}>{valueLabel(facet, entry)}</label>
+              <span className="count">{entry.count}</span>
+            </div>
+          );
+        })}
+      </fieldset>
     );
   }
 }

@@ -46,7 +46,8 @@ export function LibraryPage() {
   const data = models.data;
   const facets = useDisjunctiveFacets(query, data?.facets);
   const pages = data ? Math.max(1, Math.ceil(data.total / (data.pageSize || pageSize))) : 1;
-  const toggleSelected = (id: string) => setSelected((current) => (current.includes(id) ? current.filter((entry) => entry !== id) : [...current, id].slice(-8)));
+  const toggleSelected = (id: string) =>
+    setSelected((current) => (current.includes(id) ? current.filter((entry) => entry !== id) : [...current, id].slice(-8)));
 
   return (
     <>
@@ -57,14 +58,27 @@ export function LibraryPage() {
           <label htmlFor="library-search" className="visually-hidden">
             Search models
           </label>
-          <input id="library-search" type="search" placeholder="Search models, publishers, descriptions…" value={search} onChange={(event) => setSearch(event.target.value)} />
+          <input
+            id="library-search"
+            type="search"
+            placeholder="Search models, publishers, descriptions…"
+            value={search}
+            onChange={(event) => setSearch(event.target.value)}
+          />
           <button className="button button-primary" type="submit">
             Search
           </button>
         </form>
       </section>
       <div className="library">
-        {facets && <FacetPanel facets={facets} query={query} onToggle={(facet, value) => go(toggleFilter(query, facet, value))} ranges={<RangeFacets query={query} onChange={go} />} />}
+        {facets && (
+          <FacetPanel
+            facets={facets}
+            query={query}
+            onToggle={(facet, value) => go(toggleFilter(query, facet, value))}
+            ranges={<RangeFacets query={query} onChange={go} />}
+          />
+        )}
         <section className="results" aria-live="polite" aria-busy={models.loading}>
           <div className="results-bar">
             <p className="muted" data-testid="result-count">
@@ -106,18 +120,34 @@ export function LibraryPage() {
           )}
           <div className="card-grid">
             {data?.items.map((model) => (
-              <ModelCard key={model.id} model={model} selected={selected.includes(model.id)} onToggleCompare={() => toggleSelected(model.id)} sortLabel={sortBenchmark?.name} />
+              <ModelCard
+                key={model.id}
+                model={model}
+                selected={selected.includes(model.id)}
+                onToggleCompare={() => toggleSelected(model.id)}
+                sortLabel={sortBenchmark?.name}
+              />
             ))}
           </div>
           {pages > 1 && (
             <nav className="pagination" aria-label="Pages">
-              <button type="button" className="button" disabled={page <= 1} onClick={() => go(setParam(query, 'page', String(page - 1), true))}>
+              <button
+                type="button"
+                className="button"
+                disabled={page <= 1}
+                onClick={() => go(setParam(query, 'page', String(page - 1), true))}
+              >
                 Previous
               </button>
               <span>
                 Page {page} of {pages}
               </span>
-              <button type="button" className="button" disabled={page >= pages} onClick={() => go(setParam(query, 'page', String(page + 1), true))}>
+              <button
+                type="button"
+                className="button"
+                disabled={page >= pages}
+                onClick={() => go(setParam(query, 'page', String(page + 1), true))}
+              >
                 Next
               </button>
             </nav>

@@ -5,12 +5,25 @@ import { Link } from '../../router.js';
 
 /** First sentence of the markdown description, without markup, for the card's blurb. */
 function blurb(description: string | undefined): string {
-  const plain = (description ?? '').replace(/[#*_`>[\]]|\(http[^)]*\)/g, '').replace(/\s+/g, ' ').trim();
+  const plain = (description ?? '')
+    .replace(/[#*_`>[\]]|\(http[^)]*\)/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
   const sentence = plain.match(/^.{20,220}?[.!?](\s|$)/)?.[0] ?? plain.slice(0, 200);
   return sentence.trim();
 }
 
-export function ModelCard({ model, selected, onToggleCompare, sortLabel }: { model: ModelSummary; selected: boolean; onToggleCompare(): void; sortLabel?: string }) {
+export function ModelCard({
+  model,
+  selected,
+  onToggleCompare,
+  sortLabel,
+}: {
+  model: ModelSummary;
+  selected: boolean;
+  onToggleCompare(): void;
+  sortLabel?: string;
+}) {
   return (
     <article className="model-card" aria-labelledby={`model-${model.id}`}>
       <div className="model-card-head">

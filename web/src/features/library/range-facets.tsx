@@ -68,7 +68,10 @@ function useBucketCounts(query: URLSearchParams): Record<string, number> {
         return [`${facet.id}:${bucket.id}`, page.total] as const;
       }),
     );
-    Promise.all(jobs).then((entries) => setCounts(Object.fromEntries(entries)), () => undefined);
+    Promise.all(jobs).then(
+      (entries) => setCounts(Object.fromEntries(entries)),
+      () => undefined,
+    );
     return () => controller.abort();
     // `key` (the query string) stands for the URLSearchParams, a new object on every render.
   }, [key]);
@@ -87,7 +90,12 @@ export function RangeFacets({ query, onChange }: { query: URLSearchParams; onCha
             const id = `facet-${facet.id}-${bucket.id}`;
             return (
               <div key={bucket.id} className="facet-value">
-                <input id={id} type="checkbox" checked={chosen} onChange={() => onChange(withBucket(query, facet, chosen ? null : bucket))} />
+                <input
+                  id={id}
+                  type="checkbox"
+                  checked={chosen}
+                  onChange={() => onChange(withBucket(query, facet, chosen ? null : bucket))}
+                />
                 <label htmlFor={id}>{bucket.label}</label>
                 <span className="count">{counts[`${facet.id}:${bucket.id}`] ?? '…'}</span>
               </div>

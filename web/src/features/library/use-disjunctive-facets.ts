@@ -9,7 +9,10 @@ const facetKeys = ['publisher', 'architecture', 'license', 'openWeights'];
  * find without its own filter, so more of its values can still be chosen (Meta next to DeepSeek).
  * One extra count request per filtered facet, in parallel; the others come with the page.
  */
-export function useDisjunctiveFacets(query: URLSearchParams, facets: Record<string, FacetValue[]> | undefined): Record<string, FacetValue[]> | undefined {
+export function useDisjunctiveFacets(
+  query: URLSearchParams,
+  facets: Record<string, FacetValue[]> | undefined,
+): Record<string, FacetValue[]> | undefined {
   const [own, setOwn] = useState<Record<string, FacetValue[]>>({});
   const key = query.toString();
   useEffect(() => {
@@ -27,12 +30,17 @@ export function useDisjunctiveFacets(query: URLSearchParams, facets: Record<stri
         const page = await request<ModelPage>(`/api/models?${without}`, { signal: controller.signal });
         return [facet, page.facets?.[facet] ?? []] as const;
       }),
-    ).then((entries) => setOwn(Object.fromEntries(entries)), () => undefined);
+    ).then(
+      (entries) => setOwn(Object.fromEntries(entries)),
+      () => undefined,
+    );
     return () => controller.abort();
     // `key` (the query string) stands for the URLSearchParams, a new object on every render.
   }, [key]);
   if (!facets) return undefined;
-  return Object.fromEntries(Object.entries(facets).map(([facet, values]) => [facet, own[facet] ?? withChosen(values, query.getAll(facet))]));
+  return Object.fromEntries(
+    Object.entries(facets).map(([facet, values]) => [facet, own[facet] ?? withChosen(values, query.getAll(facet))]),
+  );
 }
 
 /** Until the wider counts arrive, chosen values stay listed even when the answer omits them. */

@@ -3,7 +3,13 @@ import { describe, expect, it } from 'vitest';
 import type { ModelSummary } from '../../api/types.js';
 import { BenchmarkTable, type ComparisonTableData } from './benchmark-table.js';
 
-const model = (id: string, name: string, activatedParams: number | null, totalParams: number | null, architecture = 'MoE'): ModelSummary => ({
+const model = (
+  id: string,
+  name: string,
+  activatedParams: number | null,
+  totalParams: number | null,
+  architecture = 'MoE',
+): ModelSummary => ({
   id,
   name,
   publisher: 'x',
@@ -17,12 +23,24 @@ const model = (id: string, name: string, activatedParams: number | null, totalPa
 // Seed, chat table, two rows and three of its columns.
 const table: ComparisonTableData = {
   suite: 'chat',
-  columns: [model('llama', 'Llama', 405e9, 405e9, 'Dense'), model('claude', 'Claude', null, null, 'unknown'), model('v3', 'DeepSeek V3', 37e9, 671e9)],
+  columns: [
+    model('llama', 'Llama', 405e9, 405e9, 'Dense'),
+    model('claude', 'Claude', null, null, 'unknown'),
+    model('v3', 'DeepSeek V3', 37e9, 671e9),
+  ],
   subjectIndex: 2,
   rows: [
     { benchmarkId: 'mmlu', name: 'MMLU', category: 'English', metric: 'EM', shots: null, direction: 'higher', values: [88.6, 88.3, 88.5] },
     { benchmarkId: 'drop', name: 'DROP', category: 'English', metric: 'F1', shots: 3, direction: 'higher', values: [88.7, 88.3, 91.6] },
-    { benchmarkId: 'swe', name: 'SWE Verified', category: 'Code', metric: 'Resolved', shots: null, direction: 'higher', values: [null, 50.8, 42.0] },
+    {
+      benchmarkId: 'swe',
+      name: 'SWE Verified',
+      category: 'Code',
+      metric: 'Resolved',
+      shots: null,
+      direction: 'higher',
+      values: [null, 50.8, 42.0],
+    },
   ],
 };
 
@@ -46,7 +64,11 @@ describe('BenchmarkTable', () => {
   });
 
   it('leads with the architecture and parameter rows, "-" where undisclosed', () => {
-    expect(html).toMatch(/Architecture \(-\)<\/th><td class="number ">Dense<\/td><td class="number ">-<\/td><td class="number subject">MoE<\/td>/);
-    expect(html).toMatch(/# Activated Params \(-\)<\/th><td class="number ">405B<\/td><td class="number ">-<\/td><td class="number subject">37B<\/td>/);
+    expect(html).toMatch(
+      /Architecture \(-\)<\/th><td class="number ">Dense<\/td><td class="number ">-<\/td><td class="number subject">MoE<\/td>/,
+    );
+    expect(html).toMatch(
+      /# Activated Params \(-\)<\/th><td class="number ">405B<\/td><td class="number ">-<\/td><td class="number subject">37B<\/td>/,
+    );
   });
 });

@@ -35,7 +35,15 @@ const architectureOf = (model: ModelSummary) => (model.architecture && model.arc
  * (architecture, activated and total parameters), then benchmarks grouped by category, the best
  * value of each row in bold and values at the same level (gap ≤ 0.3) in bold too.
  */
-export function BenchmarkTable({ table, caption, withShotsColumn }: { table: ComparisonTableData; caption: string; withShotsColumn: boolean }) {
+export function BenchmarkTable({
+  table,
+  caption,
+  withShotsColumn,
+}: {
+  table: ComparisonTableData;
+  caption: string;
+  withShotsColumn: boolean;
+}) {
   const specRows: Array<[string, (model: ModelSummary) => string]> = [
     ['Architecture', architectureOf],
     ['# Activated Params', (model) => formatParams(model.activatedParams)],
@@ -90,7 +98,13 @@ export function BenchmarkTable({ table, caption, withShotsColumn }: { table: Com
                   </th>
                   {withShotsColumn && <td>{row.shots === null ? '-' : `${row.shots}-shot`}</td>}
                   {row.values.map((value, index) => (
-                    <td key={table.columns[index].id} className={['number', subjectClass(index), marks[index] ? 'best' : '', marks[index] === 'best' ? 'top' : ''].filter(Boolean).join(' ')} data-mark={marks[index] ?? undefined}>
+                    <td
+                      key={table.columns[index].id}
+                      className={['number', subjectClass(index), marks[index] ? 'best' : '', marks[index] === 'best' ? 'top' : '']
+                        .filter(Boolean)
+                        .join(' ')}
+                      data-mark={marks[index] ?? undefined}
+                    >
                       {value === null ? '-' : marks[index] ? <strong>{formatValue(value)}</strong> : formatValue(value)}
                     </td>
                   ))}

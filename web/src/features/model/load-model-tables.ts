@@ -24,7 +24,9 @@ const suites = [
  */
 export async function loadModelTables(model: Model, signal?: AbortSignal): Promise<ModelTables> {
   // Suites the model itself was evaluated in start at once; only the others wait for the variants.
-  const variantsLoaded = Promise.all((model.variants ?? []).map((variant) => request<Model>(`/api/models/${encodeURIComponent(variant.id)}`, { signal })));
+  const variantsLoaded = Promise.all(
+    (model.variants ?? []).map((variant) => request<Model>(`/api/models/${encodeURIComponent(variant.id)}`, { signal })),
+  );
   variantsLoaded.catch(() => undefined); // failures surface where it is awaited
   const tables: ModelTables = { family: [model] };
   await Promise.all(
@@ -49,7 +51,10 @@ export async function loadModelTables(model: Model, signal?: AbortSignal): Promi
 async function modelsWithResults(results: ModelResult[], subjectId: string, signal?: AbortSignal): Promise<Model[]> {
   const query = new URLSearchParams({ hasResultsFor: results[0].benchmarkId, pageSize: '8', facets: 'false', sort: 'name' });
   const page = await request<ModelPage>(`/api/models?${query}`, { signal });
-  const ids = page.items.map((item) => item.id).filter((id) => id !== subjectId).slice(0, 7);
+  const ids = page.items
+    .map((item) => item.id)
+    .filter((id) => id !== subjectId)
+    .slice(0, 7);
   return Promise.all(ids.map((id) => request<Model>(`/api/models/${encodeURIComponent(id)}`, { signal })));
 }
 
@@ -61,6 +66,10 @@ function buildRows(subjectResults: ModelResult[], columns: Model[]): TableRow[] 
     metric: result.metric,
     shots: result.shots,
     direction: result.direction,
-    values: columns.map((column) => column.results.find((other) => other.benchmarkId === result.benchmarkId && (other.setting ?? '') === (result.setting ?? ''))?.value ?? null),
+    values: columns.map(
+      (column) =>
+        column.results.find((other) => other.benchmarkId === result.benchmarkId && (other.setting ?? '') === (result.setting ?? ''))
+          ?.value ?? null,
+    ),
   }));
 }

@@ -122,20 +122,28 @@ export function ModelPage({ id }: { id: string }) {
         <section aria-labelledby="base-results">
           <h2 id="base-results">Base model evaluation</h2>
           <BenchmarkTable table={tables.base} caption="Base model benchmark results" withShotsColumn />
-          <p className="table-note">Best results are in bold. Scores with a gap not exceeding 0.3 are considered to be at the same level (also bold).</p>
+          <p className="table-note">
+            Best results are in bold. Scores with a gap not exceeding 0.3 are considered to be at the same level (also bold).
+          </p>
         </section>
       )}
       {(model.niah.length > 0 || niahNote) && (
         <section aria-labelledby="niah">
           <h2 id="niah">Context window</h2>
-          {model.niah.length > 0 ? <Heatmap title="Needle In A Haystack (NIAH): score by context length and needle depth" cells={model.niah} /> : <p className="note">{niahNote}</p>}
+          {model.niah.length > 0 ? (
+            <Heatmap title="Needle In A Haystack (NIAH): score by context length and needle depth" cells={model.niah} />
+          ) : (
+            <p className="note">{niahNote}</p>
+          )}
         </section>
       )}
       {tables?.chat && (
         <section aria-labelledby="chat-results">
           <h2 id="chat-results">Chat model evaluation</h2>
           <BenchmarkTable table={tables.chat} caption="Chat model benchmark results" withShotsColumn={false} />
-          <p className="table-note">Best results are in bold. Scores with a gap not exceeding 0.3 are considered to be at the same level (also bold).</p>
+          <p className="table-note">
+            Best results are in bold. Scores with a gap not exceeding 0.3 are considered to be at the same level (also bold).
+          </p>
         </section>
       )}
       {tables?.openEnded && (

@@ -29,7 +29,11 @@ export function OpenEndedTable({ table }: { table: ComparisonTableData }) {
                 const value = row.values[modelIndex];
                 const mark = marks[rowIndex][modelIndex];
                 return (
-                  <td key={row.benchmarkId} className={['number', mark ? 'best' : '', mark === 'best' ? 'top' : ''].filter(Boolean).join(' ')} data-mark={mark ?? undefined}>
+                  <td
+                    key={row.benchmarkId}
+                    className={['number', mark ? 'best' : '', mark === 'best' ? 'top' : ''].filter(Boolean).join(' ')}
+                    data-mark={mark ?? undefined}
+                  >
                     {value === null ? '-' : mark ? <strong>{formatValue(value)}</strong> : formatValue(value)}
                   </td>
                 );

@@ -77,7 +77,11 @@ export function PlaygroundPage() {
         <aside className="panel" aria-label="Settings">
           <div className="field">
             <label htmlFor="playground-deployment">Deployment</label>
-            <select id="playground-deployment" value={deployment} onChange={(event) => navigate(`/playground?deployment=${encodeURIComponent(event.target.value)}`, { replace: true })}>
+            <select
+              id="playground-deployment"
+              value={deployment}
+              onChange={(event) => navigate(`/playground?deployment=${encodeURIComponent(event.target.value)}`, { replace: true })}
+            >
               {!ready.some((entry) => entry.name === deployment) && deployment && <option value={deployment}>{deployment}</option>}
               {ready.map((entry) => (
                 <option key={entry.name} value={entry.name}>
@@ -92,11 +96,26 @@ export function PlaygroundPage() {
           </div>
           <div className="field">
             <label htmlFor="playground-temperature">Temperature: {temperature.toFixed(2)}</label>
-            <input id="playground-temperature" type="range" min={0} max={2} step={0.05} value={temperature} onChange={(event) => setTemperature(Number(event.target.value))} />
+            <input
+              id="playground-temperature"
+              type="range"
+              min={0}
+              max={2}
+              step={0.05}
+              value={temperature}
+              onChange={(event) => setTemperature(Number(event.target.value))}
+            />
           </div>
           <div className="field">
             <label htmlFor="playground-max-tokens">Max tokens</label>
-            <input id="playground-max-tokens" type="number" min={1} max={32768} value={maxTokens} onChange={(event) => setMaxTokens(Number(event.target.value))} />
+            <input
+              id="playground-max-tokens"
+              type="number"
+              min={1}
+              max={32768}
+              value={maxTokens}
+              onChange={(event) => setMaxTokens(Number(event.target.value))}
+            />
           </div>
           <button type="button" className="button" onClick={() => (setMessages([]), setStats(undefined))} disabled={streaming}>
             Clear chat
@@ -122,7 +141,10 @@ export function PlaygroundPage() {
                 TTFT <strong data-stat="ttft">{stats.ttftMs === null ? '-' : `${formatNumber(stats.ttftMs, 0)} ms`}</strong>
               </span>
               <span>
-                Speed <strong data-stat="tps">{stats.tokensPerSecond === null ? '-' : `${formatNumber(stats.tokensPerSecond, 1)} tokens/s`}</strong>
+                Speed{' '}
+                <strong data-stat="tps">
+                  {stats.tokensPerSecond === null ? '-' : `${formatNumber(stats.tokensPerSecond, 1)} tokens/s`}
+                </strong>
               </span>
               <span>
                 Total <strong>{formatNumber(stats.totalMs, 0)} ms</strong>

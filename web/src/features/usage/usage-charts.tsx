@@ -29,8 +29,18 @@ export function UsageCharts({ rows, records, keyNames }: { rows: UsageRow[]; rec
         </select>
       </div>
       <div className="charts">
-        <LineChart title={`${measureLabels[measure]} per ${data.step} by ${groupBy}`} labels={data.labels} series={data.series} yLabel={measure} />
-        <BarChart title={`${measureLabels[measure]} in total by ${groupBy}`} series={data.totals.map((total) => total.name)} groups={[{ label: measureLabels[measure], values: data.totals.map((total) => total.value) }]} yLabel={measure} />
+        <LineChart
+          title={`${measureLabels[measure]} per ${data.step} by ${groupBy}`}
+          labels={data.labels}
+          series={data.series}
+          yLabel={measure}
+        />
+        <BarChart
+          title={`${measureLabels[measure]} in total by ${groupBy}`}
+          series={data.totals.map((total) => total.name)}
+          groups={[{ label: measureLabels[measure], values: data.totals.map((total) => total.value) }]}
+          yLabel={measure}
+        />
       </div>
     </div>
   );

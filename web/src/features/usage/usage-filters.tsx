@@ -9,7 +9,9 @@ export const filterNames = ['deployment', 'key', 'status', 'since', 'until'] as 
 export function UsageFilters({ query, onApply }: { query: URLSearchParams; onApply(next: URLSearchParams): void }) {
   const keys = useResource<{ data: ApiKey[] }>('/api/keys');
   const deployments = useResource<{ data: DeploymentDetails[] }>('/api/deployments');
-  const [draft, setDraft] = useState<Record<string, string>>(() => Object.fromEntries(filterNames.map((name) => [name, query.get(name) ?? ''])));
+  const [draft, setDraft] = useState<Record<string, string>>(() =>
+    Object.fromEntries(filterNames.map((name) => [name, query.get(name) ?? ''])),
+  );
   const set = (name: string) => (event: { target: { value: string } }) => setDraft({ ...draft, [name]: event.target.value });
 
   const apply = (event: FormEvent) => {
@@ -46,7 +48,14 @@ export function UsageFilters({ query, onApply }: { query: URLSearchParams; onApp
       </div>
       <div className="field">
         <label htmlFor="usage-filter-status">Status</label>
-        <input id="usage-filter-status" inputMode="numeric" pattern="[1-5][0-9][0-9]" placeholder="any" value={draft.status} onChange={set('status')} />
+        <input
+          id="usage-filter-status"
+          inputMode="numeric"
+          pattern="[1-5][0-9][0-9]"
+          placeholder="any"
+          value={draft.status}
+          onChange={set('status')}
+        />
       </div>
       <div className="field">
         <label htmlFor="usage-filter-since">Since</label>

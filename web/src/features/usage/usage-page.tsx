@@ -24,14 +24,21 @@ export function UsagePage() {
   const timeline = useResource<{ data: RequestRecord[] }>(`/api/logs?${new URLSearchParams([...usageQuery, ['limit', '1000']])}`);
   const rows = usage.data?.data ?? [];
   const totals = rows.reduce(
-    (sum, row) => ({ requests: sum.requests + row.requests, tokens: sum.tokens + row.promptTokens + row.completionTokens, cost: sum.cost + (row.costUsd ?? 0), errors: sum.errors + row.errors }),
+    (sum, row) => ({
+      requests: sum.requests + row.requests,
+      tokens: sum.tokens + row.promptTokens + row.completionTokens,
+      cost: sum.cost + (row.costUsd ?? 0),
+      errors: sum.errors + row.errors,
+    }),
     { requests: 0, tokens: 0, cost: 0, errors: 0 },
   );
 
   return (
     <>
       <h1>Usage</h1>
-      <p className="subtitle">Every request through <code>/v1</code>: tokens, cost, latency and time to first token.</p>
+      <p className="subtitle">
+        Every request through <code>/v1</code>: tokens, cost, latency and time to first token.
+      </p>
       <UsageFilters query={query} onApply={(next) => navigate(`/usage${next.size ? `?${next}` : ''}`, { replace: true })} />
       {(usage.error || logs.error) && <ErrorNotice error={(usage.error ?? logs.error)!} />}
       {!usage.data && usage.loading && <Loading />}
@@ -56,7 +63,11 @@ export function UsagePage() {
               <dd>{rows.some((row) => row.costUsd !== null) ? `$${formatNumber(totals.cost, 4)}` : 'unpriced'}</dd>
             </div>
           </dl>
-          <UsageCharts rows={rows} records={timeline.data?.data ?? []} keyNames={new Map(rows.flatMap((row) => (row.keyId && row.keyName ? [[row.keyId, row.keyName] as const] : [])))} />
+          <UsageCharts
+            rows={rows}
+            records={timeline.data?.data ?? []}
+            keyNames={new Map(rows.flatMap((row) => (row.keyId && row.keyName ? [[row.keyId, row.keyName] as const] : [])))}
+          />
           <h2>By day, key and deployment</h2>
           <div className="table-wrap">
             <table>
@@ -93,12 +104,16 @@ export function UsagePage() {
       <h2>Request log</h2>
       <p className="row">
         <label>
-          <input type="checkbox" checked={query.get('errors') === 'true'} onChange={(event) => {
-            const next = new URLSearchParams(query);
-            if (event.target.checked) next.set('errors', 'true');
-            else next.delete('errors');
-            navigate(`/usage${next.size ? `?${next}` : ''}`, { replace: true });
-          }} />{' '}
+          <input
+            type="checkbox"
+            checked={query.get('errors') === 'true'}
+            onChange={(event) => {
+              const next = new URLSearchParams(query);
+              if (event.target.checked) next.set('errors', 'true');
+              else next.delete('errors');
+              navigate(`/usage${next.size ? `?${next}` : ''}`, { replace: true });
+            }}
+          />{' '}
           Errors only
         </label>
       </p>

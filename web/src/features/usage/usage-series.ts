@@ -23,13 +23,22 @@ const keyLabel = (keyId: string | null, keyName: string | null) => keyName ?? ke
  * Usage over time per deployment or key: per day from the daily totals, or per hour from the
  * request log when everything happened within two days (a new install has one day of data).
  */
-export function usageSeries(rows: UsageRow[], records: RequestRecord[], measure: Measure, groupBy: GroupBy, keyNames: Map<string, string>): UsageSeries {
+export function usageSeries(
+  rows: UsageRow[],
+  records: RequestRecord[],
+  measure: Measure,
+  groupBy: GroupBy,
+  keyNames: Map<string, string>,
+): UsageSeries {
   const days = new Set(rows.map((row) => row.day));
   const hourly = days.size <= 2 && records.length > 0;
   const points: Point[] = hourly
     ? records.map((record) => ({
         bucket: `${record.at.slice(0, 13)}:00`,
-        group: groupBy === 'deployment' ? record.deployment : keyLabel(record.key_id, record.key_id ? (keyNames.get(record.key_id) ?? null) : null),
+        group:
+          groupBy === 'deployment'
+            ? record.deployment
+            : keyLabel(record.key_id, record.key_id ? (keyNames.get(record.key_id) ?? null) : null),
         value: measure === 'requests' ? 1 : measure === 'tokens' ? record.prompt_tokens + record.completion_tokens : (record.cost_usd ?? 0),
       }))
     : rows.map((row) => ({
