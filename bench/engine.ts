@@ -18,10 +18,10 @@ import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { LlamaContext, LlamaContextSequence, LlamaModel } from 'node-llama-cpp';
 import { request } from 'undici';
-import { EmbeddedEngine } from '../src/providers/embedded/embedded-engine.js';
+import { EmbeddedEngine } from '../src/engine/runtime/embedded-engine.js';
 import { EmbeddedProvider } from '../src/providers/embedded/embedded-provider.js';
-import { EngineHolder } from '../src/providers/embedded/engine-holder.js';
-import { loadLlamaRuntime } from '../src/providers/embedded/llama-runtime.js';
+import { EngineHolder } from '../src/engine/runtime/engine-holder.js';
+import { loadLlamaRuntime } from '../src/engine/runtime/llama-runtime.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const modelPath = path.resolve(process.env.BENCH_MODEL ?? path.join(root, 'test/fixtures/models/stories260K.gguf'));

@@ -5,7 +5,8 @@
  * key with (generous) limits in the data dir and prints it, so the load runs through the limiter.
  */
 import { loadConfig } from '../src/config.js';
-import { defaultTimeouts, type DeploymentRegistry, type RoutableDeployment } from '../src/deploy/registry.js';
+import { type DeploymentRegistry, type RoutableDeployment } from '../src/gateway/deployment-registry.js';
+import { defaultTimeouts } from '../src/providers/target-timeouts.js';
 import { KeyStore } from '../src/gateway/keys/key-store.js';
 import { createOpenAICompatibleProvider } from '../src/providers/openai-compatible/openai-compatible-provider.js';
 import { createApp } from '../src/server/app.js';

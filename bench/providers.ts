@@ -10,7 +10,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
-import { defaultTimeouts } from '../src/deploy/registry.js';
+import { defaultTimeouts } from '../src/providers/target-timeouts.js';
 import { createOpenAICompatibleProvider } from '../src/providers/openai-compatible/openai-compatible-provider.js';
 import { freePort } from '../src/deploy/targets/process/free-port.js';
 

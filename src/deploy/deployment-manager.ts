@@ -11,7 +11,7 @@ import { DeploymentStore } from './deployment-store.js';
 import { toDeploymentView, type DeploymentView } from './deployment-view.js';
 import type { ModelCatalog } from './model-catalog.js';
 import { DeploymentOwners, isShareable } from './deployment-owners.js';
-import type { DeploymentRegistry, RoutableDeployment } from './registry.js';
+import type { DeploymentRegistry, RoutableDeployment } from '../gateway/deployment-registry.js';
 import { RoutableRegistry } from './routable-registry.js';
 import type { SecretBox } from './secrets.js';
 

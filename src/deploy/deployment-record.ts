@@ -1,5 +1,5 @@
 import type { DeploymentRow } from '../store/schema.js';
-import type { TargetTimeouts } from './registry.js';
+import type { TargetTimeouts } from '../providers/target-timeouts.js';
 
 export type DeploymentState = DeploymentRow['state'];
 export type DesiredState = DeploymentRow['desired_state'];

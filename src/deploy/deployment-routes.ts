@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { RouteModule } from '../server/app.js';
+import type { RouteModule } from '../http/route-module.js';
+import type { DeploymentManager } from './deployment-manager.js';
 
 const nameParams = z.object({ name: z.string().min(1) });
 const limitQuery = z.object({ limit: z.coerce.number().int().min(1).max(5_000).default(200) });
@@ -8,7 +9,7 @@ const limitQuery = z.object({ limit: z.coerce.number().int().min(1).max(5_000).d
  * `/api/deployments`: create, list, read, stop, start and delete deployments, and read their
  * event log and their targets' output.
  */
-export const deploymentRoutes: RouteModule = ({ router, services }) => {
+export const deploymentRoutes: RouteModule<{ deploymentManager: DeploymentManager }> = ({ router, services }) => {
   const manager = services.deploymentManager;
   router.route({
     method: 'POST',

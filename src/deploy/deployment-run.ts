@@ -2,7 +2,8 @@ import type { DeploymentTarget, RunningTarget, TargetEvent } from './deployment-
 import type { DeploymentRecord, DeploymentState, TargetRecord } from './deployment-record.js';
 import { HealthMonitor } from './health-monitor.js';
 import { RestartPolicy } from './restart-policy.js';
-import { defaultTimeouts, type RoutableTarget } from './registry.js';
+import { type RoutableTarget } from '../gateway/deployment-registry.js';
+import { defaultTimeouts } from '../providers/target-timeouts.js';
 import type { SecretBox } from './secrets.js';
 
 export type TargetStatus = 'starting' | 'up' | 'down' | 'failed' | 'stopped';

@@ -1,5 +1,5 @@
 import type { Provider } from '../providers/provider.js';
-import type { TargetTimeouts } from './registry.js';
+import type { TargetTimeouts } from '../providers/target-timeouts.js';
 
 /**
  * Seam 2: how a deployment's target comes to exist (embedded GGUF, existing endpoint,

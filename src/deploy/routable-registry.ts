@@ -1,4 +1,4 @@
-import type { DeploymentRegistry, RoutableDeployment } from './registry.js';
+import type { DeploymentRegistry, RoutableDeployment } from '../gateway/deployment-registry.js';
 
 /**
  * The gateway's per-request view: a map swapped for a new one on every change (and its list

@@ -1,9 +1,9 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
-import type { AdminKey } from '../server/admin-key.js';
 import type { ChangeBus } from '../store/change-bus/change-bus.js';
 import type { Store } from '../store/database.js';
-import { createCounters, type Counters } from '../store/counters/counters.js';
+import type { Counters } from '../store/counters/counters.js';
+import { createCounters } from '../store/counters/create-counters.js';
 import { GatewayMetrics } from './gateway-metrics.js';
 import { KeyStore } from './keys/key-store.js';
 import { Limiter } from './limiter.js';
@@ -35,17 +35,17 @@ export interface GatewayOptions {
 
 /**
  * @example
- *   const gateway = await createGatewayServices({ config, store, logger, adminKey });
+ *   const gateway = await createGatewayServices({ config, store, logger, adminKeyHash });
  *   // …serve…
  *   await gateway.close(); // writes the last usage records
  */
 export async function createGatewayServices(
-  base: { config: Config; store: Store; logger: Logger; adminKey: AdminKey; changes?: ChangeBus },
+  base: { config: Config; store: Store; logger: Logger; adminKeyHash: Buffer; changes?: ChangeBus },
   options: GatewayOptions = {},
 ): Promise<GatewayServices> {
   const { config, store, logger } = base;
   const policy = { ...defaultRoutingPolicy, ...options.policy, breaker: { ...defaultRoutingPolicy.breaker, ...options.policy?.breaker } };
-  const keys = new KeyStore(store, base.adminKey.hash, logger, base.changes);
+  const keys = new KeyStore(store, base.adminKeyHash, logger, base.changes);
   await keys.start(options.keyReloadMs ?? 10_000);
   const counters = createCounters(config);
   const limiter = new Limiter(counters, logger);

@@ -1,5 +1,5 @@
 import { sql, type RawBuilder } from 'kysely';
-import type { DialectName } from '../store/database.js';
+import type { DialectName } from '../store/dialect-name.js';
 
 /**
  * Turns free text into a safe full-text condition. User text is never passed through as query

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { RouteModule } from '../server/app.js';
+import type { RouteModule } from '../http/route-module.js';
+import type { LibraryService } from './library-service.js';
 import { benchmarkPatchSchema, resultPatchSchema } from './benchmark-catalog.js';
 import { importDocumentSchema } from './importers/import-document.js';
 import { benchmarkSchema, comparisonSchema, modelSchema, resultSchema, searchPageSchema } from './library-shapes.js';
@@ -14,7 +15,7 @@ const tags = ['library'];
  * `/api` routes of the Model Library: public reads (search, cards, compare, benchmarks,
  * leaderboards) and admin writes (models, benchmarks, results, imports).
  */
-export const libraryRoutes: RouteModule = ({ router, services }) => {
+export const libraryRoutes: RouteModule<{ library: LibraryService }> = ({ router, services }) => {
   const library = services.library;
 
   router.route({

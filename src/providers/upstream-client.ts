@@ -1,5 +1,5 @@
 import { Pool, type Dispatcher } from 'undici';
-import type { TargetTimeouts } from '../deploy/registry.js';
+import type { TargetTimeouts } from './target-timeouts.js';
 import { UpstreamError } from './provider.js';
 import { errorFromNetwork, errorFromResponse } from './upstream-errors.js';
 

@@ -1,10 +1,12 @@
 import crypto from 'node:crypto';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { DevupError } from '../errors.js';
-import { bearerToken, matchesAdminKey } from './admin-key.js';
-import { ApiRouter } from './api-router.js';
+import { bearerToken } from '../http/bearer-token.js';
+import type { RouteModule } from '../http/route-module.js';
+import { matchesAdminKey } from './admin-key.js';
+import { ApiRouter } from '../http/api-router.js';
 import { installErrorHandler } from './error-handler.js';
-import { OpenApiRegistry } from './openapi.js';
+import { OpenApiRegistry } from '../http/openapi.js';
 import type { AppServices } from './services.js';
 import { staticUiRoutes } from './static-ui.js';
 import { planRoutes } from '../deploy/planner/plan-routes.js';
@@ -22,11 +24,16 @@ const requestIdPrefix = crypto.randomBytes(8).toString('hex');
 let requestSequence = 0;
 const nextRequestId = () => `${requestIdPrefix}-${(++requestSequence).toString(36)}`;
 
-/** A feature area's routes: library, deployments, keys, usage, gateway, UI. */
-export type RouteModule = (context: { app: FastifyInstance; router: ApiRouter; services: AppServices }) => void;
-
 // staticUiRoutes stays last: its GET /* is the web UI's fallback for every path the API does not own.
-const routeModules: RouteModule[] = [libraryRoutes, keyRoutes, usageRoutes, v1Routes, planRoutes, deploymentRoutes, staticUiRoutes()];
+const routeModules: RouteModule<AppServices>[] = [
+  libraryRoutes,
+  keyRoutes,
+  usageRoutes,
+  v1Routes,
+  planRoutes,
+  deploymentRoutes,
+  staticUiRoutes(),
+];
 
 /** Builds the app without listening; tests drive it in process, only `serve` opens a port. */
 export async function createApp(services: AppServices): Promise<FastifyInstance> {

@@ -4,12 +4,12 @@ import { openStore, type Store } from '../store/database.js';
 import { LibraryService } from '../library/library-service.js';
 import { resolveAdminKey, type AdminKey } from './admin-key.js';
 import { DeploymentManager } from '../deploy/deployment-manager.js';
-import type { DeploymentRegistry } from '../deploy/registry.js';
+import type { DeploymentRegistry } from '../gateway/deployment-registry.js';
 import { storeModelCatalog } from '../deploy/model-catalog.js';
 import { SecretBox } from '../deploy/secrets.js';
 import { createTargetKinds } from '../deploy/targets/index.js';
 import { createGatewayServices, type GatewayServices } from '../gateway/gateway-services.js';
-import { createChangeBus } from '../store/change-bus/change-bus.js';
+import { createChangeBus } from '../store/change-bus/create-change-bus.js';
 
 /** Everything the routes need, built once at start from the config and passed down. */
 export interface AppServices {
@@ -38,7 +38,7 @@ export async function createServices(config: Config, logger: Logger = createLogg
   // Tells other replicas about key and deployment changes (Redis pub/sub when config.redisUrl is set); closes after them.
   const changes = createChangeBus(config);
   closers.push(() => changes.close());
-  const gateway = await createGatewayServices({ config, store, logger, adminKey, changes });
+  const gateway = await createGatewayServices({ config, store, logger, adminKeyHash: adminKey.hash, changes });
   closers.push(() => gateway.close());
   // Opened after the gateway so it closes first: processes detach, event writes flush, then usage flushes.
   const deployments = await DeploymentManager.open({

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DevupError } from '../errors.js';
-import type { RouteModule } from './app.js';
+import type { RouteModule } from '../http/route-module.js';
 
 /** `web/dist`, from both `src/server` (tsx) and `dist/server` (built): two levels up. */
 export const defaultUiDirectory = fileURLToPath(new URL('../../web/dist/', import.meta.url));
@@ -54,7 +54,7 @@ const notBuiltPage = `<!doctype html><html lang="en"><head><meta charset="utf-8"
  *
  * @example routeModules.push(staticUiRoutes()) // or staticUiRoutes('/path/to/dist') in tests
  */
-export function staticUiRoutes(directory: string = defaultUiDirectory): RouteModule {
+export function staticUiRoutes(directory: string = defaultUiDirectory): RouteModule<unknown> {
   const root = path.resolve(directory);
   const cache = new Map<string, CachedFile>();
 

@@ -4,9 +4,8 @@ import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import { migrateToLatest } from './migrate.js';
+import type { DialectName } from './dialect-name.js';
 import type { Database } from './schema.js';
-
-export type DialectName = 'sqlite' | 'postgres';
 
 /**
  * The store: one typed query layer (Kysely) over SQLite or PostgreSQL.
@@ -33,7 +32,7 @@ pg.types.setTypeParser(1700, (value) => Number(value));
 export async function openStore(options: StoreOptions): Promise<Store> {
   const store = options.databaseUrl ? openPostgres(options.databaseUrl) : openSqlite(options.dataDir);
   try {
-    await migrateToLatest(store);
+    await migrateToLatest(store.db, store.dialect);
   } catch (error) {
     await store.close();
     throw error;

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { TargetEvent } from '../../src/deploy/deployment-target.js';
-import { defaultTimeouts } from '../../src/deploy/registry.js';
+import { defaultTimeouts } from '../../src/providers/target-timeouts.js';
 import { kubernetesTarget } from '../../src/deploy/targets/kubernetes-target.js';
 import { DevupError } from '../../src/errors.js';
 import { fakePod, startFakeKubernetesApi } from './fake-kubernetes-api.js';

@@ -1,9 +1,9 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planRoutes } from '../../src/deploy/planner/plan-routes.js';
-import { ApiRouter } from '../../src/server/api-router.js';
+import { ApiRouter } from '../../src/http/api-router.js';
 import { installErrorHandler } from '../../src/server/error-handler.js';
-import { OpenApiRegistry } from '../../src/server/openapi.js';
+import { OpenApiRegistry } from '../../src/http/openapi.js';
 import type { AppServices } from '../../src/server/services.js';
 import type { Store } from '../../src/store/database.js';
 import { dialects, openTestStore } from '../support/stores.js';

@@ -4,8 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DevupError } from '../../src/errors.js';
-import { readGgufHeader } from '../../src/library/importers/gguf-header.js';
-import { describeGguf, ggufMetadataMap } from '../../src/library/importers/gguf-model-info.js';
+import { readGgufHeader } from '../../src/engine/gguf/gguf-header.js';
+import { describeGguf, ggufMetadataMap } from '../../src/engine/gguf/gguf-model-info.js';
 import { writeGguf } from './support/gguf-writer.js';
 import { storiesPath } from '../support/fixtures.js';
 

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DevupError } from '../../src/errors.js';
-import { ProgressReporter } from '../../src/engine/pull/progress-reporter.js';
+import { ProgressReporter } from '../../src/cli/progress-reporter.js';
 import { pullModel } from '../../src/engine/pull/pull-model.js';
 import { startHubServer, type HubServer } from './support/hub-server.js';
 import { storiesPath } from '../support/fixtures.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DevupError } from '../../src/errors.js';
-import { SequencePool } from '../../src/providers/embedded/sequence-pool.js';
-import { StopMatcher } from '../../src/providers/embedded/stop-matcher.js';
+import { SequencePool } from '../../src/engine/runtime/sequence-pool.js';
+import { StopMatcher } from '../../src/engine/runtime/stop-matcher.js';
 
 const signal = () => new AbortController().signal;
 

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import OpenAI from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { RoutableDeployment } from '../../src/deploy/registry.js';
+import type { RoutableDeployment } from '../../src/gateway/deployment-registry.js';
 import { startGateway, type GatewayHarness, type HarnessOptions } from './support/gateway-harness.js';
 import { targetKinds, type TargetFixture } from './support/target-kinds.js';
 

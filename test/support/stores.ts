@@ -1,7 +1,8 @@
 import crypto from 'node:crypto';
 import pg from 'pg';
 import { inject } from 'vitest';
-import { openStore, type DialectName, type Store } from '../../src/store/database.js';
+import { openStore, type Store } from '../../src/store/database.js';
+import type { DialectName } from '../../src/store/dialect-name.js';
 
 export const dialects: DialectName[] = ['sqlite', 'postgres'];
 

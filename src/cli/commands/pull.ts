@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { pullModel } from '../../engine/pull/pull-model.js';
-import { ProgressReporter } from '../../engine/pull/progress-reporter.js';
+import { ProgressReporter } from '../progress-reporter.js';
 import type { Command } from '../command.js';
 import { CliError } from '../cli-error.js';
 import { formatBytes, printJson } from '../output.js';

@@ -1,8 +1,7 @@
 import type { WeightDtype } from './architecture-spec.js';
 import type { EngineName } from './engine-name.js';
 import { gpuCatalog } from './gpu-catalog.js';
-import { planDeployment, type PlanRequest } from './plan-deployment.js';
-import type { PlanAlternative } from './plan-types.js';
+import type { Plan, PlanAlternative, PlanRequest } from './plan-types.js';
 
 /** Smaller weight formats to suggest, per engine family. */
 const lighterDtypes: Record<'tensor' | 'gguf', WeightDtype[]> = { tensor: ['fp8', 'int4'], gguf: ['q8_0', 'q4_k_m'] };
@@ -11,13 +10,18 @@ const lighterDtypes: Record<'tensor' | 'gguf', WeightDtype[]> = { tensor: ['fp8'
  * What would serve a request that does not fit: more of the asked GPU, the same dtype on other
  * catalog GPUs (fewest GPUs first), then lighter dtypes on the asked GPU.
  *
- * @example planAlternatives({ spec, model, gpu: 'rtx-4090', gpus: 4 }, 'fp8', 'vllm') // [{ gpu: 'h200', gpuCount: 8, … }, …]
+ * @example planAlternatives({ spec, model, gpu: 'rtx-4090', gpus: 4 }, 'fp8', 'vllm', planOne) // [{ gpu: 'h200', gpuCount: 8, … }, …]
  */
-export function planAlternatives(request: PlanRequest, dtype: WeightDtype, engine: EngineName): PlanAlternative[] {
+export function planAlternatives(
+  request: PlanRequest,
+  dtype: WeightDtype,
+  engine: EngineName,
+  plan: (request: PlanRequest) => Plan,
+): PlanAlternative[] {
   const tryPlan = (gpu: string, candidateDtype: WeightDtype): PlanAlternative | undefined => {
     try {
-      const plan = planDeployment({ ...request, gpu, dtype: candidateDtype, engine, gpus: undefined }, { alternatives: false });
-      return plan.fits ? { gpu, dtype: candidateDtype, gpuCount: plan.gpuCount, nodes: plan.nodes } : undefined;
+      const candidate = plan({ ...request, gpu, dtype: candidateDtype, engine, gpus: undefined });
+      return candidate.fits ? { gpu, dtype: candidateDtype, gpuCount: candidate.gpuCount, nodes: candidate.nodes } : undefined;
     } catch {
       return undefined;
     }

@@ -8,26 +8,8 @@ import { busiestGpuShare, candidateLayouts, kvShareForGpu, type ParallelLayout }
 import { activatedParameters, listTensors, totalParameters } from './parameter-tensors.js';
 import { planAlternatives } from './plan-alternatives.js';
 import { planNotes } from './plan-notes.js';
-import type { GpuMemory, Plan } from './plan-types.js';
-import { kvDtypeBytes, weightBytes, weightOptionsFor, type KvDtype } from './weight-bytes.js';
-
-export interface PlanRequest {
-  spec: ArchitectureSpec;
-  /** Model id or config path, for display. */
-  model: string;
-  gpu?: string;
-  /** Serve in this dtype; default: the checkpoint's own. */
-  dtype?: WeightDtype;
-  kvDtype?: KvDtype;
-  /** Tokens per sequence; default: the model's maximum, capped at 32K. */
-  context?: number;
-  /** Sequences that must fit at `context` at once; default 1. */
-  concurrency?: number;
-  engine?: EngineName;
-  /** Pin the GPU count (what you have) instead of searching the fewest. */
-  gpus?: number;
-  gpuMemoryUtilization?: number;
-}
+import type { GpuMemory, Plan, PlanRequest } from './plan-types.js';
+import { kvDtypeBytes, weightBytes, weightOptionsFor } from './weight-bytes.js';
 
 const ggufDtypes: ReadonlySet<WeightDtype> = new Set(['q8_0', 'q6_k', 'q5_k_m', 'q4_k_m', 'q4_0']);
 
@@ -111,7 +93,8 @@ export function planDeployment(request: PlanRequest, options: { alternatives?: b
       bytes: bytesPerGpu * chosen.layout.gpuCount,
       message: `${chosen.layout.gpuCount} × ${gpu.id} lack ${formatGigabytes(bytesPerGpu)} per GPU (${formatGigabytes(bytesPerGpu * chosen.layout.gpuCount)} in all) for ${dtype} weights and ${concurrency} × ${context}-token KV cache`,
     };
-    if (options.alternatives !== false) plan.alternatives = planAlternatives(request, dtype, engine);
+    if (options.alternatives !== false)
+      plan.alternatives = planAlternatives(request, dtype, engine, (candidate) => planDeployment(candidate, { alternatives: false }));
   }
   plan.notes = planNotes(spec, plan, gpu);
   if (options.alternatives !== false) plan.engineLayouts = engineLayouts(request, dtype);

@@ -1,5 +1,6 @@
 import { DevupError } from '../../errors.js';
-import type { RouteModule } from '../../server/app.js';
+import type { RouteModule } from '../../http/route-module.js';
+import type { Store } from '../../store/database.js';
 import { findArchitecture } from './architecture-source.js';
 import { planDeployment } from './plan-deployment.js';
 import { planOptionsSchema, type PlanOptions } from './plan-request-schema.js';
@@ -10,7 +11,7 @@ import { recipeFor } from '../recipes/recipe-for.js';
  * `POST /api/plan` (a model id or an inline config) and `GET /api/plan?model=…`: the planner's
  * answer with the engine's launch commands. Public, like the library: it reads, it changes nothing.
  */
-export const planRoutes: RouteModule = ({ router, services }) => {
+export const planRoutes: RouteModule<{ store: Store }> = ({ router, services }) => {
   const answer = async (options: PlanOptions) => {
     if (!options.model && !options.config) {
       throw new DevupError('invalid_request', 'Give a model id (model) or an architecture (config)', {

@@ -1,4 +1,4 @@
-import type { WeightDtype } from './architecture-spec.js';
+import type { ArchitectureSpec, WeightDtype } from './architecture-spec.js';
 import type { EngineName } from './engine-name.js';
 import type { ParallelLayout } from './parallel-layout.js';
 import type { KvDtype } from './weight-bytes.js';
@@ -64,4 +64,22 @@ export interface Plan extends ParallelLayout {
   /** The same request laid out by each engine (null where the engine cannot serve the dtype). */
   engineLayouts: Partial<Record<EngineName, EngineLayout | null>>;
   notes: string[];
+}
+
+export interface PlanRequest {
+  spec: ArchitectureSpec;
+  /** Model id or config path, for display. */
+  model: string;
+  gpu?: string;
+  /** Serve in this dtype; default: the checkpoint's own. */
+  dtype?: WeightDtype;
+  kvDtype?: KvDtype;
+  /** Tokens per sequence; default: the model's maximum, capped at 32K. */
+  context?: number;
+  /** Sequences that must fit at `context` at once; default 1. */
+  concurrency?: number;
+  engine?: EngineName;
+  /** Pin the GPU count (what you have) instead of searching the fewest. */
+  gpus?: number;
+  gpuMemoryUtilization?: number;
 }

@@ -2,13 +2,13 @@ import path from 'node:path';
 import { z } from 'zod';
 import type { Config } from '../../config.js';
 import { DevupError } from '../../errors.js';
-import { readGgufHeader } from '../../library/importers/gguf-header.js';
+import { readGgufHeader } from '../../engine/gguf/gguf-header.js';
 import { importGguf } from '../../library/importers/gguf-import.js';
-import { describeGguf } from '../../library/importers/gguf-model-info.js';
+import { describeGguf } from '../../engine/gguf/gguf-model-info.js';
 import type { ModelImport } from '../../library/model-input.js';
-import { EmbeddedEngine } from '../../providers/embedded/embedded-engine.js';
+import { EmbeddedEngine } from '../../engine/runtime/embedded-engine.js';
 import { EmbeddedProvider } from '../../providers/embedded/embedded-provider.js';
-import { EngineHolder } from '../../providers/embedded/engine-holder.js';
+import { EngineHolder } from '../../engine/runtime/engine-holder.js';
 import { parseOrThrow } from '../deployment-input.js';
 import type { DeploymentTarget } from '../deployment-target.js';
 

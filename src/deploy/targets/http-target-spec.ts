@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { timeoutsSchema } from '../deployment-input.js';
-import type { TargetTimeouts } from '../registry.js';
+import type { TargetTimeouts } from '../../providers/target-timeouts.js';
 
 const headerName = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
 

@@ -3,8 +3,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { DevupError } from '../../errors.js';
-import { readGgufHeader } from '../../library/importers/gguf-header.js';
-import { describeGguf, type GgufModelInfo } from '../../library/importers/gguf-model-info.js';
+import { readGgufHeader } from '../gguf/gguf-header.js';
+import { describeGguf, type GgufModelInfo } from '../gguf/gguf-model-info.js';
 import { downloadToPart, type DownloadProgress } from './download-to-part.js';
 import { parsePullSource } from './pull-source.js';
 

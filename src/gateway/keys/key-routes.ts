@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { RouteModule } from '../../server/app.js';
+import type { RouteModule } from '../../http/route-module.js';
+import type { GatewayServices } from '../gateway-services.js';
 import { durationPattern, parseDuration } from './duration.js';
 
 const limitsSchema = z
@@ -20,7 +21,7 @@ const createKeySchema = z
   .strict();
 
 /** `/api/keys`: create (the key is in the answer once), list, revoke. */
-export const keyRoutes: RouteModule = ({ router, services }) => {
+export const keyRoutes: RouteModule<{ gateway: GatewayServices }> = ({ router, services }) => {
   const keys = services.gateway.keys;
   router.route({
     method: 'POST',

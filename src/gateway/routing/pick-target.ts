@@ -1,4 +1,4 @@
-import type { RoutableTarget } from '../../deploy/registry.js';
+import type { RoutableTarget } from '../deployment-registry.js';
 import type { TargetHealth, TargetState } from './target-health.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { DeploymentRegistry, RoutableDeployment } from '../../deploy/registry.js';
+import type { DeploymentRegistry, RoutableDeployment } from '../deployment-registry.js';
 import { DevupError } from '../../errors.js';
 import { UpstreamError, type Operation, type ProviderReply } from '../../providers/provider.js';
 import type { GatewayMetrics } from '../gateway-metrics.js';

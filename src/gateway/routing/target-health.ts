@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { RoutableTarget } from '../../deploy/registry.js';
+import type { RoutableTarget } from '../deployment-registry.js';
 
 export interface BreakerOptions {
   /** Consecutive failures (connect errors, timeouts, 5xx) that take a target out. */

@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import type { RouteModule } from '../../server/app.js';
+import type { RouteModule } from '../../http/route-module.js';
+import type { Store } from '../../store/database.js';
+import type { GatewayServices } from '../gateway-services.js';
 import { listRequests, summarizeUsage } from './usage-queries.js';
 
 const instant = z
@@ -15,7 +17,7 @@ const filterSchema = {
 };
 
 /** `/api/usage` (totals per day, key and deployment) and `/api/logs` (the request log, filtered). */
-export const usageRoutes: RouteModule = ({ router, services }) => {
+export const usageRoutes: RouteModule<{ store: Store; gateway: GatewayServices }> = ({ router, services }) => {
   const { store } = services;
   router.route({
     method: 'GET',

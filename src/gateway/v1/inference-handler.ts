@@ -1,9 +1,9 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
-import type { DeploymentRegistry, RoutableDeployment } from '../../deploy/registry.js';
+import type { DeploymentRegistry, RoutableDeployment } from '../deployment-registry.js';
 import { DevupError } from '../../errors.js';
 import type { Operation, Usage } from '../../providers/provider.js';
-import { bearerToken } from '../../server/admin-key.js';
+import { bearerToken } from '../../http/bearer-token.js';
 import type { GatewayServices } from '../gateway-services.js';
 import { mayUse, type ApiKey } from '../keys/api-key.js';
 import { clientGoneError, type Exchange, type Routed, type Router } from '../routing/router.js';

@@ -1,8 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import { DevupError } from '../../errors.js';
 import type { Operation } from '../../providers/provider.js';
-import { bearerToken } from '../../server/admin-key.js';
-import type { RouteModule } from '../../server/app.js';
+import { bearerToken } from '../../http/bearer-token.js';
+import type { Logger } from 'pino';
+import type { Config } from '../../config.js';
+import type { RouteModule } from '../../http/route-module.js';
+import type { DeploymentRegistry } from '../deployment-registry.js';
+import type { GatewayServices } from '../gateway-services.js';
 import { mayUse } from '../keys/api-key.js';
 import { Router } from '../routing/router.js';
 import { InferenceHandler } from './inference-handler.js';
@@ -14,7 +18,10 @@ const inferenceRoutes: Array<[string, Operation]> = [
 ];
 
 /** `/v1` (OpenAI-compatible: models, chat, completions, embeddings) and `GET /metrics`. */
-export const v1Routes: RouteModule = ({ app, services }) => {
+export const v1Routes: RouteModule<{ gateway: GatewayServices; deployments: DeploymentRegistry; logger: Logger; config: Config }> = ({
+  app,
+  services,
+}) => {
   const { gateway, deployments } = services;
   const router = new Router(deployments, gateway.health, gateway.metrics, gateway.policy);
   const handler = new InferenceHandler(gateway, deployments, router, services.logger, services.config.logPrompts);

@@ -1,6 +1,6 @@
 import type { ModelImport } from '../model-input.js';
-import { readGgufHeader } from './gguf-header.js';
-import { describeGguf, ggufMetadataMap, type GgufModelInfo } from './gguf-model-info.js';
+import { readGgufHeader } from '../../engine/gguf/gguf-header.js';
+import { describeGguf, ggufMetadataMap, type GgufModelInfo } from '../../engine/gguf/gguf-model-info.js';
 
 export interface GgufImport {
   model: ModelImport;

@@ -1,4 +1,4 @@
-import type { TargetTimeouts } from '../../deploy/registry.js';
+import type { TargetTimeouts } from '../target-timeouts.js';
 import { DevupError } from '../../errors.js';
 import { UpstreamError, type Provider, type ProviderReply } from '../provider.js';
 import { readSseStream } from '../sse-payloads.js';

@@ -1,9 +1,9 @@
 import fs from 'node:fs/promises';
 import type { Provider, ProviderReply, ProviderRequest, Usage } from '../provider.js';
-import { chatPromptTokens, completionPromptTokens } from './chat-prompt.js';
+import { chatPromptTokens, completionPromptTokens } from './prompt-tokens.js';
 import { embeddingsResponse } from './embeddings-request.js';
-import type { EngineHolder, EngineUse } from './engine-holder.js';
-import { generateText, type GenerationOutcome } from './generate-text.js';
+import type { EngineHolder, EngineUse } from '../../engine/runtime/engine-holder.js';
+import { generateText, type GenerationOutcome } from '../../engine/runtime/generate-text.js';
 import { parseGenerationSettings } from './generation-settings.js';
 import { answerIdentity, chatCompletion, chunkJson, textCompletion, usageChunkJson } from './openai-shapes.js';
 

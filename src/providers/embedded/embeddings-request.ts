@@ -1,6 +1,6 @@
 import type { Token } from 'node-llama-cpp';
 import { z } from 'zod';
-import type { EmbeddedEngine } from './embedded-engine.js';
+import type { EmbeddedEngine } from '../../engine/runtime/embedded-engine.js';
 import { requestError } from './request-error.js';
 
 const tokens = z.array(z.number().int().min(0)).min(1);

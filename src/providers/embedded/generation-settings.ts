@@ -1,18 +1,9 @@
 import { z } from 'zod';
+import type { GenerationSettings } from '../../engine/runtime/generation-settings.js';
 import { requestError } from './request-error.js';
 
-/** What one chat or completion request asks of the sampler and the stream. */
-export interface GenerationSettings {
-  /** Undefined: until the context is full. */
-  maxTokens?: number;
-  temperature: number;
-  topP?: number;
-  topK?: number;
-  /** Undefined: a fresh random seed per request. */
-  seed?: number;
-  stop: string[];
-  presencePenalty: number;
-  frequencyPenalty: number;
+/** A request's generation settings plus how it wants its answer delivered. */
+export interface RequestSettings extends GenerationSettings {
   stream: boolean;
   includeUsage: boolean;
 }
@@ -38,7 +29,7 @@ const settingsSchema = z.object({
  *
  * @example parseGenerationSettings({ temperature: 0, max_tokens: 16, stop: '\n' }).stop // ['\n']
  */
-export function parseGenerationSettings(body: Record<string, unknown>, extraStops: string[] = []): GenerationSettings {
+export function parseGenerationSettings(body: Record<string, unknown>, extraStops: string[] = []): RequestSettings {
   const parsed = settingsSchema.safeParse(body);
   if (!parsed.success) throw requestError(parsed.error.issues);
   const fields = parsed.data;

@@ -1,4 +1,4 @@
-import type { TargetTimeouts } from '../../deploy/registry.js';
+import type { TargetTimeouts } from '../target-timeouts.js';
 import type { Operation, Provider, ProviderReply, Usage } from '../provider.js';
 import { assertNotErrorPayload, readSseStream } from '../sse-payloads.js';
 import { readJson, UpstreamClient } from '../upstream-client.js';

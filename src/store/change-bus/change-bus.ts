@@ -1,7 +1,3 @@
-import type { Config } from '../../config.js';
-import { MemoryChangeBus } from './memory-change-bus.js';
-import { RedisChangeBus } from './redis-change-bus.js';
-
 /**
  * Tells the other gateway replicas that shared state changed (a key was revoked, a deployment
  * was created), so each reloads it from the shared database instead of waiting for a timer.
@@ -22,8 +18,3 @@ export interface ChangeBus {
 
 /** Runs on the delivering connection: a handler starts its work and catches its own errors. */
 export type ChangeHandler = (change: unknown | null) => void;
-
-/** In this process by default (one replica: nobody else to tell); Redis pub/sub when `config.redisUrl` is set. */
-export function createChangeBus(config: Pick<Config, 'redisUrl'>): ChangeBus {
-  return config.redisUrl ? new RedisChangeBus(config.redisUrl) : new MemoryChangeBus();
-}

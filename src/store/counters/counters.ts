@@ -1,7 +1,3 @@
-import type { Config } from '../../config.js';
-import { MemoryCounters } from './memory-counters.js';
-import { RedisCounters } from './redis-counters.js';
-
 /**
  * Numeric counters for rate limits and budgets: in this process by default, in Redis when
  * `config.redisUrl` is set so that every gateway replica shares them.
@@ -18,8 +14,4 @@ export interface Counters {
   /** Sets the counter unless it already exists (seeding totals from the database at start). */
   setIfAbsent(name: string, value: number): Promise<void>;
   close(): Promise<void>;
-}
-
-export function createCounters(config: Pick<Config, 'redisUrl'>): Counters {
-  return config.redisUrl ? new RedisCounters(config.redisUrl) : new MemoryCounters();
 }

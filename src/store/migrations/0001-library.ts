@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
-import type { DialectName } from '../database.js';
-import type { DialectMigration } from '../migrate.js';
+import type { DialectName } from '../dialect-name.js';
+import type { DialectMigration } from './dialect-migration.js';
 import { doubleType, notNull, withSerialId } from './column-types.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { DialectMigration } from '../migrate.js';
+import type { DialectMigration } from './dialect-migration.js';
 import { doubleType, notNull, withSerialId } from './column-types.js';
 
 /** API keys, usage records, and deployments with their targets and events. */

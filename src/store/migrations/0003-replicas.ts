@@ -1,4 +1,4 @@
-import type { DialectMigration } from '../migrate.js';
+import type { DialectMigration } from './dialect-migration.js';
 import { notNull } from './column-types.js';
 
 /** Scale-out: the replica that owns each deployment's host-bound targets. */

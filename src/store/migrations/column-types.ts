@@ -1,5 +1,5 @@
 import type { ColumnDefinitionBuilder, CreateTableBuilder } from 'kysely';
-import type { DialectName } from '../database.js';
+import type { DialectName } from '../dialect-name.js';
 
 /** An auto-incrementing integer primary key in either dialect. */
 export function withSerialId<T extends string>(table: CreateTableBuilder<T, never>, dialect: DialectName) {

@@ -1,5 +1,5 @@
 import type { LlamaContext, LlamaModel, Token } from 'node-llama-cpp';
-import { loadLlamaRuntime } from '../../../src/providers/embedded/llama-runtime.js';
+import { loadLlamaRuntime } from '../../../src/engine/runtime/llama-runtime.js';
 
 export interface Reference {
   text: string;

@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { RunningTarget, TargetEvent } from '../../../src/deploy/deployment-target.js';
-import { defaultTimeouts, type RoutableDeployment } from '../../../src/deploy/registry.js';
+import { type RoutableDeployment } from '../../../src/gateway/deployment-registry.js';
+import { defaultTimeouts } from '../../../src/providers/target-timeouts.js';
 import { createEmbeddedTarget } from '../../../src/deploy/targets/embedded-target.js';
 
 export interface StartedEmbedded {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import OpenAI from 'openai';
 import { loadConfig, type Config } from '../../../src/config.js';
-import type { RoutableDeployment } from '../../../src/deploy/registry.js';
+import type { RoutableDeployment } from '../../../src/gateway/deployment-registry.js';
 import { createGatewayServices, type GatewayOptions } from '../../../src/gateway/gateway-services.js';
 import { createApp } from '../../../src/server/app.js';
 import { createLogger, createServices, type AppServices } from '../../../src/server/services.js';
@@ -47,7 +47,10 @@ export async function startGateway(options: HarnessOptions = {}): Promise<Gatewa
   const base = await createServices(config, logger);
   // The test's own gateway parts (policy, flush interval) and registry replace the defaults.
   await base.gateway.close();
-  const gateway = await createGatewayServices(base, { processMetrics: false, keyReloadMs: 0, ...options.gateway });
+  const gateway = await createGatewayServices(
+    { ...base, adminKeyHash: base.adminKey.hash },
+    { processMetrics: false, keyReloadMs: 0, ...options.gateway },
+  );
   const registry = new TestRegistry(options.deployments);
   const services: AppServices = {
     ...base,

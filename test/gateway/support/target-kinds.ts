@@ -1,4 +1,5 @@
-import { defaultTimeouts, type RoutableTarget, type TargetTimeouts } from '../../../src/deploy/registry.js';
+import { type RoutableTarget } from '../../../src/gateway/deployment-registry.js';
+import { defaultTimeouts, type TargetTimeouts } from '../../../src/providers/target-timeouts.js';
 import { createAnthropicProvider } from '../../../src/providers/anthropic/anthropic-provider.js';
 import { createOpenAICompatibleProvider } from '../../../src/providers/openai-compatible/openai-compatible-provider.js';
 import { startAnthropicPeer } from '../../support/upstreams/anthropic-peer.js';

@@ -1,4 +1,4 @@
-import type { DeploymentRegistry, RoutableDeployment } from '../../../src/deploy/registry.js';
+import type { DeploymentRegistry, RoutableDeployment } from '../../../src/gateway/deployment-registry.js';
 
 /**
  * A DeploymentRegistry held by the test itself: real providers pointed at real test peers, so the

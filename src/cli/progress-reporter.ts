@@ -1,5 +1,5 @@
-import { formatBytes } from '../../cli/output.js';
-import type { DownloadProgress } from './download-to-part.js';
+import { formatBytes } from './output.js';
+import type { DownloadProgress } from '../engine/pull/download-to-part.js';
 
 interface Output {
   write(text: string): unknown;

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRedisServer } from '../../../test/support/redis-server.js';
-import { createCounters, type Counters } from './counters.js';
+import { startRedisServer } from '../support/redis-server.js';
+import type { Counters } from '../../src/store/counters/counters.js';
+import { createCounters } from '../../src/store/counters/create-counters.js';
 
 let redis: Awaited<ReturnType<typeof startRedisServer>>;
 beforeAll(async () => {

@@ -1,4 +1,5 @@
 import type { Provider } from '../providers/provider.js';
+import type { TargetTimeouts } from '../providers/target-timeouts.js';
 
 /**
  * What the gateway needs of a deployment on the hot path, held in memory by the deployment
@@ -23,14 +24,6 @@ export interface RoutableTarget {
   provider: Provider;
   timeouts: TargetTimeouts;
 }
-
-export interface TargetTimeouts {
-  connectMs: number;
-  firstByteMs: number;
-  idleMs: number;
-}
-
-export const defaultTimeouts: TargetTimeouts = { connectMs: 5_000, firstByteMs: 120_000, idleMs: 60_000 };
 
 /** Read side used by the gateway: ready deployments only. */
 export interface DeploymentRegistry {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dialects, openTestStore } from '../../test/support/stores.js';
-import type { Store } from './database.js';
+import { dialects, openTestStore } from '../support/stores.js';
+import type { Store } from '../../src/store/database.js';
 
 describe.each(dialects)('store on %s', (dialect) => {
   let store: Store;

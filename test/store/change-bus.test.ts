@@ -1,10 +1,10 @@
 import { EventEmitter } from 'node:events';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRedisServer } from '../../../test/support/redis-server.js';
-import type { ChangeBus } from './change-bus.js';
-import { MemoryChangeBus } from './memory-change-bus.js';
-import { RedisChangeBus } from './redis-change-bus.js';
+import { startRedisServer } from '../support/redis-server.js';
+import type { ChangeBus } from '../../src/store/change-bus/change-bus.js';
+import { MemoryChangeBus } from '../../src/store/change-bus/memory-change-bus.js';
+import { RedisChangeBus } from '../../src/store/change-bus/redis-change-bus.js';
 
 let redis: Awaited<ReturnType<typeof startRedisServer>>;
 beforeAll(async () => {
