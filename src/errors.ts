@@ -12,6 +12,8 @@ export const errorTable = {
   not_found: { status: 404, type: 'not_found_error' },
   model_not_found: { status: 404, type: 'invalid_request_error' },
   conflict: { status: 409, type: 'invalid_request_error' },
+  /** The client left before the answer (nginx's 499); recorded in usage, never written back. */
+  client_closed: { status: 499, type: 'invalid_request_error' },
   payload_too_large: { status: 413, type: 'invalid_request_error' },
   rate_limited: { status: 429, type: 'rate_limit_error' },
   quota_exceeded: { status: 429, type: 'insufficient_quota' },

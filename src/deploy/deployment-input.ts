@@ -86,15 +86,3 @@ function targetInputSchema(kinds: TargetKinds) {
       }
     });
 }
-
-/** Parses with a zod schema and throws DevupError('invalid_request') listing every bad field. */
-export function parseOrThrow<Schema extends z.ZodType>(schema: Schema, input: unknown, what: string): z.output<Schema> {
-  const parsed = schema.safeParse(input);
-  if (parsed.success) return parsed.data;
-  const fieldErrors = parsed.error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }));
-  throw new DevupError(
-    'invalid_request',
-    `Invalid ${what}: ${fieldErrors.map((error) => `${error.path || '(root)'}: ${error.message}`).join('; ')}`,
-    { fieldErrors },
-  );
-}

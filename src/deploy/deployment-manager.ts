@@ -4,7 +4,8 @@ import { DevupError, notFound } from '../errors.js';
 import type { ChangeBus } from '../store/change-bus/change-bus.js';
 import { changeTopics } from '../store/change-bus/change-topics.js';
 import type { Store } from '../store/database.js';
-import { deploymentInputSchema, parseOrThrow, type DeploymentInput, type TargetKinds } from './deployment-input.js';
+import { deploymentInputSchema, type DeploymentInput, type TargetKinds } from './deployment-input.js';
+import { invalidRequest, parseOrThrow } from '../validation.js';
 import type { DeploymentEvent, DeploymentRecord, DeploymentState, Pricing } from './deployment-record.js';
 import { DeploymentRun } from './deployment-run.js';
 import { DeploymentStore } from './deployment-store.js';
@@ -380,11 +381,7 @@ export class DeploymentManager implements DeploymentRegistry {
       fieldErrors.push({ path: 'model', message: `model '${input.model}' is not in the library (leave it out, or add the model first)` });
     }
     if (fieldErrors.length > 0) {
-      throw new DevupError(
-        'invalid_request',
-        `Invalid deployment: ${fieldErrors.map((error) => `${error.path}: ${error.message}`).join('; ')}`,
-        { fieldErrors },
-      );
+      throw invalidRequest('deployment', fieldErrors);
     }
   }
 

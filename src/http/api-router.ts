@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z, ZodType } from 'zod';
-import { DevupError, type FieldError } from '../errors.js';
+import type { FieldError } from '../errors.js';
+import { fieldErrorsOf, invalidRequest } from '../validation.js';
 import type { OpenApiRegistry } from './openapi.js';
 
 type Infer<T> = T extends ZodType ? z.output<T> : undefined;
@@ -60,13 +61,7 @@ export class ApiRouter {
         const query = parsePart(definition.query, request.query, 'query', fieldErrors);
         const body = parsePart(definition.body, request.body, 'body', fieldErrors);
         if (fieldErrors.length > 0) {
-          throw new DevupError(
-            'invalid_request',
-            `Invalid request: ${fieldErrors.map((error) => `${error.path}: ${error.message}`).join('; ')}`,
-            {
-              fieldErrors,
-            },
-          );
+          throw invalidRequest('request', fieldErrors);
         }
         const result = await definition.handler({ body, query, params, request, reply } as never);
         if (reply.sent) return reply;
@@ -81,9 +76,7 @@ function parsePart(schema: ZodType | undefined, value: unknown, location: string
   if (!schema) return undefined;
   const parsed = schema.safeParse(value ?? (location === 'body' ? undefined : {}));
   if (parsed.success) return parsed.data;
-  for (const issue of parsed.error.issues) {
-    errors.push({ path: [location, ...issue.path.map(String)].join('.'), message: issue.message });
-  }
+  errors.push(...fieldErrorsOf(parsed.error.issues, [location]));
   return undefined;
 }
 

@@ -6,7 +6,7 @@ import { benchmarkIdFor } from './benchmark-key.js';
 import type { Benchmark, ModelSummary, Result } from './library-shapes.js';
 import { benchmarkInputSchema, directionSchema, resultInputSchema, slugSchema, suiteSchema } from './model-input.js';
 import { summaryColumns, toBenchmarkRow, toModelSummary, toResult } from './model-rows.js';
-import { validate } from './validate.js';
+import { parseOrThrow } from '../validation.js';
 
 export const benchmarkPatchSchema = z
   .object({
@@ -91,7 +91,7 @@ export class BenchmarkCatalog {
   }
 
   async create(input: unknown): Promise<Benchmark> {
-    const benchmark = validate(benchmarkInputSchema, input);
+    const benchmark = parseOrThrow(benchmarkInputSchema, input, 'input', ['body']);
     const row = toBenchmarkRow(benchmark, benchmark.id ?? benchmarkIdFor(benchmark));
     if (await this.find(row.id)) throw new DevupError('conflict', `Benchmark '${row.id}' already exists`, { param: 'id' });
     await this.store.db.insertInto('benchmarks').values(row).execute();
@@ -99,7 +99,7 @@ export class BenchmarkCatalog {
   }
 
   async update(id: string, patch: unknown): Promise<Benchmark> {
-    const changes = validate(benchmarkPatchSchema, patch);
+    const changes = parseOrThrow(benchmarkPatchSchema, patch, 'input', ['body']);
     await this.get(id);
     if (Object.keys(changes).length > 0) await this.store.db.updateTable('benchmarks').set(changes).where('id', '=', id).execute();
     return this.get(id);
@@ -132,7 +132,7 @@ export class BenchmarkCatalog {
 
   /** Adds a result to a model, or replaces the value for the same benchmark and setting. */
   async addResult(modelId: string, input: unknown): Promise<Result> {
-    const result = validate(resultInputSchema.extend({ benchmark: slugSchema }), input);
+    const result = parseOrThrow(resultInputSchema.extend({ benchmark: slugSchema }), input, 'input', ['body']);
     const model = await this.store.db.selectFrom('models').select('id').where('id', '=', modelId).executeTakeFirst();
     if (!model) throw notFound('Model', modelId);
     const benchmark = await this.find(result.benchmark);
@@ -159,7 +159,7 @@ export class BenchmarkCatalog {
   }
 
   async updateResult(id: number, patch: unknown): Promise<Result> {
-    const changes = validate(resultPatchSchema, patch);
+    const changes = parseOrThrow(resultPatchSchema, patch, 'input', ['body']);
     if (Object.keys(changes).length > 0) await this.store.db.updateTable('results').set(changes).where('id', '=', id).execute();
     const row = await this.store.db.selectFrom('results').selectAll().where('id', '=', id).executeTakeFirst();
     if (!row) throw notFound('Result', String(id));

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
 import { z } from 'zod';
 import { DevupError, type FieldError } from '../errors.js';
+import { fieldErrorsOf, invalidRequest } from '../validation.js';
 import { bundleSchema, type LibraryBundle } from './model-input.js';
 
 /** The repository's `data/` folder (from `src/library` and from `dist/library` alike). */
@@ -36,7 +37,7 @@ export function readSeedBundle(dataDir: string = defaultLibraryDataDir): Library
     .map((file) => {
       const parsed = seedModelSchema.safeParse(readYaml(path.join(modelsDir, file)));
       if (!parsed.success) {
-        errors.push(...parsed.error.issues.map((issue) => ({ path: `models/${file}:${issue.path.join('.')}`, message: issue.message })));
+        errors.push(...fieldErrorsOf(parsed.error.issues, [`models/${file}`]));
         return {};
       }
       const { descriptionFile, resultsSource, results, ...model } = parsed.data;
@@ -48,13 +49,9 @@ export function readSeedBundle(dataDir: string = defaultLibraryDataDir): Library
       };
     });
   const bundle = bundleSchema.safeParse({ benchmarks, models });
-  if (!bundle.success) errors.push(...bundle.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })));
+  if (!bundle.success) errors.push(...fieldErrorsOf(bundle.error.issues));
   if (errors.length > 0 || !bundle.success) {
-    throw new DevupError(
-      'invalid_request',
-      `Invalid seed data in ${dataDir}: ${errors.map((error) => `${error.path}: ${error.message}`).join('; ')}`,
-      { fieldErrors: errors },
-    );
+    throw invalidRequest(`seed data in ${dataDir}`, errors);
   }
   return bundle.data;
 }

@@ -18,7 +18,7 @@ import {
 import { readModel } from './read-model.js';
 import { countFacets, searchModels, type SortBenchmark } from './search-models.js';
 import { searchQuerySchema, type SearchQueryInput } from './search-query.js';
-import { validate } from './validate.js';
+import { parseOrThrow } from '../validation.js';
 import { writeBundle, type WriteSummary } from './write-bundle.js';
 
 export interface LibraryServiceOptions {
@@ -62,7 +62,7 @@ export class LibraryService {
 
   /** Writes benchmarks and whole models (replacing existing ones) in one transaction. */
   async importBundle(bundle: LibraryBundleDraft, mode: 'create' | 'upsert' = 'upsert'): Promise<WriteSummary> {
-    return writeBundle(this.store.db, validate(bundleSchema, bundle), {
+    return writeBundle(this.store.db, parseOrThrow(bundleSchema, bundle, 'input', ['body']), {
       mode,
       architectureSpec: (modelId) => readArchitectureSpec(this.dataDir, modelId),
     });
@@ -80,7 +80,7 @@ export class LibraryService {
     const draft: ModelInputDraft = existing
       ? { ...toModelInput(existing), ...defined }
       : { name: imported.id, publisher: 'unknown', ...defined };
-    await this.importBundle({ models: [validate(modelInputSchema, draft)] });
+    await this.importBundle({ models: [parseOrThrow(modelInputSchema, draft, 'input', ['body'])] });
     return this.get(imported.id);
   }
 
@@ -93,13 +93,13 @@ export class LibraryService {
   }
 
   async search(query: SearchQueryInput = {}): Promise<SearchPage> {
-    const parsed = validate(searchQuerySchema, query, 'query');
+    const parsed = parseOrThrow(searchQuerySchema, query, 'input', ['query']);
     return searchModels(this.store, parsed, await this.sortBenchmark(parsed.sort));
   }
 
   /** Facet counts (publisher, architecture, license, open weights) for the models a query matches. */
   async facets(query: SearchQueryInput = {}): Promise<Facets> {
-    const parsed = validate(searchQuerySchema, query, 'query');
+    const parsed = parseOrThrow(searchQuerySchema, query, 'input', ['query']);
     return countFacets(this.store, parsed, await this.sortBenchmark(parsed.sort));
   }
 
@@ -113,16 +113,16 @@ export class LibraryService {
   }
 
   async createModel(input: ModelInputDraft): Promise<Model> {
-    const model = validate(modelInputSchema, input);
+    const model = parseOrThrow(modelInputSchema, input, 'input', ['body']);
     await this.writeModel(model, 'create');
     return this.get(model.id);
   }
 
   /** Changes the given fields; `results` and `niah`, when given, replace the model's lists. */
   async updateModel(id: string, patch: ModelPatch): Promise<Model> {
-    const changes = validate(modelPatchSchema, patch);
+    const changes = parseOrThrow(modelPatchSchema, patch, 'input', ['body']);
     const existing = await this.get(id);
-    await this.writeModel(validate(modelInputSchema, { ...toModelInput(existing), ...changes, id }), 'upsert');
+    await this.writeModel(parseOrThrow(modelInputSchema, { ...toModelInput(existing), ...changes, id }, 'input', ['body']), 'upsert');
     return this.get(id);
   }
 

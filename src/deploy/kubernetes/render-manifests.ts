@@ -1,5 +1,6 @@
 import type { V1Deployment, V1PersistentVolumeClaim, V1PodSpec, V1Service } from '@kubernetes/client-node';
 import { DevupError } from '../../errors.js';
+import { parseOrThrow } from '../../validation.js';
 import type { Plan } from '../planner/plan-types.js';
 import { recipeBuilders, recipeFor, resolveOptions } from '../recipes/recipe-for.js';
 import type { NodeSlot, RecipeOptions } from '../recipes/recipe-types.js';
@@ -41,16 +42,7 @@ const lwsSlot = (role: NodeSlot['role']): NodeSlot => ({
  * @example renderManifests(planDeployment({ spec, model: 'deepseek-v3', gpu: 'h100', dtype: 'fp8' }), { name: 'deepseek-v3' }).map((m) => m.kind) // ['LeaderWorkerSet', 'Service']
  */
 export function renderManifests(plan: Plan, input: KubernetesOptionsInput, recipeOptions: RecipeOptions = {}): Manifest[] {
-  const parsed = kubernetesOptionsSchema.safeParse(input);
-  if (!parsed.success) {
-    const fieldErrors = parsed.error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }));
-    throw new DevupError(
-      'invalid_request',
-      `Invalid Kubernetes options: ${fieldErrors.map((error) => `${error.path}: ${error.message}`).join('; ')}`,
-      { fieldErrors },
-    );
-  }
-  const options = parsed.data;
+  const options = parseOrThrow(kubernetesOptionsSchema, input, 'Kubernetes options');
   if (!plan.fits)
     throw new DevupError('invalid_request', `The plan does not fit: ${plan.shortfall?.message ?? 'not enough memory'}`, { param: 'gpu' });
   if (plan.engine === 'ollama')

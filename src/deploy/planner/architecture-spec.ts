@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DevupError } from '../../errors.js';
+import { parseOrThrow } from '../../validation.js';
 
 /**
  * Our own architecture format: the facts the planner needs, independent of where they came from
@@ -83,14 +83,5 @@ export type ArchitectureSpecInput = z.input<typeof architectureSpecSchema>;
 
 /** Validates our own format (a library `spec` or an architecture YAML); extra keys are ignored. */
 export function parseArchitectureSpec(input: unknown, source = 'spec'): ArchitectureSpec {
-  const parsed = architectureSpecSchema.safeParse(input);
-  if (parsed.success) return parsed.data;
-  const fieldErrors = parsed.error.issues.map((issue) => ({ path: [source, ...issue.path.map(String)].join('.'), message: issue.message }));
-  throw new DevupError(
-    'invalid_request',
-    `The architecture in ${source} is incomplete: ${fieldErrors.map((error) => `${error.path}: ${error.message}`).join('; ')}`,
-    {
-      fieldErrors,
-    },
-  );
+  return parseOrThrow(architectureSpecSchema, input, `architecture in ${source}`, [source]);
 }

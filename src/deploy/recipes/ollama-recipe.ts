@@ -12,7 +12,7 @@ export const ollamaRecipe: EngineRecipeBuilder = {
   defaultPort: 11434,
   healthPath: '/api/version',
   multiNode: false,
-  argv(plan, _slot, options) {
+  argv(_plan, _slot, options) {
     return ['ollama', 'run', options.servedModelName];
   },
   env(plan) {

@@ -9,7 +9,7 @@ import type { ModelImport } from '../../library/model-input.js';
 import { EmbeddedEngine } from '../../engine/runtime/embedded-engine.js';
 import { EmbeddedProvider } from '../../providers/embedded/embedded-provider.js';
 import { EngineHolder } from '../../engine/runtime/engine-holder.js';
-import { parseOrThrow } from '../deployment-input.js';
+import { parseOrThrow } from '../../validation.js';
 import type { DeploymentTarget } from '../deployment-target.js';
 
 const specSchema = z

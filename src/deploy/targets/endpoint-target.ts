@@ -1,5 +1,5 @@
 import { createOpenAICompatibleProvider } from '../../providers/openai-compatible/openai-compatible-provider.js';
-import { parseOrThrow } from '../deployment-input.js';
+import { parseOrThrow } from '../../validation.js';
 import type { DeploymentTarget } from '../deployment-target.js';
 import { httpTargetSpec, mergeTimeouts, waitForHealth, type HttpTargetSpec } from './http-target-spec.js';
 

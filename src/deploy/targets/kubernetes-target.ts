@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DevupError } from '../../errors.js';
 import { createOpenAICompatibleProvider } from '../../providers/openai-compatible/openai-compatible-provider.js';
-import { parseOrThrow } from '../deployment-input.js';
+import { parseOrThrow } from '../../validation.js';
 import type { DeploymentTarget, TargetContext } from '../deployment-target.js';
 import type { KubernetesCluster } from '../kubernetes/kubernetes-cluster.js';
 import { kubernetesName, toKubernetesName } from '../kubernetes/kubernetes-options.js';

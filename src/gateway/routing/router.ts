@@ -26,7 +26,7 @@ export interface Routed {
 }
 
 /** Thrown when the client disconnected before an answer; nothing is written back. */
-export const clientGoneError = () => new DevupError('invalid_request', 'Client closed the request', { status: 499 });
+export const clientGoneError = () => new DevupError('client_closed', 'Client closed the request');
 
 /**
  * Sends a request to a deployment: picks a target (weighted, least in flight, breaker closed),

@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { DeploymentRegistry, RoutableDeployment } from '../deployment-registry.js';
-import { DevupError } from '../../errors.js';
+import { DevupError, errorTable } from '../../errors.js';
 import type { Operation, Usage } from '../../providers/provider.js';
 import { bearerToken } from '../../http/bearer-token.js';
 import type { GatewayServices } from '../gateway-services.js';
@@ -115,7 +115,7 @@ export class InferenceHandler {
       });
       const outcome = await forwardStream(response, routed, exchange, clientWantsUsage, routed.target.target.timeouts.idleMs);
       state.usage = outcome.usage;
-      if (exchange.clientGone) this.complete(request, state, 499, 'client_closed', false);
+      if (exchange.clientGone) this.complete(request, state, errorTable.client_closed.status, 'client_closed', false);
       else this.complete(request, state, 200, outcome.error?.code ?? null, outcome.error !== undefined, outcome.error?.message);
     } catch (error) {
       const failure = exchange.clientGone
@@ -124,14 +124,7 @@ export class InferenceHandler {
           ? error
           : new DevupError('internal_error', 'Internal server error', { cause: error });
       if (state.upstreamMs === 0) state.overheadMs = performance.now() - startedAt;
-      this.complete(
-        request,
-        state,
-        failure.status,
-        exchange.clientGone ? 'client_closed' : failure.code,
-        false,
-        failure.status >= 500 ? failure.message : undefined,
-      );
+      this.complete(request, state, failure.status, failure.code, false, failure.status >= 500 ? failure.message : undefined);
       if (exchange.clientGone) return;
       reply.header('x-devup-overhead-ms', state.overheadMs.toFixed(3));
       throw failure;

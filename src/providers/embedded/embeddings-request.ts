@@ -1,7 +1,7 @@
 import type { Token } from 'node-llama-cpp';
 import { z } from 'zod';
 import type { EmbeddedEngine } from '../../engine/runtime/embedded-engine.js';
-import { requestError } from './request-error.js';
+import { parseOrThrow } from '../../validation.js';
 
 const tokens = z.array(z.number().int().min(0)).min(1);
 const embeddingsSchema = z.object({
@@ -15,9 +15,7 @@ const embeddingsSchema = z.object({
  * `encoding_format` float or base64, the official SDK's default) with the model's pooled vectors.
  */
 export async function embeddingsResponse(engine: EmbeddedEngine, body: Record<string, unknown>, model: string) {
-  const parsed = embeddingsSchema.safeParse(body);
-  if (!parsed.success) throw requestError(parsed.error.issues);
-  const { input, encoding_format: format } = parsed.data;
+  const { input, encoding_format: format } = parseOrThrow(embeddingsSchema, body, 'request');
   const inputs: Array<string | Token[]> =
     typeof input === 'string'
       ? [input]

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { GenerationSettings } from '../../engine/runtime/generation-settings.js';
-import { requestError } from './request-error.js';
+import { parseOrThrow } from '../../validation.js';
 
 /** A request's generation settings plus how it wants its answer delivered. */
 export interface RequestSettings extends GenerationSettings {
@@ -30,9 +30,7 @@ const settingsSchema = z.object({
  * @example parseGenerationSettings({ temperature: 0, max_tokens: 16, stop: '\n' }).stop // ['\n']
  */
 export function parseGenerationSettings(body: Record<string, unknown>, extraStops: string[] = []): RequestSettings {
-  const parsed = settingsSchema.safeParse(body);
-  if (!parsed.success) throw requestError(parsed.error.issues);
-  const fields = parsed.data;
+  const fields = parseOrThrow(settingsSchema, body, 'request');
   const stop = typeof fields.stop === 'string' ? [fields.stop] : (fields.stop ?? []);
   return {
     maxTokens: fields.max_completion_tokens ?? fields.max_tokens ?? undefined,

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { DevupError } from '../../errors.js';
 import { renderChatPrompt, type ChatTurn, type PromptTokens } from '../../engine/runtime/chat-prompt.js';
 import type { EmbeddedEngine } from '../../engine/runtime/embedded-engine.js';
-import { requestError } from './request-error.js';
+import { parseOrThrow } from '../../validation.js';
 
 const contentSchema = z.union([
   z.string(),
@@ -24,9 +24,7 @@ export function chatPromptTokens(engine: EmbeddedEngine, body: Record<string, un
 }
 
 function readMessages(input: unknown): ChatTurn[] {
-  const parsed = messagesSchema.safeParse(input);
-  if (!parsed.success) throw requestError(parsed.error.issues, ['messages']);
-  return parsed.data.map((message) => ({
+  return parseOrThrow(messagesSchema, input, 'request', ['messages']).map((message) => ({
     // Developer messages are system messages for older models; tool results read as user turns.
     role: message.role === 'developer' ? 'system' : message.role === 'tool' ? 'user' : message.role,
     text: typeof message.content === 'string' ? message.content : (message.content ?? []).map((part) => part.text).join(''),
