@@ -4,13 +4,14 @@ import path from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { installErrorHandler } from '../../src/server/error-handler.js';
+import { StaticFileCache } from '../../src/server/static-file-cache.js';
 import { staticUiRoutes } from '../../src/server/static-ui.js';
 
 describe('static UI route module', () => {
   let directory: string;
   let app: FastifyInstance;
 
-  async function start(files: Record<string, string>): Promise<void> {
+  async function start(files: Record<string, string>, cache?: StaticFileCache): Promise<void> {
     directory = await mkdtemp(path.join(os.tmpdir(), 'devup-static-'));
     for (const [name, body] of Object.entries(files)) {
       await mkdir(path.dirname(path.join(directory, name)), { recursive: true });
@@ -19,7 +20,7 @@ describe('static UI route module', () => {
     app = Fastify();
     installErrorHandler(app);
     app.get('/api/models', () => ({ items: [] }));
-    staticUiRoutes(directory)({ app } as never);
+    staticUiRoutes(directory, cache)({ app } as never);
     await app.ready();
   }
 
@@ -63,5 +64,74 @@ describe('static UI route module', () => {
       expect(response.statusCode, url).toBe(404);
       expect(response.json().error.type, url).toBe('not_found_error');
     }
+  });
+
+  it('caches by the resolved file: hostile spellings of one asset path do not grow memory', async () => {
+    const script = `console.log(${JSON.stringify('x'.repeat(5000))});`;
+    const cache = new StaticFileCache(1024 * 1024);
+    await start({ 'index.html': '<!doctype html><div id="root"></div>', 'assets/index-abc123.js': script }, cache);
+    const spellings = (index: number) => [
+      `/assets/index-abc123.js?v=${index}`,
+      `/assets${'/'.repeat(2 + index)}index-abc123.js`,
+      `/${'/'.repeat(index)}%61ssets/index-abc123.js`,
+      `/assets/${'./'.repeat(1 + index)}index-abc123.js`,
+      `/assets/x${index}/../index-abc123.js`,
+      `/assets/${'/'.repeat(index)}%69ndex-abc123.js`,
+    ];
+    for (let index = 0; index < 100; index++) {
+      for (const url of spellings(index)) {
+        const response = await app.inject({ url, headers: { 'accept-encoding': 'gzip' } });
+        expect(response.statusCode, url).toBe(200);
+        expect(response.headers['content-encoding'], url).toBe('gzip');
+      }
+    }
+    // 600 requests, one file: one entry, its bytes (plain + gzip) counted once.
+    expect(cache.entries).toBe(1);
+    expect(cache.bytes).toBeLessThan(script.length * 2);
+    // Files that do not exist are never cached.
+    for (let index = 0; index < 50; index++) expect((await app.inject({ url: `/assets/missing-${index}.js` })).statusCode).toBe(404);
+    expect(cache.entries).toBe(1);
+  });
+
+  it('keeps the cache under its byte cap, evicting the least recently used file', async () => {
+    const files: Record<string, string> = { 'index.html': '<!doctype html><div id="root"></div>' };
+    for (let index = 0; index < 20; index++) files[`assets/chunk-${index}.png`] = String(index).padEnd(10_000, '.');
+    const cache = new StaticFileCache(35_000);
+    await start(files, cache);
+    for (let round = 0; round < 3; round++) {
+      for (let index = 0; index < 20; index++) {
+        const response = await app.inject({ url: `/assets/chunk-${index}.png` });
+        expect(response.statusCode).toBe(200);
+        expect(response.body.startsWith(String(index))).toBe(true);
+        expect(cache.bytes).toBeLessThanOrEqual(35_000);
+      }
+    }
+    expect(cache.entries).toBe(3);
+  });
+
+  it('sends security headers on every UI response: a CSP without inline script, nosniff, no framing', async () => {
+    await start({ 'index.html': '<!doctype html><div id="root"></div>', 'assets/index-abc123.js': 'console.log(1);' });
+    for (const url of ['/', '/models/deepseek-v3', '/assets/index-abc123.js', '/assets/missing.js']) {
+      const response = await app.inject({ url });
+      const policy = String(response.headers['content-security-policy']);
+      expect(policy, url).toMatch(/(^|; )script-src 'self'(;|$)/);
+      expect(policy, url).not.toContain('unsafe-inline');
+      expect(policy, url).not.toContain('unsafe-eval');
+      expect(policy, url).toContain("frame-ancestors 'none'");
+      expect(policy, url).toContain("object-src 'none'");
+      expect(response.headers['x-content-type-options'], url).toBe('nosniff');
+      expect(response.headers['x-frame-options'], url).toBe('DENY');
+      expect(response.headers['referrer-policy'], url).toBe('no-referrer');
+    }
+    // The API's own answers are left alone (their headers belong to those routes).
+    expect((await app.inject({ url: '/api/models' })).headers['content-security-policy']).toBeUndefined();
+  });
+
+  it('sends the same headers with the page that says how to build the UI', async () => {
+    await start({});
+    const response = await app.inject({ url: '/' });
+    expect(response.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    expect(response.headers['content-security-policy']).not.toContain('unsafe-inline');
+    expect(response.headers['x-content-type-options']).toBe('nosniff');
   });
 });
