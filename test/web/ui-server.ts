@@ -13,7 +13,14 @@ export const webDist = fileURLToPath(new URL('../../web/dist/', import.meta.url)
 /** Builds the UI into web/dist (the same `vite build` as `npm run build`). */
 export async function buildUi(): Promise<void> {
   const { build } = await import('vite');
-  await build({ configFile: fileURLToPath(new URL('../../web/vite.config.ts', import.meta.url)), logLevel: 'warn' });
+  // vitest sets NODE_ENV=test, which makes vite bundle React's development build: build what ships.
+  const testEnvironment = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({ configFile: fileURLToPath(new URL('../../web/vite.config.ts', import.meta.url)), logLevel: 'warn' });
+  } finally {
+    process.env.NODE_ENV = testEnvironment;
+  }
   if (!existsSync(path.join(webDist, 'index.html'))) throw new Error('vite build wrote no web/dist/index.html');
 }
 
