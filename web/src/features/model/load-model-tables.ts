@@ -1,6 +1,7 @@
 import { request } from '../../api/client.js';
 import type { Model, ModelPage, ModelResult } from '../../api/types.js';
-import type { ComparisonTableData, TableRow } from './benchmark-table.js';
+import { formatValue, type ComparisonTableData, type TableRow } from './benchmark-table.js';
+import { cardTables, followCard } from './card-order.js';
 import { orderColumns } from './column-order.js';
 
 export interface ModelTables {
@@ -20,13 +21,19 @@ const suites = [
 /**
  * Builds the page's evaluation tables: for each suite, the family member evaluated in it (the
  * Base variant for base-model benchmarks) against every library model with results on the same
- * benchmarks; rows follow the subject's result order (the source table's order).
+ * benchmarks; rows follow the subject's result order (the source table's order), columns and the
+ * family follow the card's own tables where it has them (else `orderColumns`). Each model is
+ * fetched once, however many tables it appears in.
  */
 export async function loadModelTables(model: Model, signal?: AbortSignal): Promise<ModelTables> {
+  const fetched = new Map<string, Promise<Model>>([[model.id, Promise.resolve(model)]]);
+  const fetchModel = (id: string) => {
+    if (!fetched.has(id)) fetched.set(id, request<Model>(`/api/models/${encodeURIComponent(id)}`, { signal }));
+    return fetched.get(id)!;
+  };
+  const card = cardTables(model.description);
   // Suites the model itself was evaluated in start at once; only the others wait for the variants.
-  const variantsLoaded = Promise.all(
-    (model.variants ?? []).map((variant) => request<Model>(`/api/models/${encodeURIComponent(variant.id)}`, { signal })),
-  );
+  const variantsLoaded = Promise.all((model.variants ?? []).map((variant) => fetchModel(variant.id)));
   variantsLoaded.catch(() => undefined); // failures surface where it is awaited
   const tables: ModelTables = { family: [model] };
   await Promise.all(
@@ -35,12 +42,17 @@ export async function loadModelTables(model: Model, signal?: AbortSignal): Promi
       const subject = evaluatedIn(model) ? model : (await variantsLoaded).find(evaluatedIn);
       if (!subject) return;
       const subjectResults = subject.results.filter((result) => result.suite === suite);
-      const others = await modelsWithResults(subjectResults, subject.id, signal);
-      const columns = orderColumns(subject, others);
-      tables[key] = { suite, columns, subjectIndex: columns.length - 1, rows: buildRows(subjectResults, columns as Model[]) };
+      const others = await Promise.all((await comparedIds(subjectResults, subject.id, signal)).map(fetchModel));
+      const printed = (column: Model) =>
+        subjectResults.flatMap((result) => {
+          const value = valueOf(column, result);
+          return value === null ? [] : [formatValue(value)];
+        });
+      const columns = followCard(card, orderColumns(subject, others) as Model[], printed);
+      tables[key] = { suite, columns, subjectIndex: columns.indexOf(subject), rows: buildRows(subjectResults, columns) };
     }),
   );
-  tables.family = [model, ...(await variantsLoaded)];
+  tables.family = followCard(card, [model, ...(await variantsLoaded)], (member) => [member.name]);
   return tables;
 }
 
@@ -48,15 +60,18 @@ export async function loadModelTables(model: Model, signal?: AbortSignal): Promi
  * The other systems of a suite's table: models with a result on the subject's first benchmark
  * of that suite (the search API's has-results filter), at most seven (a table of eight).
  */
-async function modelsWithResults(results: ModelResult[], subjectId: string, signal?: AbortSignal): Promise<Model[]> {
+async function comparedIds(results: ModelResult[], subjectId: string, signal?: AbortSignal): Promise<string[]> {
   const query = new URLSearchParams({ hasResultsFor: results[0].benchmarkId, pageSize: '8', facets: 'false', sort: 'name' });
   const page = await request<ModelPage>(`/api/models?${query}`, { signal });
-  const ids = page.items
+  return page.items
     .map((item) => item.id)
     .filter((id) => id !== subjectId)
     .slice(0, 7);
-  return Promise.all(ids.map((id) => request<Model>(`/api/models/${encodeURIComponent(id)}`, { signal })));
 }
+
+const valueOf = (column: Model, result: ModelResult) =>
+  column.results.find((other) => other.benchmarkId === result.benchmarkId && (other.setting ?? '') === (result.setting ?? ''))?.value ??
+  null;
 
 function buildRows(subjectResults: ModelResult[], columns: Model[]): TableRow[] {
   return subjectResults.map((result) => ({
@@ -66,10 +81,6 @@ function buildRows(subjectResults: ModelResult[], columns: Model[]): TableRow[] 
     metric: result.metric,
     shots: result.shots,
     direction: result.direction,
-    values: columns.map(
-      (column) =>
-        column.results.find((other) => other.benchmarkId === result.benchmarkId && (other.setting ?? '') === (result.setting ?? ''))
-          ?.value ?? null,
-    ),
+    values: columns.map((column) => valueOf(column, result)),
   }));
 }
