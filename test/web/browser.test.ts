@@ -2,7 +2,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { storiesPath } from '../support/fixtures.js';
 import { readSeedTables } from '../support/seed-tables.js';
 import { buildUi, startUiServer, webDist, type UiServer } from './ui-server.js';
@@ -53,11 +53,32 @@ async function readTable(page: Page, suite: string): Promise<Record<string, Reco
   });
 }
 
+/** Each table wrapper of the page: whether it scrolls sideways, and whether a visible scroll hint follows it. */
+function overflowingTables(page: Page) {
+  return page.locator('.table-wrap').evaluateAll((wraps) =>
+    wraps.map((wrap) => {
+      const hint = wrap.nextElementSibling;
+      return {
+        caption: wrap.querySelector('caption')?.textContent ?? '',
+        overflows: wrap.scrollWidth > wrap.clientWidth + 1,
+        hinted:
+          !!hint?.matches('.scroll-hint') && hint.getBoundingClientRect().height > 0 && getComputedStyle(hint).visibility !== 'hidden',
+      };
+    }),
+  );
+}
+
 describe('web UI in Chromium', () => {
   let server: UiServer;
   let browser: Browser;
   let page: Page;
   const shot = (name: string) => page.screenshot({ path: `${artifacts}${name}.png`, fullPage: true });
+  // Console errors and uncaught exceptions fail the test they happen in; a test that provokes
+  // errors on purpose (a refused key, a failing API) names them.
+  const consoleErrors: string[] = [];
+  let expectedErrors: RegExp[] = [];
+  const expectConsoleErrors = (...patterns: RegExp[]) => expectedErrors.push(...patterns);
+  const pageWidthOverflow = () => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
 
   beforeAll(async () => {
     await mkdir(artifacts, { recursive: true });
@@ -77,7 +98,18 @@ describe('web UI in Chromium', () => {
     });
     page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
     page.on('dialog', (dialog) => void dialog.accept());
+    page.on('pageerror', (error) => consoleErrors.push(`uncaught: ${error.message}`));
+    page.on('console', (message) => {
+      if (message.type() !== 'error' || expectedErrors.some((pattern) => pattern.test(message.text()))) return;
+      consoleErrors.push(`${message.text()} (${message.location().url})`);
+    });
   }, 180_000);
+
+  afterEach(() => {
+    const errors = consoleErrors.splice(0);
+    expectedErrors = [];
+    expect(errors, 'console errors').toEqual([]);
+  });
 
   afterAll(async () => {
     await browser?.close();
@@ -176,10 +208,23 @@ describe('web UI in Chromium', () => {
   });
 
   it('shows DeepSeek-V3 as on the source page, every table cell equal to the seed', async () => {
+    const apiCalls: string[] = [];
+    const countCall = (request: { url(): string; method(): string }) => {
+      const url = new URL(request.url());
+      if (url.pathname.startsWith('/api/')) apiCalls.push(`${request.method()} ${url.pathname}${url.search}`);
+    };
+    page.on('request', countCall);
     await page.goto(`${server.url}/models/deepseek-v3`);
     await page.locator('table[data-suite="base"]').waitFor();
     await page.locator('table[data-suite="chat"]').waitFor();
     await page.locator('table[data-suite="open-ended"]').waitFor();
+    await page.waitForLoadState('networkidle');
+    page.off('request', countCall);
+    console.log(`model page: ${apiCalls.length} API requests`);
+    expect(
+      apiCalls.filter((call, index) => apiCalls.indexOf(call) !== index),
+      'requested twice',
+    ).toEqual([]);
     await expect(page.locator('h1').textContent()).resolves.toBe('DeepSeek-V3');
     await expect(page.locator('.markdown').first().textContent()).resolves.toContain(
       '671B total parameters with 37B activated for each token',
@@ -193,6 +238,19 @@ describe('web UI in Chromium', () => {
       .locator('section[aria-labelledby="variants"] tbody tr')
       .evaluateAll((rows) => rows.map((row) => Array.from(row.children).map((cell) => cell.textContent!.trim())));
     expect(variantRows.map((row) => row.slice(0, 4))).toEqual(expect.arrayContaining(variants.rows.map((row) => row.slice(0, 4))));
+    // Order and position as on the source page: variants, base, chat, open-ended; rows and columns in the seed's order.
+    expect(variantRows.map((row) => row[0])).toEqual(variants.rows.map((row) => row[0]));
+    const sections = await page
+      .locator('section[aria-labelledby]')
+      .evaluateAll((all) =>
+        all.map((section) => section.querySelector('table')?.getAttribute('data-suite') ?? section.getAttribute('aria-labelledby')),
+      );
+    expect(sections.filter((name) => ['variants', 'base', 'chat', 'open-ended'].includes(name!))).toEqual([
+      'variants',
+      'base',
+      'chat',
+      'open-ended',
+    ]);
 
     for (const [seed, suite, columns] of [
       [base, 'base', baseColumns],
@@ -202,6 +260,11 @@ describe('web UI in Chromium', () => {
       const withShots = seed.header[1] === '# Shots';
       const firstModel = withShots ? 2 : 1;
       expect(Object.keys(rendered)).toHaveLength(seed.rows.length);
+      expect(Object.keys(rendered), `${suite} rows in order`).toEqual(seed.rows.map((row) => row[0]));
+      const columnOrder = await page
+        .locator(`table[data-suite="${suite}"] thead th[data-model]`)
+        .evaluateAll((cells) => cells.map((cell) => cell.getAttribute('data-model')));
+      expect(columnOrder, `${suite} columns in order`).toEqual(seed.header.slice(firstModel).map((column) => columns[column]));
       for (const row of seed.rows) {
         const label = row[0];
         const renderedRow = rendered[label];
@@ -224,6 +287,9 @@ describe('web UI in Chromium', () => {
         ),
       );
     for (const row of openEnded.rows) expect(openEndedRendered[openEndedRows[row[0]]], row[0]).toEqual(row.slice(1));
+    expect(Object.keys(openEndedRendered), 'open-ended rows in order').toEqual(openEnded.rows.map((row) => openEndedRows[row[0]]));
+    // A scroll hint appears exactly where a table is wider than its frame.
+    for (const table of await overflowingTables(page)) expect(table.hinted, table.caption).toBe(table.overflows);
 
     // Best values and the same level (gap ≤ 0.3) are bold: chat MMLU best is Llama 88.6; V3 88.5 and Claude 88.3 are the same level.
     const mmlu = page.locator('table[data-suite="chat"] tr[data-benchmark="chat-mmlu-em"] strong');
@@ -257,6 +323,8 @@ describe('web UI in Chromium', () => {
       }),
     });
     expect(created.status).toBe(201);
+    // The card's own image is missing, and parsing its handlers for sanitizing is reported by the CSP.
+    expectConsoleErrors(/status of 404/, /inline event handler violates the following Content Security Policy/);
     await page.goto(`${server.url}/models/hostile-card`);
     await page.locator('.markdown strong', { hasText: 'world' }).waitFor();
     await page.locator('.markdown a', { hasText: 'click me' }).click();
@@ -283,7 +351,43 @@ describe('web UI in Chromium', () => {
     await shot('compare');
   });
 
+  it('shows a failed library load across the page with a Retry that works', async () => {
+    await page.setViewportSize({ width: 1440, height: 900 });
+    expectConsoleErrors(/status of 500/);
+    let failing = true;
+    await page.route(/\/api\/models(\?|$)/, (route) =>
+      failing
+        ? route.fulfill({
+            status: 500,
+            contentType: 'application/json',
+            body: JSON.stringify({ error: { message: 'database unavailable', type: 'server_error', code: 'internal_error', param: null } }),
+          })
+        : route.continue(),
+    );
+    try {
+      await page.goto(server.url);
+      const notice = page.getByRole('alert').filter({ hasText: 'database unavailable' });
+      await notice.waitFor();
+      const [noticeBox, mainBox] = [await notice.boundingBox(), await page.locator('main').boundingBox()];
+      // Across the content area (the main column less its padding), not squeezed into the facet column.
+      expect(noticeBox!.width).toBeGreaterThan(mainBox!.width * 0.8);
+      await shot('library-error');
+      failing = false;
+      await page.getByRole('button', { name: 'Retry' }).click();
+      await page
+        .getByTestId('result-count')
+        .filter({ hasText: /\d+ models/ })
+        .waitFor();
+      await expect(notice.count()).resolves.toBe(0);
+      await expect(page.locator('.model-card').count()).resolves.toBeGreaterThanOrEqual(11);
+    } finally {
+      await page.unroute(/\/api\/models(\?|$)/);
+      await page.setViewportSize({ width: 1360, height: 900 });
+    }
+  });
+
   it('signs in with the admin key kept in sessionStorage only', async () => {
+    expectConsoleErrors(/status of 401/);
     await page.goto(`${server.url}/keys`);
     await page.getByLabel('Admin key').fill('wrong-key-0000000000');
     await page.getByRole('button', { name: 'Sign in' }).click();
@@ -311,6 +415,33 @@ describe('web UI in Chromium', () => {
     await page.reload();
     await expect(page.getByTestId('created-key').count()).resolves.toBe(0);
     await expect(page.content()).resolves.not.toContain(secret);
+  });
+
+  it('shows a key’s Revoke button whole at 1440 px, with scope and expiry filled in', async () => {
+    await page.setViewportSize({ width: 1440, height: 900 });
+    try {
+      await page.goto(`${server.url}/keys`);
+      await page.getByLabel('Name').fill('analytics-pipeline-production');
+      await page.getByLabel('Deployments (optional)').fill('stories, deepseek-v3-chat, qwen2.5-72b-instruct');
+      await page.getByLabel('Expires in (optional)').fill('30d');
+      await page.getByRole('button', { name: 'Create key' }).click();
+      const revoke = page.getByRole('button', { name: 'Revoke analytics-pipeline-production' });
+      await revoke.waitFor();
+      const [button, table] = [await revoke.boundingBox(), await page.getByTestId('keys-table').locator('..').boundingBox()];
+      expect(button!.x + button!.width, 'Revoke inside the table’s visible box').toBeLessThanOrEqual(table!.x + table!.width);
+      expect(button!.x + button!.width, 'Revoke inside the viewport').toBeLessThanOrEqual(1440);
+      expect(await overflowingTables(page)).toEqual([{ caption: '', overflows: false, hinted: false }]);
+      await shot('keys-1440');
+    } finally {
+      await page.setViewportSize({ width: 1360, height: 900 });
+    }
+  });
+
+  it('opens the deploy wizard for an open-weights model with its hardware plan in view', async () => {
+    await page.goto(`${server.url}/models/deepseek-v3/deploy`);
+    await page.getByTestId('plan').waitFor();
+    await expect(page.getByTestId('plan').textContent()).resolves.toContain('Launch command');
+    await shot('deploy-wizard');
   });
 
   it('deploys stories260K as an embedded deployment and lands on its live page', async () => {
@@ -369,6 +500,68 @@ describe('web UI in Chromium', () => {
     await page.locator('[data-testid="request-log"] tr[data-deployment="stories"]').first().waitFor();
   });
 
+  it('keeps the usage page within a 1440 px window when a deployment has a very long name', async () => {
+    // 100 characters (the API's route parameters stop there) and no break opportunity.
+    const name = `stories_${'very_long_deployment_name_'.repeat(3)}${'x'.repeat(11)}end`;
+    expect(name).toHaveLength(100);
+    const authorization = `Bearer ${server.adminKey}`;
+    const created = await fetch(`${server.url}/api/deployments`, {
+      method: 'POST',
+      headers: { authorization, 'content-type': 'application/json' },
+      body: JSON.stringify({ name, targets: [{ kind: 'embedded', spec: { file: storiesPath } }] }),
+    });
+    expect(created.status).toBe(201);
+    const state = async () =>
+      ((await (await fetch(`${server.url}/api/deployments/${name}`, { headers: { authorization } })).json()) as { state: string }).state;
+    await expect.poll(state, { timeout: 60_000 }).toBe('ready');
+    const answer = await fetch(`${server.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: name, messages: [{ role: 'user', content: 'Once' }], max_tokens: 4 }),
+    });
+    expect(answer.status).toBe(200);
+    await page.setViewportSize({ width: 1440, height: 900 });
+    try {
+      await page.goto(`${server.url}/usage`);
+      await page.locator(`[data-testid="request-log"] tr[data-deployment="${name}"]`).waitFor();
+      await page.locator('svg[data-chart="line"]').waitFor();
+      expect(await pageWidthOverflow()).toBeLessThanOrEqual(0);
+      // Nothing spills out of its chart, and the tables fit without scrolling sideways.
+      const spills = await page.locator('.chart').evaluateAll((charts) =>
+        charts.flatMap((chart) => {
+          const box = chart.getBoundingClientRect();
+          return Array.from(chart.querySelectorAll('li, figcaption, svg'))
+            .filter((element) => element.getBoundingClientRect().right > box.right + 0.5)
+            .map((element) => element.textContent);
+        }),
+      );
+      expect(spills).toEqual([]);
+      expect((await overflowingTables(page)).filter((table) => table.overflows)).toEqual([]);
+      await shot('usage-long-name');
+    } finally {
+      await page.setViewportSize({ width: 1360, height: 900 });
+    }
+  }, 90_000);
+
+  it('names every page in its tab title', async () => {
+    for (const [path, title] of [
+      ['/', 'Model Library · DevUp Gateway'],
+      ['/models/deepseek-v3', 'DeepSeek-V3 · Model Library · DevUp Gateway'],
+      ['/compare?models=deepseek-v3,qwen2.5-72b-instruct', 'Compare DeepSeek-V3, Qwen2.5-72B-Instruct · DevUp Gateway'],
+      ['/models/deepseek-v3/deploy', 'Deploy DeepSeek-V3 · DevUp Gateway'],
+      ['/deploy', 'Deploy a model · DevUp Gateway'],
+      ['/deployments', 'Deployments · DevUp Gateway'],
+      ['/deployments/stories', 'stories · Deployments · DevUp Gateway'],
+      ['/playground', 'Playground · DevUp Gateway'],
+      ['/keys', 'API keys · DevUp Gateway'],
+      ['/usage', 'Usage · DevUp Gateway'],
+      ['/nowhere', 'Page not found · DevUp Gateway'],
+    ] as const) {
+      await page.goto(`${server.url}${path}`);
+      await expect.poll(() => page.title(), { message: path }).toBe(title);
+    }
+  });
+
   it('is reachable by keyboard: skip link, search, then a model card link opened with Enter', async () => {
     await page.goto(server.url);
     await page.getByTestId('result-count').filter({ hasText: 'models' }).waitFor();
@@ -404,6 +597,10 @@ describe('web UI in Chromium', () => {
       await page.waitForLoadState('networkidle');
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       expect(overflow, name).toBeLessThanOrEqual(0);
+      // Tables too wide for the screen scroll inside their frame, and say so.
+      const tables = await overflowingTables(page);
+      if (name === 'model-narrow') expect(tables.filter((table) => table.overflows).length).toBeGreaterThanOrEqual(3);
+      for (const table of tables) expect(table.hinted, `${name}: ${table.caption}`).toBe(table.overflows);
       await shot(name);
     }
   }, 90_000);

@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import { useAdminKey } from './api/admin-session.js';
 import { AppHeader } from './components/app-header.js';
+import { useDocumentTitle } from './components/use-document-title.js';
 import { AdminLogin } from './features/admin/admin-login.js';
 import { ComparePage } from './features/compare/compare-page.js';
 import { DeployWizard } from './features/deploy/deploy-wizard.js';
@@ -14,7 +15,24 @@ import { UsagePage } from './features/usage/usage-page.js';
 import { Link, matchPath, useLocation } from './router.js';
 
 function RequireAdmin({ children }: { children: ReactNode }) {
-  return useAdminKey() ? <>{children}</> : <AdminLogin />;
+  return useAdminKey() ? <>{children}</> : <SignIn />;
+}
+
+function SignIn() {
+  useDocumentTitle('Sign in');
+  return <AdminLogin />;
+}
+
+function NotFound() {
+  useDocumentTitle('Page not found');
+  return (
+    <div className="empty">
+      <h1>Page not found</h1>
+      <p>
+        <Link to="/">Back to the Model Library</Link>
+      </p>
+    </div>
+  );
 }
 
 function Page({ pathname }: { pathname: string }) {
@@ -64,14 +82,7 @@ function Page({ pathname }: { pathname: string }) {
         <UsagePage />
       </RequireAdmin>
     );
-  return (
-    <div className="empty">
-      <h1>Page not found</h1>
-      <p>
-        <Link to="/">Back to the Model Library</Link>
-      </p>
-    </div>
-  );
+  return <NotFound />;
 }
 
 export function App() {

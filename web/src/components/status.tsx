@@ -42,12 +42,19 @@ export function Loading({ label = 'Loading…' }: { label?: string }) {
   );
 }
 
-/** Shows an API error; a 401 from an admin route asks for the admin key instead. */
-export function ErrorNotice({ error }: { error: Error }) {
+/** Shows an API error, with a Retry button when given one; a 401 from an admin route asks for the admin key instead. */
+export function ErrorNotice({ error, onRetry }: { error: Error; onRetry?: () => void }) {
   if (error instanceof ApiError && error.status === 401) return <AdminLogin reason="This page needs the admin key." />;
   return (
-    <div className="notice notice-error" role="alert">
-      <strong>{error instanceof ApiError ? `Error ${error.status}` : 'Error'}:</strong> {error.message}
+    <div className="notice notice-error error-notice" role="alert">
+      <p>
+        <strong>{error instanceof ApiError ? `Error ${error.status}` : 'Error'}:</strong> {error.message}
+      </p>
+      {onRetry && (
+        <button type="button" className="button button-small" onClick={onRetry}>
+          Retry
+        </button>
+      )}
     </div>
   );
 }

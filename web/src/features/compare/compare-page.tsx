@@ -1,6 +1,7 @@
 import type { ModelPage } from '../../api/types.js';
 import { useResource } from '../../api/use-resource.js';
 import { EmptyState, ErrorNotice, Loading } from '../../components/status.js';
+import { useDocumentTitle } from '../../components/use-document-title.js';
 import { navigate, useLocation } from '../../router.js';
 import { CompareCharts } from './compare-charts.js';
 import { ComparisonTable } from './comparison-table.js';
@@ -20,6 +21,7 @@ export function ComparePage() {
   const catalog = useResource<ModelPage>('/api/models?pageSize=100&sort=name');
   const setIds = (next: string[]) => navigate(next.length ? `/compare?models=${next.join(',')}` : '/compare', { replace: true });
   const names = new Map((comparison.data?.models ?? catalog.data?.items ?? []).map((model) => [model.id, model.name]));
+  useDocumentTitle(ids.length ? `Compare ${ids.map((id) => names.get(id) ?? id).join(', ')}` : 'Compare models');
 
   return (
     <>

@@ -1,3 +1,4 @@
+import { TableScroll } from '../../components/table-scroll.js';
 import { Link } from '../../router.js';
 import { formatContext, formatParams } from '../../components/format.js';
 import { formatValue } from '../model/benchmark-table.js';
@@ -7,7 +8,7 @@ import type { Comparison } from './comparison-types.js';
 export function ComparisonTable({ comparison }: { comparison: Comparison }) {
   const { models, rows } = comparison;
   return (
-    <div className="table-wrap">
+    <TableScroll label="Benchmark comparison">
       <table data-testid="comparison-table">
         <caption className="visually-hidden">Benchmark comparison</caption>
         <thead>
@@ -63,6 +64,6 @@ export function ComparisonTable({ comparison }: { comparison: Comparison }) {
           ))}
         </tbody>
       </table>
-    </div>
+    </TableScroll>
   );
 }

@@ -1,6 +1,7 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { ApiError, request } from '../../api/client.js';
 import type { Model } from '../../api/types.js';
+import { useDocumentTitle } from '../../components/use-document-title.js';
 import type { DeploymentDetails } from './deployment-details.js';
 import { useResource } from '../../api/use-resource.js';
 import { Link, navigate } from '../../router.js';
@@ -22,15 +23,22 @@ function suggestName(modelId: string | undefined, file: string): string {
     .replace(/^-+|-+$/g, '');
 }
 
+/**
+ * The target the wizard opens on: a library model with weights opens on a managed process, so its
+ * hardware plan and launch command are in view; an API-only one on an endpoint; no model on a GGUF file.
+ */
+function initialKind(modelId: string | undefined, openWeights: boolean | undefined): string {
+  if (!modelId) return 'embedded';
+  return openWeights === false ? 'endpoint' : 'process';
+}
+
 /** `/models/:id/deploy` and `/deploy`: choose a target, see the plan, name it, create it. */
 export function DeployWizard({ modelId }: { modelId?: string }) {
   const model = useResource<Model>(modelId ? `/api/models/${encodeURIComponent(modelId)}` : null);
-  const [kind, setKind] = useState('embedded');
-  // An API-only model has no weights to run: start on the endpoint target.
-  const openWeights = model.data?.openWeights;
-  useEffect(() => {
-    if (openWeights === false) setKind('endpoint');
-  }, [openWeights]);
+  const [chosenKind, setKind] = useState<string>();
+  const kind = chosenKind ?? initialKind(modelId, model.data?.openWeights);
+  const title = `Deploy ${model.data?.name ?? modelId ?? 'a model'}`;
+  useDocumentTitle(title);
   const [values, setValues] = useState<Record<string, string>>({});
   const [name, setName] = useState('');
   const [gpu, setGpu] = useState('h200');
@@ -85,7 +93,7 @@ export function DeployWizard({ modelId }: { modelId?: string }) {
         {modelId ? <Link to={`/models/${modelId}`}>{model.data?.name ?? modelId}</Link> : <Link to="/deployments">Deployments</Link>} /
         Deploy
       </p>
-      <h1 id="deploy-title">Deploy {model.data?.name ?? (modelId ? modelId : 'a model')}</h1>
+      <h1 id="deploy-title">{title}</h1>
       <p className="subtitle">
         The deployment’s name is the <code>model</code> your clients send to the gateway.
       </p>
@@ -178,7 +186,9 @@ export function DeployWizard({ modelId }: { modelId?: string }) {
             value={effectiveName}
             onChange={(event) => setName(event.target.value)}
             required
-            pattern="[A-Za-z0-9][A-Za-z0-9._:@/\-]*"
+            maxLength={128}
+            // Compiled with the `v` flag: `/` and `-` are escaped inside the class.
+            pattern="[A-Za-z0-9][A-Za-z0-9._:@\/\-]*"
           />
           <span className="field-hint">Letters, digits and . _ : @ / -</span>
         </div>

@@ -5,6 +5,8 @@ import { usePolling, useResource } from '../../api/use-resource.js';
 import { CodeTabs } from '../../components/code-tabs.js';
 import { formatClock } from '../../components/format.js';
 import { ErrorNotice, Loading, StateBadge } from '../../components/status.js';
+import { TableScroll } from '../../components/table-scroll.js';
+import { useDocumentTitle } from '../../components/use-document-title.js';
 import { Link, navigate } from '../../router.js';
 import { codeSnippets } from './code-snippets.js';
 import type { DeploymentDetails } from './deployment-details.js';
@@ -13,6 +15,7 @@ const settling = new Set(['pending', 'provisioning', 'loading']);
 
 /** `/deployments/:name`: live state (polled), targets, events, logs and how to call it. */
 export function DeploymentPage({ name }: { name: string }) {
+  useDocumentTitle(name, 'Deployments');
   const base = `/api/deployments/${encodeURIComponent(name)}`;
   const deployment = useResource<DeploymentDetails>(base);
   const events = useResource<{ data: DeploymentEvent[] }>(`${base}/events`);
@@ -92,7 +95,7 @@ export function DeploymentPage({ name }: { name: string }) {
 
       <section className="panel">
         <h2>Targets</h2>
-        <div className="table-wrap">
+        <TableScroll label="Targets">
           <table>
             <thead>
               <tr>
@@ -117,7 +120,7 @@ export function DeploymentPage({ name }: { name: string }) {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       </section>
 
       <section className="panel">

@@ -1,11 +1,14 @@
 import { usePolling, useResource } from '../../api/use-resource.js';
 import { formatTime } from '../../components/format.js';
 import { EmptyState, ErrorNotice, Loading, StateBadge } from '../../components/status.js';
+import { TableScroll } from '../../components/table-scroll.js';
+import { useDocumentTitle } from '../../components/use-document-title.js';
 import { Link } from '../../router.js';
 import type { DeploymentDetails } from './deployment-details.js';
 
 /** `/deployments`: every deployment with its live state. */
 export function DeploymentsPage() {
+  useDocumentTitle('Deployments');
   const deployments = useResource<{ data: DeploymentDetails[] }>('/api/deployments');
   usePolling(deployments.reload, 3000);
   const list = deployments.data?.data ?? [];
@@ -33,7 +36,7 @@ export function DeploymentsPage() {
         </EmptyState>
       )}
       {list.length > 0 && (
-        <div className="table-wrap">
+        <TableScroll label="Deployments">
           <table>
             <thead>
               <tr>
@@ -47,7 +50,7 @@ export function DeploymentsPage() {
             <tbody>
               {list.map((deployment) => (
                 <tr key={deployment.name}>
-                  <th scope="row">
+                  <th scope="row" className="cell-wrap">
                     <Link to={`/deployments/${encodeURIComponent(deployment.name)}`}>{deployment.name}</Link>
                   </th>
                   <td>
@@ -60,7 +63,7 @@ export function DeploymentsPage() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
     </>
   );

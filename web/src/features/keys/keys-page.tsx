@@ -5,6 +5,8 @@ import { useResource } from '../../api/use-resource.js';
 import { CopyButton } from '../../components/copy-button.js';
 import { formatTime } from '../../components/format.js';
 import { Badge, ErrorNotice, Loading } from '../../components/status.js';
+import { TableScroll } from '../../components/table-scroll.js';
+import { useDocumentTitle } from '../../components/use-document-title.js';
 
 function keyState(key: ApiKey): { label: string; tone: 'good' | 'bad' | 'neutral' } {
   if (key.revokedAt) return { label: 'revoked', tone: 'bad' };
@@ -14,6 +16,7 @@ function keyState(key: ApiKey): { label: string; tone: 'good' | 'bad' | 'neutral
 
 /** `/keys`: create user keys for `/v1` (shown once), list and revoke them. */
 export function KeysPage() {
+  useDocumentTitle('API keys');
   const keys = useResource<{ data: ApiKey[] }>('/api/keys');
   const [name, setName] = useState('');
   const [deployments, setDeployments] = useState('');
@@ -119,7 +122,7 @@ export function KeysPage() {
       {keys.error && <ErrorNotice error={keys.error} />}
       {!keys.data && keys.loading && <Loading />}
       {keys.data && (
-        <div className="table-wrap">
+        <TableScroll label="API keys">
           <table data-testid="keys-table">
             <thead>
               <tr>
@@ -146,11 +149,13 @@ export function KeysPage() {
                 const state = keyState(key);
                 return (
                   <tr key={key.id} data-key-name={key.name}>
-                    <th scope="row">{key.name}</th>
+                    <th scope="row" className="cell-wrap">
+                      {key.name}
+                    </th>
                     <td>
                       <code>{key.prefix ?? key.keyPrefix}…</code>
                     </td>
-                    <td>{key.deployments?.join(', ') ?? 'all'}</td>
+                    <td className="cell-wrap">{key.deployments?.join(', ') ?? 'all'}</td>
                     <td className="muted">{formatTime(key.createdAt)}</td>
                     <td className="muted">{key.expiresAt ? formatTime(key.expiresAt) : 'never'}</td>
                     <td>
@@ -173,7 +178,7 @@ export function KeysPage() {
               })}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
     </>
   );

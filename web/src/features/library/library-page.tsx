@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import type { Benchmark, ModelPage } from '../../api/types.js';
 import { useResource } from '../../api/use-resource.js';
 import { EmptyState, ErrorNotice, Loading } from '../../components/status.js';
+import { useDocumentTitle } from '../../components/use-document-title.js';
 import { Link, navigate, useLocation } from '../../router.js';
 import { FacetPanel } from './facet-panel.js';
 import { libraryApiPath, pageSize, setParam, toggleFilter, toHref } from './library-query.js';
@@ -25,6 +26,7 @@ function benchmarkLabel(benchmark: Benchmark): string {
 
 /** `/`: the Model Library — search, facets with counts, benchmark sorts, cards; all state in the URL. */
 export function LibraryPage() {
+  useDocumentTitle('Model Library');
   const { query } = useLocation();
   const models = useResource<ModelPage>(libraryApiPath(query));
   const benchmarks = useResource<{ data: Benchmark[] }>('/api/benchmarks');
@@ -109,7 +111,7 @@ export function LibraryPage() {
               </select>
             </div>
           </div>
-          {models.error && <ErrorNotice error={models.error} />}
+          {models.error && <ErrorNotice error={models.error} onRetry={models.reload} />}
           {!data && models.loading && <Loading />}
           {data && data.items.length === 0 && (
             <EmptyState title="No models match">

@@ -1,6 +1,7 @@
 import { Fragment } from 'react';
 import type { ModelSummary } from '../../api/types.js';
 import { formatParams } from '../../components/format.js';
+import { TableScroll } from '../../components/table-scroll.js';
 import { markRow } from './mark-best.js';
 
 export interface TableRow {
@@ -52,7 +53,7 @@ export function BenchmarkTable({
   const subjectClass = (index: number) => (index === table.subjectIndex ? 'subject' : undefined);
   let previousCategory = '';
   return (
-    <div className="table-wrap">
+    <TableScroll label={caption}>
       <table data-suite={table.suite}>
         <caption className="visually-hidden">{caption}</caption>
         <thead>
@@ -114,7 +115,7 @@ export function BenchmarkTable({
           })}
         </tbody>
       </table>
-    </div>
+    </TableScroll>
   );
 }
 

@@ -5,6 +5,7 @@ import { formatContext, formatParams } from '../../components/format.js';
 import { Heatmap } from '../../components/heatmap.js';
 import { Markdown } from '../../components/markdown.js';
 import { Badge, ErrorNotice, Loading } from '../../components/status.js';
+import { useDocumentTitle } from '../../components/use-document-title.js';
 import { Link } from '../../router.js';
 import { BenchmarkTable } from './benchmark-table.js';
 import { loadModelTables, type ModelTables } from './load-model-tables.js';
@@ -15,7 +16,8 @@ const isNiahNote = (note: string) => /needle in a haystack|niah/i.test(note);
 
 /** `/models/:id`: the model card as on the source page, with its evaluation tables and Deploy. */
 export function ModelPage({ id }: { id: string }) {
-  const { data: model, error } = useResource<Model>(`/api/models/${encodeURIComponent(id)}`);
+  const { data: model, error, reload } = useResource<Model>(`/api/models/${encodeURIComponent(id)}`);
+  useDocumentTitle(model?.id === id ? model.name : id, 'Model Library');
   const [tables, setTables] = useState<ModelTables>();
   const [tablesError, setTablesError] = useState<Error>();
 
@@ -27,7 +29,7 @@ export function ModelPage({ id }: { id: string }) {
     return () => controller.abort();
   }, [model, id]);
 
-  if (error) return <ErrorNotice error={error} />;
+  if (error) return <ErrorNotice error={error} onRetry={reload} />;
   if (!model || model.id !== id) return <Loading />;
   const niahNote = model.notes.find(isNiahNote);
   const otherNotes = model.notes.filter((note) => !isNiahNote(note));

@@ -1,12 +1,13 @@
 import type { ComparisonTableData } from './benchmark-table.js';
 import { formatValue } from './benchmark-table.js';
 import { markRow } from './mark-best.js';
+import { TableScroll } from '../../components/table-scroll.js';
 
 /** Open-ended generation (Arena-Hard, AlpacaEval 2.0): one row per model, as on the source page. */
 export function OpenEndedTable({ table }: { table: ComparisonTableData }) {
   const marks = table.rows.map((row) => markRow(row.values, row.direction));
   return (
-    <div className="table-wrap">
+    <TableScroll label="Open-ended generation">
       <table data-suite="open-ended">
         <caption className="visually-hidden">Open-ended generation</caption>
         <thead>
@@ -42,6 +43,6 @@ export function OpenEndedTable({ table }: { table: ComparisonTableData }) {
           ))}
         </tbody>
       </table>
-    </div>
+    </TableScroll>
   );
 }

@@ -1,11 +1,12 @@
 import type { Model, ModelSummary } from '../../api/types.js';
 import { formatContext, formatParams } from '../../components/format.js';
+import { TableScroll } from '../../components/table-scroll.js';
 import { Link } from '../../router.js';
 
 /** The family's variants (Base and Chat) with parameters, context and download links. */
 export function VariantsTable({ models }: { models: Array<ModelSummary & Partial<Pick<Model, 'links'>>> }) {
   return (
-    <div className="table-wrap">
+    <TableScroll label="Model variants">
       <table>
         <caption className="visually-hidden">Model variants</caption>
         <thead>
@@ -48,6 +49,6 @@ export function VariantsTable({ models }: { models: Array<ModelSummary & Partial
           })}
         </tbody>
       </table>
-    </div>
+    </TableScroll>
   );
 }

@@ -3,6 +3,7 @@ import { useAdminKey } from '../../api/admin-session.js';
 import { useResource } from '../../api/use-resource.js';
 import { formatNumber } from '../../components/format.js';
 import { EmptyState, ErrorNotice } from '../../components/status.js';
+import { useDocumentTitle } from '../../components/use-document-title.js';
 import { Link, navigate, useLocation } from '../../router.js';
 import type { DeploymentDetails } from '../deploy/deployment-details.js';
 import { streamChat, type ChatMessage, type StreamStats } from './stream-chat.js';
@@ -13,6 +14,7 @@ import { streamChat, type ChatMessage, type StreamStats } from './stream-chat.js
  * usage with no user key).
  */
 export function PlaygroundPage() {
+  useDocumentTitle('Playground');
   const { query } = useLocation();
   const token = useAdminKey() ?? '';
   const deployments = useResource<{ data: DeploymentDetails[] }>('/api/deployments');

@@ -1,6 +1,8 @@
 import { useResource } from '../../api/use-resource.js';
 import { formatNumber, formatTime } from '../../components/format.js';
 import { Badge, EmptyState, ErrorNotice, Loading } from '../../components/status.js';
+import { TableScroll } from '../../components/table-scroll.js';
+import { useDocumentTitle } from '../../components/use-document-title.js';
 import { navigate, useLocation } from '../../router.js';
 import { UsageCharts } from './usage-charts.js';
 import { filterNames, UsageFilters } from './usage-filters.js';
@@ -8,6 +10,7 @@ import type { RequestRecord, UsageRow } from './usage-types.js';
 
 /** `/usage`: usage over time by key and deployment (chart and table) and the filtered request log. */
 export function UsagePage() {
+  useDocumentTitle('Usage');
   const { query } = useLocation();
   const usageQuery = new URLSearchParams();
   const logQuery = new URLSearchParams({ limit: '100' });
@@ -69,7 +72,7 @@ export function UsagePage() {
             keyNames={new Map(rows.flatMap((row) => (row.keyId && row.keyName ? [[row.keyId, row.keyName] as const] : [])))}
           />
           <h2>By day, key and deployment</h2>
-          <div className="table-wrap">
+          <TableScroll label="Usage by day, key and deployment">
             <table>
               <thead>
                 <tr>
@@ -87,8 +90,8 @@ export function UsagePage() {
                 {rows.map((row) => (
                   <tr key={`${row.day}:${row.keyId}:${row.deployment}`}>
                     <td>{row.day}</td>
-                    <td>{row.keyName ?? (row.keyId ? row.keyId : <span className="muted">admin key</span>)}</td>
-                    <td>{row.deployment}</td>
+                    <td className="cell-wrap">{row.keyName ?? (row.keyId ? row.keyId : <span className="muted">admin key</span>)}</td>
+                    <td className="cell-wrap">{row.deployment}</td>
                     <td className="number">{row.requests}</td>
                     <td className="number">{row.errors}</td>
                     <td className="number">{row.promptTokens}</td>
@@ -98,7 +101,7 @@ export function UsagePage() {
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableScroll>
         </>
       )}
       <h2>Request log</h2>
@@ -118,7 +121,7 @@ export function UsagePage() {
         </label>
       </p>
       {logs.data && (
-        <div className="table-wrap">
+        <TableScroll label="Request log">
           <table data-testid="request-log">
             <thead>
               <tr>
@@ -144,7 +147,7 @@ export function UsagePage() {
               {logs.data.data.map((record) => (
                 <tr key={record.id} data-deployment={record.deployment}>
                   <td className="muted">{formatTime(record.at)}</td>
-                  <td>{record.deployment}</td>
+                  <td className="cell-wrap">{record.deployment}</td>
                   <td>
                     {record.operation}
                     {record.stream ? ' (stream)' : ''}
@@ -163,7 +166,7 @@ export function UsagePage() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
     </>
   );
