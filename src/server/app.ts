@@ -42,6 +42,8 @@ export async function createApp(services: AppServices): Promise<FastifyInstance>
     // Fastify's two lines per request are off; the hook below writes one line per request instead.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 16 * 1024 * 1024,
+    // Ids and deployment names run to 128 characters (Fastify's default stops path parameters at 100).
+    maxParamLength: 256,
     // While draining for shutdown, a request already on an open connection is served (and its usage
     // recorded) with `Connection: close`, instead of a bare 503 outside the OpenAI error shape.
     return503OnClosing: false,

@@ -126,6 +126,13 @@ describe('library API', () => {
     expect((await app.inject({ method: 'DELETE', url: '/api/results/999999', headers: admin })).statusCode).toBe(404);
   });
 
+  it('routes ids of the longest allowed length (128) to their handler, not to the catch-all', async () => {
+    const longest = `m${'x'.repeat(127)}`;
+    const response = await get(`/api/models/${longest}`);
+    expect(response.statusCode).toBe(404);
+    expect(response.json().error.message).toBe(`Model '${longest}' does not exist`);
+  });
+
   it('needs the admin key for writes', async () => {
     const body = { id: 'keyless', name: 'Keyless', publisher: 'p' };
     expect((await app.inject({ method: 'POST', url: '/api/models', payload: body })).statusCode).toBe(401);
