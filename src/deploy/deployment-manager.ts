@@ -38,7 +38,7 @@ interface Managed {
   pricing?: Pricing;
   run?: DeploymentRun;
   /** Owned by another replica: this one serves only its shareable targets and writes no state. */
-  follower?: boolean;
+  follower: boolean;
 }
 
 /**
@@ -137,7 +137,7 @@ export class DeploymentManager implements DeploymentRegistry {
         throw error;
       }
       if (this.options.replica) await this.owners.claim(record.id, this.options.replica.id);
-      const managed: Managed = { record, pricing: await this.pricingFor(record) };
+      const managed: Managed = { record, pricing: await this.pricingFor(record), follower: false };
       this.deployments.set(record.name, managed);
       if (input.start) this.launch(managed);
       this.announce(record.name);
@@ -277,7 +277,8 @@ export class DeploymentManager implements DeploymentRegistry {
       record &&
       managed.record.id === record.id &&
       managed.follower === follower &&
-      managed.record.desiredState === record.desiredState;
+      managed.record.desiredState === record.desiredState &&
+      definitionFingerprint(managed.record) === definitionFingerprint(record);
     if (unchanged) {
       // Nothing for this replica to run differently; a follower shows the owner's state where it runs nothing itself.
       if (follower && !managed.run)
@@ -410,6 +411,16 @@ export class DeploymentManager implements DeploymentRegistry {
     if (!managed) throw notFound('deployment', name);
     return managed;
   }
+}
+
+/**
+ * What a run is started from: the deployment's identity, model, targets (kind, weight, spec,
+ * secret), fallbacks and settings (pricing and timeouts among them). Equal fingerprints mean a
+ * running deployment can be left as it is; its state, reason and times are not part of it.
+ */
+function definitionFingerprint(record: DeploymentRecord): string {
+  const { id, name, modelId, fallbacks, settings, targets } = record;
+  return JSON.stringify({ id, name, modelId, fallbacks, settings, targets });
 }
 
 function conflict(name: string): DevupError {

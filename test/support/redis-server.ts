@@ -2,9 +2,21 @@ import { spawn } from 'node:child_process';
 import net from 'node:net';
 import { freePort } from '../../src/deploy/targets/process/free-port.js';
 
-/** A throwaway Debian `redis-server` on a free loopback port, without persistence. */
-export async function startRedisServer(): Promise<{ url: string; stop(): Promise<void> }> {
-  const port = await freePort();
+export interface RedisServer {
+  url: string;
+  port: number;
+  /** SIGTERM, then waits for the exit. */
+  stop(): Promise<void>;
+  /** SIGKILL, as a crash would end it; waits for the exit. */
+  kill(): Promise<void>;
+}
+
+/**
+ * A throwaway Debian `redis-server` on a loopback port, without persistence. Pass the `port` of
+ * one that was stopped or killed to bring it back where its clients reconnect.
+ */
+export async function startRedisServer(options: { port?: number } = {}): Promise<RedisServer> {
+  const port = options.port ?? (await freePort());
   const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -16,13 +28,11 @@ export async function startRedisServer(): Promise<{ url: string; stop(): Promise
     child.kill('SIGKILL');
     throw new Error(`redis-server did not start: ${(error as Error).message}\n${output}`);
   });
-  return {
-    url: `redis://127.0.0.1:${port}`,
-    async stop() {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      await exited;
-    },
+  const end = async (signal: NodeJS.Signals) => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    await exited;
   };
+  return { url: `redis://127.0.0.1:${port}`, port, stop: () => end('SIGTERM'), kill: () => end('SIGKILL') };
 }
 
 async function waitForPort(port: number, timeoutMs: number): Promise<void> {
