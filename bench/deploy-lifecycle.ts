@@ -67,7 +67,9 @@ const results: Record<string, number[]> = {
 for (let round = 0; round < rounds; round += 1) {
   const name = `engine-${round}`;
   let started = performance.now();
-  await manager.create({ name, targets: [{ kind: 'process', spec: { command: process.execPath, args: [script, '--port', '{port}'] } }] });
+  await manager.create(
+    manager.parseInput({ name, targets: [{ kind: 'process', spec: { command: process.execPath, args: [script, '--port', '{port}'] } }] }),
+  );
   const ready = await until(name, (view) => view.state === 'ready');
   results['process: create → ready'].push(performance.now() - started);
 
@@ -86,7 +88,7 @@ for (let round = 0; round < rounds; round += 1) {
   const endpoint = `endpoint-${round}`;
   const url = /^(http:\/\/127\.0\.0\.1:\d+\/v1)/.exec(manager.describe(name).targets[0].address!)![1];
   started = performance.now();
-  await manager.create({ name: endpoint, targets: [{ kind: 'endpoint', spec: { url } }] });
+  await manager.create(manager.parseInput({ name: endpoint, targets: [{ kind: 'endpoint', spec: { url } }] }));
   await until(endpoint, (view) => view.state === 'ready');
   results['endpoint: create → ready'].push(performance.now() - started);
   await manager.delete(endpoint);
@@ -98,11 +100,13 @@ const engineUrl = /^(http:\/\/127\.0\.0\.1:\d+\/v1)/.exec(manager.describe(`engi
 for (let batch = 0; batch < 1_000; batch += 50) {
   await Promise.all(
     Array.from({ length: 50 }, (_, index) =>
-      manager.create({
-        name: `idle-${batch + index}`,
-        settings: { healthIntervalMs: 3_600_000 },
-        targets: [{ kind: 'endpoint', spec: { url: engineUrl } }],
-      }),
+      manager.create(
+        manager.parseInput({
+          name: `idle-${batch + index}`,
+          settings: { healthIntervalMs: 3_600_000 },
+          targets: [{ kind: 'endpoint', spec: { url: engineUrl } }],
+        }),
+      ),
     ),
   );
 }

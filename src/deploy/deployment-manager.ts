@@ -95,10 +95,14 @@ export class DeploymentManager implements DeploymentRegistry {
     return this.routable.list();
   }
 
-  /** Validates and records a deployment, then starts it (unless `start: false`); resolves before it is ready. */
-  create(body: unknown): Promise<DeploymentView> {
+  /** Checks a create request in process (tests, benchmarks) with the route's schema; throws one invalid_request listing every bad field. */
+  parseInput(body: unknown): DeploymentInput {
+    return parseOrThrow(this.inputSchema, body, 'deployment');
+  }
+
+  /** Records a parsed deployment and starts it (unless `start: false`); resolves before it is ready. */
+  create(input: DeploymentInput): Promise<DeploymentView> {
     return this.exclusive(async () => {
-      const input: DeploymentInput = parseOrThrow(this.inputSchema, body, 'deployment');
       await this.checkReferences(input);
       const modelId = input.model ?? (await this.resolveModel(input));
       const now = Date.now();
@@ -139,7 +143,7 @@ export class DeploymentManager implements DeploymentRegistry {
       if (this.options.replica) await this.owners.claim(record.id, this.options.replica.id);
       const managed: Managed = { record, pricing: await this.pricingFor(record), follower: false };
       this.deployments.set(record.name, managed);
-      if (input.start) this.launch(managed);
+      if (input.start) this.launch(managed, { specsParsed: true });
       this.announce(record.name);
       return this.describe(record.name);
     });
@@ -301,7 +305,8 @@ export class DeploymentManager implements DeploymentRegistry {
     await run?.end('stop');
   }
 
-  private launch(managed: Managed): void {
+  /** Starts the deployment's targets; `specsParsed`: its specs come from this process's parse of a create. */
+  private launch(managed: Managed, { specsParsed = false } = {}): void {
     const name = managed.record.name;
     const record = managed.follower ? { ...managed.record, targets: managed.record.targets.filter(isShareable) } : managed.record;
     // Host-bound targets only: the owner replica serves them, this one does not route to them.
@@ -311,6 +316,7 @@ export class DeploymentManager implements DeploymentRegistry {
       kinds: this.options.kinds,
       secrets: this.options.secrets,
       dataDir: this.options.dataDir,
+      specsParsed,
       healthIntervalMs: managed.record.settings.healthIntervalMs ?? this.options.healthIntervalMs ?? 10_000,
       reporter: {
         state: (state, reason, message) => {

@@ -16,10 +16,10 @@ export const deploymentRoutes: RouteModule<{ deploymentManager: DeploymentManage
     url: '/api/deployments',
     summary: 'Create a deployment and start it',
     tags: ['deployments'],
-    // The manager's own schema: one 400 lists every bad field, each target's spec checked by its kind.
+    // The manager's own schema, parsed once here: one 400 lists every bad field, each target's spec checked by its kind.
     body: manager.inputSchema,
     status: 201,
-    handler: ({ request }) => manager.create(request.body),
+    handler: ({ body }) => manager.create(body),
   });
   router.route({
     method: 'GET',

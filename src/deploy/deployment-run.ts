@@ -29,6 +29,8 @@ export interface RunOptions {
   kinds: ReadonlyMap<string, DeploymentTarget>;
   secrets: SecretBox;
   dataDir: string;
+  /** The record's specs are `parseSpec` output of this process (a create): started as they are, not parsed again. */
+  specsParsed?: boolean;
   healthIntervalMs: number;
   reporter: RunReporter;
 }
@@ -113,11 +115,12 @@ export class DeploymentRun {
   }
 
   private async startTarget(entry: TargetEntry): Promise<void> {
-    const { record, kinds, secrets, dataDir, reporter } = this.options;
+    const { record, kinds, secrets, dataDir, specsParsed, reporter } = this.options;
     const kind = kinds.get(entry.record.kind);
     try {
       if (!kind) throw new Error(`target kind '${entry.record.kind}' is not available in this gateway`);
-      const spec = kind.parseSpec(entry.record.spec);
+      // Stored specs are checked again: the file or binary a spec names may be gone since.
+      const spec = specsParsed ? entry.record.spec : kind.parseSpec(entry.record.spec);
       const running = await kind.start(spec, {
         deploymentName: record.name,
         modelId: record.modelId ?? undefined,

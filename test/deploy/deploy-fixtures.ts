@@ -31,6 +31,11 @@ export function openManager(store: Store, dataDir: string, healthIntervalMs = 10
   });
 }
 
+/** Creates a deployment as `POST /api/deployments` does: the body parsed with the route's schema, then the manager's create. */
+export async function deploy(manager: DeploymentManager, body: unknown): Promise<DeploymentView> {
+  return manager.create(manager.parseInput(body));
+}
+
 /** Polls the deployment until `predicate` holds (states change asynchronously). */
 export async function waitForDeployment(
   manager: DeploymentManager,

@@ -7,7 +7,8 @@ import { createApp } from '../../src/server/app.js';
 import { createServices, type AppServices } from '../../src/server/services.js';
 import { startAnthropicPeer, type AnthropicPeer } from '../support/upstreams/anthropic-peer.js';
 import { startOpenAIPeer, type OpenAIPeer } from '../support/upstreams/openai-peer.js';
-import { processServerScript, tempDataDir } from './deploy-fixtures.js';
+import { endpointTarget } from '../../src/deploy/targets/endpoint-target.js';
+import { inState, processServerScript, tempDataDir, waitForDeployment } from './deploy-fixtures.js';
 import { runCli } from '../support/run-cli.js';
 
 const adminKey = 'devup-admin-test-key-0123456789';
@@ -101,6 +102,22 @@ describe('deployments through /api, the devup CLI and /v1', () => {
       state: 'ready',
       targets: [{ kind: 'endpoint', hasSecret: true, spec: { headers: { 'X-Team': 'ml' } } }],
     });
+  });
+
+  it("parses each target's spec once per create: the route's schema, not again in the manager or the run", async () => {
+    const parseSpec = vi.spyOn(endpointTarget, 'parseSpec');
+    try {
+      const response = await api('POST', '/api/deployments', {
+        name: 'parsed-once',
+        targets: [{ kind: 'endpoint', spec: { url: openaiPeer.baseUrl, upstreamModel: 'upstream-model' }, secret: upstreamKey }],
+      });
+      expect(response.status).toBe(201);
+      await waitForDeployment(services.deploymentManager, 'parsed-once', inState('ready'));
+      expect(parseSpec).toHaveBeenCalledTimes(1);
+    } finally {
+      parseSpec.mockRestore();
+    }
+    expect((await api('DELETE', '/api/deployments/parsed-once')).status).toBe(204);
   });
 
   it('lists every bad field of a create request in one 400, and needs the admin key', async () => {

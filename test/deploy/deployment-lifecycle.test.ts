@@ -5,7 +5,7 @@ import { DevupError } from '../../src/errors.js';
 import type { Store } from '../../src/store/database.js';
 import { dialects, openTestStore } from '../support/stores.js';
 import { startOpenAIPeer, type OpenAIPeer } from '../support/upstreams/openai-peer.js';
-import { inState, openManager, tempDataDir, waitForDeployment } from './deploy-fixtures.js';
+import { deploy, inState, openManager, tempDataDir, waitForDeployment } from './deploy-fixtures.js';
 
 describe.each(dialects)('deployment lifecycle on %s', (dialect) => {
   let store: Store;
@@ -36,7 +36,7 @@ describe.each(dialects)('deployment lifecycle on %s', (dialect) => {
   });
 
   it('goes pending → provisioning → ready, is routable, and persists its events in order', async () => {
-    const created = await manager.create(endpoint('chat'));
+    const created = await deploy(manager, endpoint('chat'));
     expect(created.state === 'pending' || created.state === 'provisioning').toBe(true);
     expect(manager.get('chat')).toBeUndefined();
     const ready = await waitForDeployment(manager, 'chat', inState('ready'));
@@ -87,7 +87,7 @@ describe.each(dialects)('deployment lifecycle on %s', (dialect) => {
   });
 
   it('lists every bad field in one error', async () => {
-    const attempt = manager.create({
+    const attempt = deploy(manager, {
       name: '-bad name',
       targets: [
         { kind: 'endpoint', spec: { url: 'ftp://x', headers: { 'bad header': 'v' } } },
@@ -112,17 +112,17 @@ describe.each(dialects)('deployment lifecycle on %s', (dialect) => {
       ].sort(),
     );
 
-    const references = await manager
-      .create(endpoint('refs', { model: 'no-such-model', fallbacks: ['nowhere', 'refs'] }))
-      .catch((caught) => caught);
+    const references = await deploy(manager, endpoint('refs', { model: 'no-such-model', fallbacks: ['nowhere', 'refs'] })).catch(
+      (caught) => caught,
+    );
     expect((references as DevupError).fieldErrors!.map((field) => field.path)).toEqual(['fallbacks.0', 'fallbacks.1', 'model']);
-    const duplicate = await manager.create(endpoint('chat')).catch((caught) => caught);
+    const duplicate = await deploy(manager, endpoint('chat')).catch((caught) => caught);
     expect((duplicate as DevupError).code).toBe('conflict');
     expect(await store.db.selectFrom('deployments').select('name').where('name', 'in', ['refs', '-bad name']).execute()).toEqual([]);
   });
 
   it('goes degraded when its endpoint fails health checks and ready when it recovers', async () => {
-    await manager.create(endpoint('flaky'));
+    await deploy(manager, endpoint('flaky'));
     await waitForDeployment(manager, 'flaky', inState('ready'));
     peer.behavior = { status: 503 };
     const degraded = await waitForDeployment(manager, 'flaky', inState('degraded'));
@@ -138,7 +138,7 @@ describe.each(dialects)('deployment lifecycle on %s', (dialect) => {
   });
 
   it('fails with the reason when the endpoint cannot be reached', async () => {
-    await manager.create({ name: 'unreachable', targets: [{ kind: 'endpoint', spec: { url: 'http://127.0.0.1:9/v1' } }] });
+    await deploy(manager, { name: 'unreachable', targets: [{ kind: 'endpoint', spec: { url: 'http://127.0.0.1:9/v1' } }] });
     const failed = await waitForDeployment(manager, 'unreachable', inState('failed'));
     expect(failed.reason).toMatch(/^endpoint#1: health check failed/);
     expect(manager.get('unreachable')).toBeUndefined();
@@ -146,7 +146,7 @@ describe.each(dialects)('deployment lifecycle on %s', (dialect) => {
 
   it('keeps retrying a target that could not start and becomes ready once it is up', async () => {
     peer.behavior = { status: 503 };
-    await manager.create(endpoint('late'));
+    await deploy(manager, endpoint('late'));
     const failed = await waitForDeployment(manager, 'late', inState('failed'));
     expect(failed.reason).toMatch(/^endpoint#1: health check failed: .*503/);
     peer.behavior = {};
@@ -189,7 +189,7 @@ describe.each(dialects)('deployment lifecycle on %s', (dialect) => {
         updated_at: now,
       })
       .execute();
-    await manager.create(endpoint('priced', { model: 'priced-model', fallbacks: ['chat'] }));
+    await deploy(manager, endpoint('priced', { model: 'priced-model', fallbacks: ['chat'] }));
     await waitForDeployment(manager, 'priced', inState('ready'));
     expect(manager.get('priced')).toMatchObject({
       modelId: 'priced-model',
@@ -208,7 +208,7 @@ describe.each(dialects)('deployment lifecycle on %s', (dialect) => {
   });
 
   it('comes back after a gateway restart: running ones restarted, stopped ones left stopped', async () => {
-    await manager.create(endpoint('paused', { start: false }));
+    await deploy(manager, endpoint('paused', { start: false }));
     await manager.close();
     manager = await openManager(store, dataDir, 100);
     expect(manager.describe('paused').state).toBe('stopped');

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeploymentManager } from '../../src/deploy/deployment-manager.js';
 import type { Store } from '../../src/store/database.js';
 import { openTestStore } from '../support/stores.js';
-import { inState, openManager, processServerScript, tempDataDir, waitForDeployment, waitForEvent } from './deploy-fixtures.js';
+import { deploy, inState, openManager, processServerScript, tempDataDir, waitForDeployment, waitForEvent } from './deploy-fixtures.js';
 
 function isAlive(pid: number): boolean {
   try {
@@ -73,7 +73,7 @@ describe('process target with a real engine process', () => {
   });
 
   it('launches the engine, waits through loading for /health, serves, and shows its logs', async () => {
-    await manager.create(engine('local'));
+    await deploy(manager, engine('local'));
     const ready = await waitForDeployment(manager, 'local', inState('ready'));
     const pid = pidOf(ready);
     expect(isAlive(pid)).toBe(true);
@@ -142,7 +142,7 @@ describe('process target with a real engine process', () => {
   });
 
   it('fails with the last lines of a command that exits at once', async () => {
-    await manager.create({
+    await deploy(manager, {
       name: 'broken',
       targets: [
         {
@@ -164,16 +164,17 @@ describe('process target with a real engine process', () => {
   });
 
   it('refuses an engine binary that does not exist, at create and at start', async () => {
-    const refused = await manager
-      .create({ name: 'absent', targets: [{ kind: 'process', spec: { command: 'no-such-engine-binary' } }] })
-      .catch((error) => error);
+    const refused = await deploy(manager, {
+      name: 'absent',
+      targets: [{ kind: 'process', spec: { command: 'no-such-engine-binary' } }],
+    }).catch((error) => error);
     expect(refused.fieldErrors).toEqual([
       { path: 'targets.0.spec.command', message: expect.stringMatching(/^engine command 'no-such-engine-binary' not found on PATH/) },
     ]);
     // A binary removed after the deployment was created: the start fails saying so.
     const engine = `${dataDir}/engine-to-remove`;
     fs.writeFileSync(engine, '#!/bin/sh\nexit 0\n', { mode: 0o755 });
-    await manager.create({ name: 'removed', start: false, targets: [{ kind: 'process', spec: { command: engine } }] });
+    await deploy(manager, { name: 'removed', start: false, targets: [{ kind: 'process', spec: { command: engine } }] });
     fs.rmSync(engine);
     await manager.start('removed');
     const failed = await waitForDeployment(manager, 'removed', inState('failed'));
