@@ -1,12 +1,14 @@
 import type { DeploymentRegistry, RoutableDeployment } from '../gateway/deployment-registry.js';
+import type { ManagedDeployment } from './managed-deployment.js';
 
 /**
- * The gateway's per-request view: a map swapped for a new one on every change (and its list
- * rebuilt), so a reader never sees a half-updated deployment and reads cost one `Map.get`.
+ * The gateway's per-request view of the deployments that can serve (ready or degraded, with a
+ * run here): a map swapped for a new one on every change (and its list rebuilt), so a reader
+ * never sees a half-updated deployment and reads cost one `Map.get`.
  *
  * @example
- *   registry.set({ name: 'qwen', modelId: null, targets, fallbacks: [] });
- *   registry.get('qwen'); // the object just set, never mutated afterwards
+ *   registry.publish(managed); // ready: its view (a new object) is routable; otherwise withdrawn
+ *   registry.get('qwen');      // that object, never mutated afterwards
  */
 export class RoutableRegistry implements DeploymentRegistry {
   private byName = new Map<string, RoutableDeployment>();
@@ -20,16 +22,29 @@ export class RoutableRegistry implements DeploymentRegistry {
     return this.all;
   }
 
-  set(deployment: RoutableDeployment): void {
+  /** Publishes the deployment's view, or withdraws it when it cannot serve. */
+  publish(managed: ManagedDeployment): void {
+    const view = routableView(managed);
+    if (!view) return this.withdraw(managed.record.name);
     const next = new Map(this.byName);
-    next.set(deployment.name, deployment);
+    next.set(view.name, view);
     this.replace(next);
   }
 
-  remove(name: string): void {
+  withdraw(name: string): void {
     if (!this.byName.has(name)) return;
     const next = new Map(this.byName);
     next.delete(name);
+    this.replace(next);
+  }
+
+  /** Rebuilds the whole view in one swap: a reload never leaves a deployment that still serves missing meanwhile. */
+  publishAll(deployments: Iterable<ManagedDeployment>): void {
+    const next = new Map<string, RoutableDeployment>();
+    for (const managed of deployments) {
+      const view = routableView(managed);
+      if (view) next.set(view.name, view);
+    }
     this.replace(next);
   }
 
@@ -41,4 +56,15 @@ export class RoutableRegistry implements DeploymentRegistry {
     this.byName = next;
     this.all = [...next.values()];
   }
+}
+
+function routableView({ record, run, pricing }: ManagedDeployment): RoutableDeployment | undefined {
+  if (!run || (record.state !== 'ready' && record.state !== 'degraded')) return undefined;
+  return {
+    name: record.name,
+    modelId: record.modelId,
+    fallbacks: record.fallbacks,
+    pricing,
+    targets: run.routableTargets(record.modelId ?? record.name),
+  };
 }
