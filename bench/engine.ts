@@ -117,21 +117,18 @@ async function provider(embedded: EmbeddedProvider, streams: number): Promise<Ru
     prompts.slice(0, streams).map(async (prompt) => {
       const reply = await embedded.call({
         operation: 'completion',
-        body: { model: 'stories', prompt, max_tokens: tokens, temperature: 0, stream: true, stream_options: { include_usage: true } },
+        body: { model: 'stories', prompt, max_tokens: tokens, temperature: 0, stream: true },
         signal: new AbortController().signal,
       });
       if (reply.kind !== 'stream') throw new Error('expected a stream');
-      let completionTokens = 0;
       let first = true;
       for await (const chunk of reply.chunks) {
         if (first && chunk.includes('"text":"') && !chunk.includes('"text":""')) {
           first = false;
           firsts.push(performance.now() - started);
         }
-        const usage = /"completion_tokens":(\d+)/.exec(chunk);
-        if (usage) completionTokens = Number(usage[1]);
       }
-      return completionTokens;
+      return reply.usage()?.completionTokens ?? 0;
     }),
   );
   return { tokens: counts.reduce((sum, count) => sum + count, 0), seconds: (performance.now() - started) / 1000, ttftMs: mean(firsts) };

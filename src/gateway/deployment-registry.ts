@@ -11,8 +11,14 @@ export interface RoutableDeployment {
   targets: RoutableTarget[];
   /** Backup deployment names, tried in order when every target failed. */
   fallbacks: string[];
-  /** USD per million tokens; undefined means unpriced (usage records say so). */
-  pricing?: { inputPerMillion: number; outputPerMillion: number };
+  /** Undefined means unpriced (usage records say so). */
+  pricing?: Pricing;
+}
+
+/** USD per million tokens. */
+export interface Pricing {
+  inputPerMillion: number;
+  outputPerMillion: number;
 }
 
 export interface RoutableTarget {

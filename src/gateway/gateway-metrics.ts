@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { UsageRecord } from './usage/usage-recorder.js';
 
 const latencyBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
 const overheadBuckets = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.1];
@@ -85,28 +86,20 @@ export class GatewayMetrics {
     return metrics;
   }
 
-  /** Counts one answered request. Times are in milliseconds. */
-  observe(
-    deployment: string,
-    status: number,
-    latencyMs: number,
-    ttftMs: number | null,
-    overheadMs: number,
-    promptTokens: number,
-    completionTokens: number,
-  ): void {
+  /** Counts one answered request from its usage record (times in milliseconds). */
+  observe(deployment: string, record: UsageRecord): void {
     const metrics = this.forDeployment(deployment);
-    let requests = metrics.requestsByStatus.get(status);
+    let requests = metrics.requestsByStatus.get(record.status);
     if (!requests) {
-      requests = this.requests.labels(deployment, String(status));
-      metrics.requestsByStatus.set(status, requests);
+      requests = this.requests.labels(deployment, String(record.status));
+      metrics.requestsByStatus.set(record.status, requests);
     }
     requests.inc();
-    metrics.latency.observe(latencyMs / 1000);
-    if (ttftMs !== null) metrics.ttft.observe(ttftMs / 1000);
-    if (promptTokens > 0) metrics.promptTokens.inc(promptTokens);
-    if (completionTokens > 0) metrics.completionTokens.inc(completionTokens);
-    this.overhead.observe(overheadMs / 1000);
+    metrics.latency.observe(record.latency_ms / 1000);
+    if (record.ttft_ms != null) metrics.ttft.observe(record.ttft_ms / 1000);
+    if (record.prompt_tokens > 0) metrics.promptTokens.inc(record.prompt_tokens);
+    if (record.completion_tokens > 0) metrics.completionTokens.inc(record.completion_tokens);
+    this.overhead.observe(record.overhead_ms / 1000);
   }
 
   upstreamError(deployment: string, target: string, code: string): void {

@@ -8,6 +8,7 @@ import { DevupError } from '../errors.js';
  * @example
  *   const reply = await provider.call({ operation: 'chat', body: { model: 'deepseek-chat', messages }, signal });
  *   if (reply.kind === 'stream') for await (const chunk of reply.chunks) write(`data: ${chunk}\n\n`);
+ *   const usage = reply.kind === 'json' ? reply.usage : reply.usage(); // a stream's once its chunks were read
  */
 export interface Provider {
   readonly kind: string;
@@ -29,37 +30,46 @@ export interface ProviderRequest {
   operation: Operation;
   /**
    * The client's OpenAI request body with `model` replaced by the upstream model name. Fields the
-   * gateway does not know are passed through untouched. When `stream` is true the gateway has set
-   * `stream_options.include_usage`, and providers must end the stream with a usage chunk.
+   * gateway does not know are passed through untouched. A stream ends with the usage chunk
+   * (`choices: []`) only when `stream_options.include_usage` is true, as OpenAI does; its usage
+   * is reported through `usage()` either way.
    */
   body: Record<string, unknown>;
   /** Aborted when the client disconnects or a timeout fires; providers stop work at once. */
   signal: AbortSignal;
 }
 
+/** Tokens of one answer, the same for every provider kind, JSON or stream; what usage records and limits count. */
 export interface Usage {
   promptTokens: number;
   completionTokens: number;
 }
 
-export type ProviderReply =
-  | {
-      kind: 'json';
-      /** The OpenAI response object (chat.completion, text_completion, list of embeddings). */
-      body: Record<string, unknown>;
-      usage?: Usage;
-      /**
-       * `body` as the exact JSON text the upstream sent, when the provider passed it on unchanged
-       * (OpenAI-compatible upstreams). The gateway may write it as is instead of serialising `body`
-       * again; absent when the provider built `body` itself (translation).
-       */
-      text?: string;
-    }
-  | {
-      kind: 'stream';
-      /** Each item is the JSON text of one OpenAI chunk (one SSE `data:` payload), without `[DONE]`. */
-      chunks: AsyncIterable<string>;
-    };
+export interface JsonReply {
+  kind: 'json';
+  /** The OpenAI response object (chat.completion, text_completion, list of embeddings). */
+  body: Record<string, unknown>;
+  usage?: Usage;
+  /**
+   * `body` as the exact JSON text the upstream sent, when the provider passed it on unchanged
+   * (OpenAI-compatible upstreams). The gateway may write it as is instead of serialising `body`
+   * again; absent when the provider built `body` itself (translation).
+   */
+  text?: string;
+}
+
+export interface StreamReply {
+  kind: 'stream';
+  /** Each item is the JSON text of one OpenAI chunk (one SSE `data:` payload), without `[DONE]`. */
+  chunks: AsyncIterable<string>;
+  /**
+   * The answer's usage, known once the chunks that tell it have passed (normally at the end);
+   * undefined before, or when the stream broke off first. Read it after the chunks.
+   */
+  usage(): Usage | undefined;
+}
+
+export type ProviderReply = JsonReply | StreamReply;
 
 /**
  * An upstream failure. `retryable` tells the router it may try again (connect errors, 429, 5xx);

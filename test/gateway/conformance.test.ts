@@ -40,6 +40,8 @@ describe.each(targetKinds)('gateway conformance over $kind targets', ({ start })
     expect(models.data.map((model) => model.id).sort()).toEqual(['chat', 'free']);
     const model = await client.models.retrieve('chat');
     expect(model).toMatchObject({ id: 'chat', object: 'model', owned_by: 'devup' });
+    await expect(client.models.retrieve('secret')).rejects.toBeInstanceOf(OpenAI.PermissionDeniedError);
+    await expect(client.models.retrieve('no-such-model')).rejects.toBeInstanceOf(OpenAI.NotFoundError);
   });
 
   it('answers a chat completion with usage, request id and overhead headers', async () => {

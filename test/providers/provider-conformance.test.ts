@@ -60,18 +60,27 @@ describe.each(kinds)('$kind provider conformance', ({ start }) => {
   });
 
   it('streams role, one delta per word, finish and usage chunks', async () => {
-    const chunks = await chunksOf(
-      await provider.call({
-        operation: 'chat',
-        body: { model: 'm', messages, stream: true, stream_options: { include_usage: true } },
-        signal: signal(),
-      }),
-    );
+    const reply = await provider.call({
+      operation: 'chat',
+      body: { model: 'm', messages, stream: true, stream_options: { include_usage: true } },
+      signal: signal(),
+    });
+    const chunks = await chunksOf(reply);
+    expect(reply.kind === 'stream' && reply.usage()).toEqual({ promptTokens: 5, completionTokens: 4 });
     expect(chunks.map((chunk) => chunk.object)).toEqual(Array(chunks.length).fill('chat.completion.chunk'));
     expect(chunks[0].choices[0].delta).toMatchObject({ role: 'assistant', content: '' });
     expect(chunks.slice(1, -2).map((chunk) => chunk.choices[0].delta.content)).toEqual(['Echo: ', 'name ', 'three ', 'colours']);
     expect(chunks.at(-2).choices[0]).toMatchObject({ delta: {}, finish_reason: 'stop' });
     expect(chunks.at(-1)).toMatchObject({ choices: [], usage: { prompt_tokens: 5, completion_tokens: 4, total_tokens: 9 } });
+  });
+
+  it('reports the usage of a stream whose client did not ask for it, without a usage chunk', async () => {
+    const reply = await provider.call({ operation: 'chat', body: { model: 'm', messages, stream: true }, signal: signal() });
+    if (reply.kind !== 'stream') throw new Error('expected a stream');
+    expect(reply.usage()).toBeUndefined();
+    const chunks = await chunksOf(reply);
+    expect(chunks.every((chunk) => chunk.choices.length > 0 && !chunk.usage)).toBe(true);
+    expect(reply.usage()).toEqual({ promptTokens: 5, completionTokens: 4 });
   });
 
   it('answers completions whole and streamed', async () => {

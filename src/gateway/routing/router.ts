@@ -1,6 +1,6 @@
 import type { DeploymentRegistry, RoutableDeployment } from '../deployment-registry.js';
 import { DevupError } from '../../errors.js';
-import { UpstreamError, type Operation, type ProviderReply } from '../../providers/provider.js';
+import { UpstreamError, type JsonReply, type Operation, type StreamReply } from '../../providers/provider.js';
 import type { GatewayMetrics } from '../gateway-metrics.js';
 import { pickTarget } from './pick-target.js';
 import type { RoutingPolicy } from './routing-policy.js';
@@ -13,10 +13,15 @@ export interface Exchange {
   clientGone: boolean;
 }
 
-export type Answer =
-  | Extract<ProviderReply, { kind: 'json' }>
-  /** `first` was read before anything reached the client, so a failure before it could still be retried. */
-  | { kind: 'stream'; first: IteratorResult<string>; rest: AsyncIterator<string> };
+export type Answer = JsonReply | StreamAnswer;
+
+/** `first` was read before anything reached the client, so a failure before it could still be retried. */
+export interface StreamAnswer {
+  kind: 'stream';
+  reply: StreamReply;
+  first: IteratorResult<string>;
+  rest: AsyncIterator<string>;
+}
 
 export interface Routed {
   answer: Answer;
@@ -102,7 +107,7 @@ export class Router {
       const reply = await state.target.provider.call({ operation, body, signal: controller.signal });
       if (reply.kind === 'json') return reply;
       const rest = reply.chunks[Symbol.asyncIterator]();
-      return { kind: 'stream', first: await rest.next(), rest };
+      return { kind: 'stream', reply, first: await rest.next(), rest };
     } catch (error) {
       state.inFlight -= 1;
       if (timedOut)

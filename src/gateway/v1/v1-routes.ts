@@ -8,8 +8,10 @@ import type { RouteModule } from '../../http/route-module.js';
 import type { DeploymentRegistry } from '../deployment-registry.js';
 import type { GatewayServices } from '../gateway-services.js';
 import { mayUse } from '../keys/api-key.js';
+import { resolveDeployment } from '../resolve-deployment.js';
 import { Router } from '../routing/router.js';
 import { InferenceHandler } from './inference-handler.js';
+import { RequestFinisher } from './request-finisher.js';
 
 const inferenceRoutes: Array<[string, Operation]> = [
   ['/v1/chat/completions', 'chat'],
@@ -24,7 +26,8 @@ export const v1Routes: RouteModule<{ gateway: GatewayServices; deployments: Depl
 }) => {
   const { gateway, deployments } = services;
   const router = new Router(deployments, gateway.health, gateway.metrics, gateway.policy);
-  const handler = new InferenceHandler(gateway, deployments, router, services.logger, services.config.logPrompts);
+  const finisher = new RequestFinisher(gateway, router, services.logger);
+  const handler = new InferenceHandler(gateway, deployments, router, finisher, services.logger, services.config.logPrompts);
   const created = Math.floor(Date.now() / 1000);
   const modelEntry = (id: string) => ({ id, object: 'model', created, owned_by: 'devup' });
 
@@ -53,10 +56,7 @@ export const v1Routes: RouteModule<{ gateway: GatewayServices; deployments: Depl
     });
     scope.get<{ Params: { '*': string } }>('/v1/models/*', { config: { requestLog: false } }, (request) => {
       const key = gateway.keys.authenticate(bearerToken(request.headers));
-      const id = request.params['*'];
-      if (!deployments.get(id)) throw new DevupError('model_not_found', `The model '${id}' does not exist`, { param: 'model' });
-      if (!mayUse(key, id)) throw new DevupError('permission_denied', `This key may not use the model '${id}'`, { param: 'model' });
-      return modelEntry(id);
+      return modelEntry(resolveDeployment(deployments, key, request.params['*']).name);
     });
   });
 

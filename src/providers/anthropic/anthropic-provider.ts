@@ -65,7 +65,7 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Prov
               throw new UpstreamError(`${label}: the stream ended before its message_delta event`, undefined, false);
           },
         });
-        return { kind: 'stream', chunks };
+        return { kind: 'stream', chunks, usage: () => translator.usage() };
       }
       const message = (await readJson(response, signal, label)).body as unknown as AnthropicMessage;
       return {

@@ -1,5 +1,5 @@
-import { UpstreamError } from '../provider.js';
-import { finishReason, openAIUsage, type AnthropicUsage } from './messages-response.js';
+import { UpstreamError, type Usage } from '../provider.js';
+import { finishReason, normalizedUsage, openAIUsage, type AnthropicUsage } from './messages-response.js';
 
 /** HTTP status Anthropic uses for each error type, for errors that arrive inside a stream. */
 const errorStatuses: Record<string, number> = {
@@ -36,7 +36,7 @@ export class MessagesStreamTranslator {
   private prefix = '';
   private rolePending: boolean;
   private emitted = false;
-  private usage: AnthropicUsage = {};
+  private usageSoFar: AnthropicUsage = {};
   private readonly toolIndexes = new Map<number, number>();
 
   constructor(
@@ -45,6 +45,11 @@ export class MessagesStreamTranslator {
     private readonly label: string,
   ) {
     this.rolePending = operation === 'chat';
+  }
+
+  /** The answer's usage, once message_delta told the final counts. */
+  usage(): Usage | undefined {
+    return this.finished ? normalizedUsage(this.usageSoFar) : undefined;
   }
 
   /** The OpenAI chunks (JSON texts) for one Anthropic event payload; often none. */
@@ -72,7 +77,7 @@ export class MessagesStreamTranslator {
         this.addUsage(event.usage);
         const chunks = this.rolePending ? [this.roleChunk()] : [];
         chunks.push(this.choice(this.operation === 'chat' ? '{}' : '""', finishReason(event.delta?.stop_reason)));
-        if (this.includeUsage) chunks.push(`${this.prefix}],"usage":${json(openAIUsage(this.usage))}}`);
+        if (this.includeUsage) chunks.push(`${this.prefix}],"usage":${json(openAIUsage(this.usageSoFar))}}`);
         this.finished = true;
         return chunks;
       }
@@ -129,7 +134,7 @@ export class MessagesStreamTranslator {
   private addUsage(usage: AnthropicUsage | undefined) {
     if (!usage) return;
     for (const [key, value] of Object.entries(usage)) {
-      if (typeof value === 'number') (this.usage as Record<string, number>)[key] = value;
+      if (typeof value === 'number') (this.usageSoFar as Record<string, number>)[key] = value;
     }
   }
 

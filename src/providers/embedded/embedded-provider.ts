@@ -94,13 +94,15 @@ export class EmbeddedProvider implements Provider {
       }
     }
 
+    let usage: Usage | undefined;
     async function* chunks(): AsyncGenerator<string> {
       try {
         if (kind === 'chat') yield chunkJson(kind, identity, { role: 'assistant', content: '' });
         let step = await pieces.next();
         for (; !step.done; step = await pieces.next()) yield chunkJson(kind, identity, { content: step.value });
+        usage = usageOf(step.value);
         yield chunkJson(kind, identity, {}, step.value.finishReason);
-        if (settings.includeUsage) yield usageChunkJson(kind, identity, usageOf(step.value));
+        if (settings.includeUsage) yield usageChunkJson(kind, identity, usage);
       } finally {
         request.signal.removeEventListener('abort', onAbort);
         await pieces.return(undefined as never).catch(() => undefined);
@@ -113,6 +115,6 @@ export class EmbeddedProvider implements Provider {
       void stream.return(undefined).finally(release);
     };
     request.signal.addEventListener('abort', onAbort, { once: true });
-    return { kind: 'stream', chunks: stream };
+    return { kind: 'stream', chunks: stream, usage: () => usage };
   }
 }

@@ -1,6 +1,6 @@
 import type { TargetTimeouts } from '../target-timeouts.js';
-import type { Operation, Provider, ProviderReply, Usage } from '../provider.js';
-import { assertNotErrorPayload, readSseStream } from '../sse-payloads.js';
+import { UpstreamError, type Operation, type Provider, type ProviderReply, type Usage } from '../provider.js';
+import { assertNotErrorPayload, readSseStream, type SseStreamOptions } from '../sse-payloads.js';
 import { readJson, UpstreamClient } from '../upstream-client.js';
 
 export interface OpenAICompatibleProviderOptions {
@@ -22,9 +22,9 @@ const paths: Record<Operation, string> = {
 /**
  * A Provider for any server speaking the OpenAI HTTP API: vLLM, SGLang, TGI, llama.cpp's
  * llama-server, Ollama's `/v1`, LM Studio, hosted APIs (OpenAI, DeepSeek, Together, Groq…).
- * Request bodies go out exactly as given (unknown fields included); JSON answers come back with
- * their exact text in `reply.text`; streams yield each SSE data payload as it arrives, up to
- * `[DONE]`.
+ * Request bodies go out exactly as given (unknown fields included), except that a stream always
+ * asks for usage; JSON answers come back with their exact text in `reply.text`; streams yield each
+ * SSE data payload as it arrives, up to `[DONE]`, without the usage the client did not ask for.
  *
  * @example
  *   const provider = createOpenAICompatibleProvider({ baseUrl: 'http://127.0.0.1:8000/v1', timeouts: defaultTimeouts });
@@ -39,22 +39,21 @@ export function createOpenAICompatibleProvider(options: OpenAICompatibleProvider
     label,
   });
 
-  const streamOptions = {
-    isLast: (payload: string) => payload === '[DONE]',
-    map(payload: string, started: boolean) {
-      assertNotErrorPayload(payload, label, started);
-      return payload;
-    },
-  };
-
   return {
     kind: 'openai-compatible',
 
     async call({ operation, body, signal }): Promise<ProviderReply> {
-      const response = await client.post(paths[operation], JSON.stringify(body), signal);
       if (body.stream === true) {
-        return { kind: 'stream', chunks: await readSseStream(response, signal, label, streamOptions) };
+        // Every stream is accounted: usage is asked for always, and its chunk dropped if the client did not ask.
+        const streamOptions = body.stream_options as Record<string, unknown> | null | undefined;
+        const clientWantsUsage = streamOptions?.include_usage === true;
+        const sent = clientWantsUsage ? body : { ...body, stream_options: { ...streamOptions, include_usage: true } };
+        const response = await client.post(paths[operation], JSON.stringify(sent), signal);
+        const tap = new StreamUsageTap(label, clientWantsUsage);
+        const chunks = await readSseStream(response, signal, label, tap);
+        return { kind: 'stream', chunks, usage: () => tap.usage };
       }
+      const response = await client.post(paths[operation], JSON.stringify(body), signal);
       const { body: answer, text } = await readJson(response, signal, label);
       return { kind: 'json', body: answer, usage: usageOf(answer), text };
     },
@@ -68,8 +67,43 @@ export function createOpenAICompatibleProvider(options: OpenAICompatibleProvider
   };
 }
 
-/** Normalised usage of an OpenAI answer; embeddings have no completion tokens. */
-export function usageOf(body: Record<string, unknown>): Usage | undefined {
+/**
+ * One stream's payloads: passed on as the upstream wrote them, except the one that tells the
+ * usage, which is read, and dropped (or stripped of its usage when it also has choices) when the
+ * client did not ask for usage.
+ */
+class StreamUsageTap implements SseStreamOptions {
+  usage: Usage | undefined = undefined;
+
+  constructor(
+    private readonly label: string,
+    private readonly clientWantsUsage: boolean,
+  ) {}
+
+  isLast(payload: string): boolean {
+    return payload === '[DONE]';
+  }
+
+  map(payload: string, started: boolean): string | string[] {
+    assertNotErrorPayload(payload, this.label, started);
+    // Only payloads that mention usage are parsed; inside a JSON string the quotes would be escaped, so text cannot match.
+    if (!payload.includes('"usage"')) return payload;
+    let chunk: Record<string, unknown>;
+    try {
+      chunk = JSON.parse(payload) as Record<string, unknown>;
+    } catch {
+      throw new UpstreamError(`${this.label} sent a chunk that is not JSON: ${payload.slice(0, 200)}`, undefined, false);
+    }
+    this.usage = usageOf(chunk) ?? this.usage;
+    if (this.clientWantsUsage) return payload;
+    if (!Array.isArray(chunk.choices) || chunk.choices.length === 0) return [];
+    delete chunk.usage;
+    return JSON.stringify(chunk);
+  }
+}
+
+/** Normalised usage of an OpenAI answer or chunk; embeddings have no completion tokens. */
+function usageOf(body: Record<string, unknown>): Usage | undefined {
   const usage = body.usage as { prompt_tokens?: number; completion_tokens?: number } | null | undefined;
   if (!usage || typeof usage.prompt_tokens !== 'number') return undefined;
   return { promptTokens: usage.prompt_tokens, completionTokens: usage.completion_tokens ?? 0 };
