@@ -28,6 +28,14 @@ export interface Config {
   hubUrl: string;
   /** Seed the library from data/ when the store is empty. */
   seedLibrary: boolean;
+  /** Largest request body accepted (413 beyond it). */
+  maxBodyBytes: number;
+  /** Time a client has to send its whole request, headers and body (a stalled body is cut off). */
+  requestTimeoutMs: number;
+  /** Browser origins allowed to call `/v1` (CORS); empty: none, `*`: any. */
+  corsOrigins: string[];
+  /** Who may read `GET /metrics`: the admin key, anyone, or nobody. */
+  metrics: 'admin' | 'public' | 'off';
 }
 
 export class ConfigError extends Error {
@@ -59,6 +67,24 @@ const environmentSchema = z.object({
   DEVUP_ENGINE_THREADS: z.coerce.number().int().min(1).max(256).default(1),
   DEVUP_HUB_URL: z.url({ protocol: /^https?$/ }).default('https://huggingface.co'),
   DEVUP_SEED: flag.default(true),
+  DEVUP_MAX_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(1024 * 1024 * 1024)
+    .default(16 * 1024 * 1024),
+  DEVUP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
+  DEVUP_CORS_ORIGINS: z
+    .string()
+    .transform((value) =>
+      value
+        .split(',')
+        .map((origin) => origin.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.union([z.literal('*'), z.url({ protocol: /^https?$/ }).transform((url) => new URL(url).origin)])))
+    .default([]),
+  DEVUP_METRICS: z.enum(['admin', 'public', 'off']).default('admin'),
 });
 
 export type ConfigOverrides = Partial<Config>;
@@ -85,6 +111,10 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, overrid
     engineThreads: env.DEVUP_ENGINE_THREADS,
     hubUrl: env.DEVUP_HUB_URL.replace(/\/+$/, ''),
     seedLibrary: env.DEVUP_SEED,
+    maxBodyBytes: env.DEVUP_MAX_BODY_BYTES,
+    requestTimeoutMs: env.DEVUP_REQUEST_TIMEOUT_MS,
+    corsOrigins: env.DEVUP_CORS_ORIGINS,
+    metrics: env.DEVUP_METRICS,
   };
   return { ...config, ...stripUndefined(overrides) };
 }

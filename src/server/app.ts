@@ -41,7 +41,15 @@ export async function createApp(services: AppServices): Promise<FastifyInstance>
     loggerInstance: services.logger as FastifyBaseLogger,
     // Fastify's two lines per request are off; the hook below writes one line per request instead.
     logController: new LogController({ disableRequestLogging: true }),
-    bodyLimit: 16 * 1024 * 1024,
+    bodyLimit: services.config.maxBodyBytes,
+    // A client has this long to send its whole request; a stalled body does not hold its socket.
+    // (Node honours these only when the server is constructed, hence `http` as well.)
+    requestTimeout: services.config.requestTimeoutMs,
+    http: {
+      requestTimeout: services.config.requestTimeoutMs,
+      headersTimeout: Math.min(services.config.requestTimeoutMs, 60_000),
+      connectionsCheckingInterval: Math.min(services.config.requestTimeoutMs / 2, 30_000),
+    },
     // Ids and deployment names run to 128 characters (Fastify's default stops path parameters at 100).
     maxParamLength: 256,
     // While draining for shutdown, a request already on an open connection is served (and its usage

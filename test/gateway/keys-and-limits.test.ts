@@ -2,7 +2,7 @@ import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRedisServer } from '../support/redis-server.js';
 import { createTestDatabase } from '../support/stores.js';
-import { startGateway, type GatewayHarness } from './support/gateway-harness.js';
+import { adminKey, startGateway, type GatewayHarness } from './support/gateway-harness.js';
 import { targetKinds, type TargetFixture } from './support/target-kinds.js';
 
 const messages = [{ role: 'user' as const, content: 'one two three' }];
@@ -98,7 +98,10 @@ describe('keys and limits on one gateway', () => {
     for await (const _chunk of stream) {
       // drain
     }
-    const response = await fetch(`${gateway.url}/metrics`);
+    // Behind the admin key by default (DEVUP_METRICS=admin): neither anonymous nor a user key may read it.
+    expect((await fetch(`${gateway.url}/metrics`)).status).toBe(401);
+    expect((await fetch(`${gateway.url}/metrics`, { headers: { authorization: `Bearer ${key}` } })).status).toBe(401);
+    const response = await fetch(`${gateway.url}/metrics`, { headers: { authorization: `Bearer ${adminKey}` } });
     expect(response.headers.get('content-type')).toContain('text/plain');
     const text = await response.text();
     expect(text).toMatch(/devup_requests_total\{deployment="m",status="200"\} \d+/);

@@ -3,7 +3,6 @@ import type { Logger } from 'pino';
 import type { DeploymentRegistry } from '../deployment-registry.js';
 import { DevupError } from '../../errors.js';
 import type { Operation } from '../../providers/provider.js';
-import { bearerToken } from '../../http/bearer-token.js';
 import type { GatewayServices } from '../gateway-services.js';
 import { resolveDeployment } from '../resolve-deployment.js';
 import { clientGoneError, type Router } from '../routing/router.js';
@@ -41,7 +40,7 @@ export class InferenceHandler {
     response.on('close', onGone);
     socket.on('end', onGone);
     try {
-      const key = this.gateway.keys.authenticate(bearerToken(request.headers));
+      const key = request.apiKey;
       outcome.key = key;
       const body = request.body;
       checkRequestBody(operation, body);

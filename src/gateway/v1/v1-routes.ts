@@ -1,5 +1,4 @@
 import type { FastifyInstance } from 'fastify';
-import { DevupError } from '../../errors.js';
 import type { Operation } from '../../providers/provider.js';
 import { bearerToken } from '../../http/bearer-token.js';
 import type { Logger } from 'pino';
@@ -7,10 +6,12 @@ import type { Config } from '../../config.js';
 import type { RouteModule } from '../../http/route-module.js';
 import type { DeploymentRegistry } from '../deployment-registry.js';
 import type { GatewayServices } from '../gateway-services.js';
-import { mayUse } from '../keys/api-key.js';
+import { mayUse, type ApiKey } from '../keys/api-key.js';
 import { resolveDeployment } from '../resolve-deployment.js';
 import { Router } from '../routing/router.js';
+import { Cors } from './cors.js';
 import { InferenceHandler } from './inference-handler.js';
+import { parseJsonBody } from './json-body.js';
 import { RequestFinisher } from './request-finisher.js';
 
 const inferenceRoutes: Array<[string, Operation]> = [
@@ -19,7 +20,7 @@ const inferenceRoutes: Array<[string, Operation]> = [
   ['/v1/embeddings', 'embeddings'],
 ];
 
-/** `/v1` (OpenAI-compatible: models, chat, completions, embeddings) and `GET /metrics`. */
+/** `/v1` (OpenAI-compatible: models, chat, completions, embeddings) and `GET /metrics` (admin key, public or off). */
 export const v1Routes: RouteModule<{ gateway: GatewayServices; deployments: DeploymentRegistry; logger: Logger; config: Config }> = ({
   app,
   services,
@@ -31,13 +32,30 @@ export const v1Routes: RouteModule<{ gateway: GatewayServices; deployments: Depl
   const created = Math.floor(Date.now() / 1000);
   const modelEntry = (id: string) => ({ id, object: 'model', created, owned_by: 'devup' });
 
+  const cors = new Cors(services.config.corsOrigins);
+
   void app.register(async (scope: FastifyInstance) => {
+    // Set by the hook below before any handler runs (Fastify wants request decorations declared up front).
+    scope.decorateRequest('apiKey', null as never);
+    // The key is checked as soon as the headers are in: a request without a valid one is refused
+    // before its body is read, and the connection closed so the body is not read afterwards either.
+    scope.addHook('onRequest', (request, reply, done) => {
+      if (cors.enabled) cors.allow(request, reply);
+      if (request.method === 'OPTIONS') return done();
+      try {
+        request.apiKey = gateway.keys.authenticate(bearerToken(request.headers));
+        done();
+      } catch (error) {
+        reply.header('connection', 'close');
+        done(error as Error);
+      }
+    });
     // Plain JSON.parse: the body is handed on to the upstream, never merged into objects of ours.
     scope.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, text, done) => {
       try {
-        done(null, JSON.parse(text as string));
+        done(null, parseJsonBody(text as string));
       } catch (error) {
-        done(new DevupError('invalid_request', `The request body is not valid JSON: ${(error as Error).message}`), undefined);
+        done(error as Error, undefined);
       }
     });
     for (const [url, operation] of inferenceRoutes) {
@@ -47,21 +65,32 @@ export const v1Routes: RouteModule<{ gateway: GatewayServices; deployments: Depl
       );
     }
     scope.get('/v1/models', { config: { requestLog: false } }, (request) => {
-      const key = gateway.keys.authenticate(bearerToken(request.headers));
       const data = deployments
         .list()
-        .filter((deployment) => mayUse(key, deployment.name))
+        .filter((deployment) => mayUse(request.apiKey, deployment.name))
         .map((deployment) => modelEntry(deployment.name));
       return { object: 'list', data };
     });
     scope.get<{ Params: { '*': string } }>('/v1/models/*', { config: { requestLog: false } }, (request) => {
-      const key = gateway.keys.authenticate(bearerToken(request.headers));
-      return modelEntry(resolveDeployment(deployments, key, request.params['*']).name);
+      return modelEntry(resolveDeployment(deployments, request.apiKey, request.params['*']).name);
     });
+    if (cors.enabled) scope.options('/v1/*', { config: { requestLog: false } }, (request, reply) => cors.preflight(request, reply));
   });
 
-  app.get('/metrics', { config: { requestLog: false } }, async (_request, reply) => {
-    reply.type(gateway.metrics.registry.contentType);
-    return gateway.metrics.render();
-  });
+  if (services.config.metrics === 'off') return;
+  app.get(
+    '/metrics',
+    { config: { requestLog: false, auth: services.config.metrics === 'admin' ? 'admin' : 'public' } },
+    async (_request, reply) => {
+      reply.type(gateway.metrics.registry.contentType);
+      return gateway.metrics.render();
+    },
+  );
 };
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The `/v1` caller's key, checked when the headers arrived. */
+    apiKey: ApiKey;
+  }
+}
