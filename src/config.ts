@@ -1,6 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { childEnvironment } from './child-environment.js';
 
 /** Typed configuration, read and validated once at start and passed down. Nothing else reads process.env. */
 export interface Config {
@@ -36,6 +37,11 @@ export interface Config {
   corsOrigins: string[];
   /** Who may read `GET /metrics`: the admin key, anyone, or nobody. */
   metrics: 'admin' | 'public' | 'off';
+  /**
+   * What managed engine processes inherit from the gateway's environment: an allow-list (PATH,
+   * HOME, locale, CUDA/GPU variables), never DEVUP_* or other secrets. See child-environment.ts.
+   */
+  childEnvironment: Record<string, string>;
 }
 
 export class ConfigError extends Error {
@@ -115,6 +121,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, overrid
     requestTimeoutMs: env.DEVUP_REQUEST_TIMEOUT_MS,
     corsOrigins: env.DEVUP_CORS_ORIGINS,
     metrics: env.DEVUP_METRICS,
+    childEnvironment: childEnvironment(environment),
   };
   return { ...config, ...stripUndefined(overrides) };
 }

@@ -19,10 +19,10 @@ export function tempDataDir(): string {
 
 /** A manager over a real store and the real target kinds, as `devup serve` builds it. */
 export function openManager(store: Store, dataDir: string, healthIntervalMs = 10_000): Promise<DeploymentManager> {
-  const config = loadConfig({}, { dataDir });
+  const config = loadConfig({ PATH: process.env.PATH }, { dataDir });
   return DeploymentManager.open({
     store,
-    kinds: createTargetKinds({ config, environment: process.env }),
+    kinds: createTargetKinds({ config }),
     secrets: SecretBox.fromConfig(config),
     dataDir,
     logger: pino({ level: 'silent' }),

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // A small OpenAI-compatible engine for the `process` target's tests: a real child process the
 // gateway launches, kills and restarts. Plain node:http, no dependencies.
-// Usage: node openai-process-server.mjs --port N [--model NAME] [--loading-ms N]
+// Usage: node openai-process-server.mjs --port N [--model NAME] [--loading-ms N] [--print-environment]
+//   --print-environment  writes `env NAME=VALUE` for each variable it got, one per line, at start
 //   GET /health          503 {"status":"loading"} for --loading-ms after start, then 200 (like llama-server)
 //   GET /v1/models       the one model
 //   POST /v1/chat/completions, /v1/completions (stream or not, usage included), /v1/embeddings
@@ -13,8 +14,12 @@ const { values } = parseArgs({
     port: { type: 'string' },
     model: { type: 'string', default: 'process-model' },
     'loading-ms': { type: 'string', default: '0' },
+    'print-environment': { type: 'boolean', default: false },
   },
 });
+if (values['print-environment']) {
+  for (const [name, value] of Object.entries(process.env)) console.log(`env ${name}=${value}`);
+}
 const port = Number(values.port);
 if (!Number.isInteger(port) || port <= 0) {
   console.error('openai-process-server: --port N is required');

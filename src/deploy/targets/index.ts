@@ -10,11 +10,6 @@ import { kubernetesTarget } from './kubernetes-target.js';
 
 export interface TargetDependencies {
   config: Config;
-  /**
-   * The environment managed engine processes inherit, as from a shell (PATH, CUDA_VISIBLE_DEVICES,
-   * HF_HOME): passed through to children, not read as configuration.
-   */
-  environment?: NodeJS.ProcessEnv;
   /** Writes a model into the library (fills or updates it): the embedded target's GGUF header import. */
   importModel?(model: ModelImport): Promise<{ id: string }>;
 }
@@ -23,13 +18,13 @@ export interface TargetDependencies {
  * Every deployment target kind this gateway offers, by name. A new kind (embedded, kubernetes)
  * is one module implementing DeploymentTarget plus one line here.
  *
- * @example createTargetKinds({ config, environment: process.env }).get('endpoint')
+ * @example createTargetKinds({ config }).get('endpoint')
  */
 export function createTargetKinds(dependencies: TargetDependencies): TargetKinds {
   const targets: DeploymentTarget<any>[] = [
     endpointTarget,
     anthropicTarget,
-    createProcessTarget({ environment: dependencies.environment ?? process.env }),
+    createProcessTarget({ environment: dependencies.config.childEnvironment }),
     createEmbeddedTarget(dependencies),
     kubernetesTarget,
   ];

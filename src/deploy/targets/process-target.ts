@@ -45,7 +45,10 @@ export type ProcessSpec = z.output<typeof specSchema>;
  *
  * @example { "kind": "process", "spec": { "command": "llama-server", "args": ["-m", "/models/qwen.gguf", "--port", "{port}"] } }
  */
-export function createProcessTarget(options: { environment: NodeJS.ProcessEnv }): DeploymentTarget<ProcessSpec> {
+export function createProcessTarget(options: {
+  /** What the engine inherits from the gateway's environment (`config.childEnvironment`), under the spec's own `env`. */
+  environment: Record<string, string>;
+}): DeploymentTarget<ProcessSpec> {
   return {
     kind: 'process',
     parseSpec(input) {
@@ -80,7 +83,7 @@ export function createProcessTarget(options: { environment: NodeJS.ProcessEnv })
           executable,
           args: spec.args.map(withPort),
           cwd,
-          env: Object.fromEntries(Object.entries(environment).map(([key, value]) => [key, value && withPort(value)])),
+          env: Object.fromEntries(Object.entries(environment).map(([key, value]) => [key, withPort(value)])),
           logFile: tail.file,
         },
         port,
