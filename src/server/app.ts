@@ -4,6 +4,7 @@ import { DevupError } from '../errors.js';
 import { bearerToken } from '../http/bearer-token.js';
 import type { RouteModule } from '../http/route-module.js';
 import { matchesAdminKey } from './admin-key.js';
+import { redactUrl } from '../redact-url.js';
 import { ApiRouter } from '../http/api-router.js';
 import { installErrorHandler } from './error-handler.js';
 import { OpenApiRegistry } from '../http/openapi.js';
@@ -70,13 +71,14 @@ export async function createApp(services: AppServices): Promise<FastifyInstance>
     }
     done();
   });
-  // One structured line per request with its id; /v1 routes log a richer line of their own.
+  // One structured line per request with its id; /v1 routes log a richer line of their own. A
+  // credential in the query string (`?api_key=`) is not written to the log.
   app.addHook('onResponse', (request, reply, done) => {
     if (request.routeOptions.config.requestLog !== false) {
       request.log.info(
         {
           method: request.method,
-          url: request.url,
+          url: redactUrl(request.url),
           status: reply.statusCode,
           ms: Math.round((performance.now() - request.receivedAt) * 1000) / 1000,
         },
