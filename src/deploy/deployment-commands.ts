@@ -11,6 +11,7 @@ import { requireDeployment, type DeploymentTable, type ManagedDeployment } from 
 import type { ModelCatalog } from './model-catalog.js';
 import type { ReplicaChannel } from './replica-channel.js';
 import type { SecretBox } from './secrets.js';
+import { sealSpec } from './target-secrets.js';
 
 export interface CommandOptions {
   table: DeploymentTable;
@@ -119,14 +120,12 @@ export class DeploymentCommands {
       settings: input.settings,
       createdAt: now,
       updatedAt: now,
-      targets: input.targets.map((target, position) => ({
-        id: crypto.randomUUID(),
-        kind: target.kind,
-        weight: target.weight,
-        position,
-        spec: target.spec,
-        encryptedSecret: target.secret ? this.options.secrets.encrypt(target.secret) : null,
-      })),
+      targets: input.targets.map((target, position) => {
+        const { spec, encryptedSpecSecrets } = sealSpec(this.options.kinds.get(target.kind), target.spec, this.options.secrets);
+        const encryptedSecret = target.secret ? this.options.secrets.encrypt(target.secret) : null;
+        // Fields in the order the store reads them back: definitionFingerprint compares records as JSON.
+        return { id: crypto.randomUUID(), kind: target.kind, weight: target.weight, position, spec, encryptedSecret, encryptedSpecSecrets };
+      }),
     };
   }
 }

@@ -17,6 +17,7 @@ import { ReplicaChannel, type ReplicaOptions } from './replica-channel.js';
 import { ReplicaFollower } from './replica-follower.js';
 import { RoutableRegistry } from './routable-registry.js';
 import type { SecretBox } from './secrets.js';
+import { sealStoredTargets } from './target-secrets.js';
 
 export interface DeploymentManagerOptions {
   store: Store;
@@ -74,7 +75,9 @@ export class DeploymentManager implements DeploymentRegistry {
   /** Loads every deployment and brings back those that should run (re-attaching where a target can). */
   static async open(options: DeploymentManagerOptions): Promise<DeploymentManager> {
     const manager = new DeploymentManager(options);
-    for (const record of await manager.persistence.loadAll()) {
+    const records = await manager.persistence.loadAll();
+    await sealStoredTargets(records, options.kinds, options.secrets, (target) => manager.persistence.saveTargetSpec(target));
+    for (const record of records) {
       const managed = { record, pricing: await manager.pricingOf(record), follower: await manager.channel.isFollower(record.id) };
       manager.table.set(record.name, managed);
       if (record.desiredState !== 'running') continue;

@@ -25,10 +25,12 @@ export interface TargetRecord {
   kind: string;
   weight: number;
   position: number;
-  /** The target's parsed spec, without secrets. */
+  /** The target's parsed spec, with placeholders (`***`) where its secret-bearing values were. */
   spec: unknown;
   /** The upstream secret encrypted by SecretBox, or null. */
   encryptedSecret: string | null;
+  /** The spec's secret-bearing values (`SplitSpec.secrets`) as JSON encrypted by SecretBox, or null. */
+  encryptedSpecSecrets: string | null;
 }
 
 /** A deployment as persisted: what the operator asked for and where it stands. */

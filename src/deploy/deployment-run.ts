@@ -5,6 +5,7 @@ import { RestartPolicy } from './restart-policy.js';
 import { type RoutableTarget } from '../gateway/deployment-registry.js';
 import { defaultTimeouts } from '../providers/target-timeouts.js';
 import type { SecretBox } from './secrets.js';
+import { openSpec } from './target-secrets.js';
 
 export type TargetStatus = 'starting' | 'up' | 'down' | 'failed' | 'stopped';
 
@@ -119,8 +120,9 @@ export class DeploymentRun {
     const kind = kinds.get(entry.record.kind);
     try {
       if (!kind) throw new Error(`target kind '${entry.record.kind}' is not available in this gateway`);
-      // Stored specs are checked again: the file or binary a spec names may be gone since.
-      const spec = specsParsed ? entry.record.spec : kind.parseSpec(entry.record.spec);
+      // Stored specs are checked again: the file or binary a spec names may be gone since. Secrets are laid back in first.
+      const opened = openSpec(entry.record, secrets);
+      const spec = specsParsed ? opened : kind.parseSpec(opened);
       const running = await kind.start(spec, {
         deploymentName: record.name,
         modelId: record.modelId ?? undefined,

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Store } from '../store/database.js';
-import type { DeploymentEvent, DeploymentRecord, DeploymentState, DesiredState } from './deployment-record.js';
+import type { DeploymentEvent, DeploymentRecord, DeploymentState, DesiredState, TargetRecord } from './deployment-record.js';
 
 /**
  * Persists deployments, their targets and their event log. Writes are queued in order (a
@@ -47,6 +47,7 @@ export class DeploymentStore {
             position: target.position,
             spec: JSON.stringify(target.spec),
             secret: target.encryptedSecret,
+            spec_secrets: target.encryptedSpecSecrets,
           })),
         )
         .execute();
@@ -112,6 +113,15 @@ export class DeploymentStore {
     });
   }
 
+  /** Rewrites a target's spec and its encrypted spec secrets (sealing what an older version stored in the clear). */
+  async saveTargetSpec(target: TargetRecord): Promise<void> {
+    await this.store.db
+      .updateTable('deployment_targets')
+      .set({ spec: JSON.stringify(target.spec), spec_secrets: target.encryptedSpecSecrets })
+      .where('id', '=', target.id)
+      .execute();
+  }
+
   /** Deletes a deployment; its targets and events go with it (ON DELETE CASCADE). */
   async delete(id: string): Promise<void> {
     await this.flush();
@@ -146,6 +156,7 @@ export class DeploymentStore {
           position: target.position,
           spec: JSON.parse(target.spec),
           encryptedSecret: target.secret,
+          encryptedSpecSecrets: target.spec_secrets,
         })),
     }));
   }

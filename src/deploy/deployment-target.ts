@@ -1,5 +1,6 @@
 import type { Provider } from '../providers/provider.js';
 import type { TargetTimeouts } from '../providers/target-timeouts.js';
+import type { SplitSpec } from './spec-secrets.js';
 
 /**
  * Seam 2: how a deployment's target comes to exist (embedded GGUF, existing endpoint,
@@ -17,6 +18,12 @@ export interface DeploymentTarget<Spec = unknown> {
    * a model (e.g. a GGUF file whose header created a library entry). Undefined when unknown.
    */
   resolveModel?(spec: Spec): Promise<string | undefined>;
+  /**
+   * Optional: the spec's secret-bearing values (header values, an engine's environment, URL
+   * credentials) apart from the rest, so they are encrypted at rest and never returned by the API.
+   * Kinds without it have nothing secret in their spec.
+   */
+  splitSecrets?(spec: Spec): SplitSpec<Spec>;
 }
 
 export interface TargetContext {

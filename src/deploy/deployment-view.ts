@@ -1,7 +1,7 @@
 import type { DeploymentRecord, DeploymentSettings, DeploymentState, DesiredState, Pricing } from './deployment-record.js';
 import { label, type DeploymentRun, type TargetStatus } from './deployment-run.js';
 
-/** A deployment as the admin API and CLI show it; secrets never appear, only `hasSecret`. */
+/** A deployment as the admin API and CLI show it; secrets never appear: `hasSecret`, and `***` in the spec. */
 export interface DeploymentView {
   id: string;
   name: string;
@@ -32,9 +32,6 @@ export interface TargetView {
   memoryBytes: number | null;
 }
 
-// Header values such as `Authorization` or `x-api-key` may carry credentials: shown masked.
-const sensitiveHeader = /auth|key|token|secret|cookie|password/i;
-
 export function toDeploymentView(record: DeploymentRecord, pricing: Pricing | undefined, run: DeploymentRun | undefined): DeploymentView {
   return {
     id: record.id,
@@ -53,7 +50,8 @@ export function toDeploymentView(record: DeploymentRecord, pricing: Pricing | un
         label: label(target),
         kind: target.kind,
         weight: target.weight,
-        spec: maskHeaders(target.spec),
+        // Stored with placeholders (`***`) where header values, engine env and URL credentials were.
+        spec: target.spec,
         hasSecret: target.encryptedSecret !== null,
         status: entry?.status ?? 'stopped',
         address: entry?.running?.address ?? null,
@@ -64,12 +62,4 @@ export function toDeploymentView(record: DeploymentRecord, pricing: Pricing | un
     createdAt: new Date(record.createdAt).toISOString(),
     updatedAt: new Date(record.updatedAt).toISOString(),
   };
-}
-
-function maskHeaders(spec: unknown): unknown {
-  if (!spec || typeof spec !== 'object' || !('headers' in spec) || !spec.headers || typeof spec.headers !== 'object') return spec;
-  const headers = Object.fromEntries(
-    Object.entries(spec.headers).map(([name, value]) => [name, sensitiveHeader.test(name) ? '********' : value]),
-  );
-  return { ...spec, headers };
 }

@@ -4,7 +4,11 @@ import { UpstreamError } from './provider.js';
 import { errorFromNetwork, errorFromResponse } from './upstream-errors.js';
 
 export interface UpstreamClientOptions {
-  /** Origin plus optional path prefix, e.g. `http://127.0.0.1:8000/v1`. */
+  /**
+   * Origin plus optional path prefix, e.g. `http://127.0.0.1:8000/v1`. A query string
+   * (`?api-version=…`, `?key=…`) is sent with every request; user info (`https://user:pass@host`)
+   * as Basic authentication unless `headers` has an Authorization of its own.
+   */
   baseUrl: string;
   /** Sent with every request (authentication, custom headers). */
   headers: Record<string, string>;
@@ -31,6 +35,7 @@ export class UpstreamClient {
   readonly label: string;
   private readonly pool: Pool;
   private readonly prefix: string;
+  private readonly query: string;
   private readonly postHeaders: Record<string, string>;
   private readonly getHeaders: Record<string, string>;
 
@@ -38,6 +43,7 @@ export class UpstreamClient {
     const url = new URL(options.baseUrl);
     this.label = options.label;
     this.prefix = url.pathname.replace(/\/+$/, '');
+    this.query = url.search;
     this.pool = new Pool(url.origin, {
       pipelining: 1,
       connect: { timeout: options.timeouts.connectMs },
@@ -49,17 +55,17 @@ export class UpstreamClient {
     // Built once: the hot path reuses these objects rather than building headers per request.
     // Names are lowercased so a configured `Authorization` replaces the default one instead of doubling it.
     const headers = Object.fromEntries(Object.entries(options.headers).map(([name, value]) => [name.toLowerCase(), value]));
-    this.getHeaders = { accept: 'application/json', ...headers };
+    this.getHeaders = { accept: 'application/json', ...basicAuthorization(url), ...headers };
     this.postHeaders = { 'content-type': 'application/json', ...this.getHeaders };
   }
 
   /** POSTs a JSON text; resolves with the body of a 2xx answer (the caller must consume or destroy it). */
   post(path: string, json: string, signal: AbortSignal): Promise<UpstreamBody> {
-    return this.send({ method: 'POST', path: this.prefix + path, headers: this.postHeaders, body: json, signal });
+    return this.send({ method: 'POST', path: this.prefix + path + this.query, headers: this.postHeaders, body: json, signal });
   }
 
   get(path: string, signal: AbortSignal): Promise<UpstreamBody> {
-    return this.send({ method: 'GET', path: this.prefix + path, headers: this.getHeaders, signal });
+    return this.send({ method: 'GET', path: this.prefix + path + this.query, headers: this.getHeaders, signal });
   }
 
   /** Lets requests in flight finish (for up to `graceMs`), then drops every connection. */
@@ -106,4 +112,10 @@ export async function readJson(
   } catch (error) {
     throw new UpstreamError(`${label} answered with invalid JSON: ${text.slice(0, 200)}`, undefined, false, { cause: error });
   }
+}
+
+function basicAuthorization(url: URL): Record<string, string> {
+  if (!url.username && !url.password) return {};
+  const credentials = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
+  return { authorization: `Basic ${Buffer.from(credentials).toString('base64')}` };
 }

@@ -3,6 +3,7 @@ import type { DialectName } from './dialect-name.js';
 import { libraryMigration } from './migrations/0001-library.js';
 import { gatewayMigration } from './migrations/0002-gateway.js';
 import { replicasMigration } from './migrations/0003-replicas.js';
+import { specSecretsMigration } from './migrations/0004-spec-secrets.js';
 import type { DialectMigration } from './migrations/dialect-migration.js';
 
 /** Migrations in order. */
@@ -10,6 +11,7 @@ const migrations: Record<string, DialectMigration> = {
   '0001-library': libraryMigration,
   '0002-gateway': gatewayMigration,
   '0003-replicas': replicasMigration,
+  '0004-spec-secrets': specSecretsMigration,
 };
 
 // Migrations build the schema, so they run on an untyped handle (as Kysely's Migrator takes it).

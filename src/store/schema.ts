@@ -140,10 +140,12 @@ export interface DeploymentTargetRow {
   kind: string;
   weight: number;
   position: number;
-  /** JSON target spec (kind-specific, without secrets). */
+  /** JSON target spec (kind-specific), with placeholders where its secret-bearing values were. */
   spec: string;
   /** Upstream API key, encrypted (AES-256-GCM), or null. */
   secret: string | null;
+  /** The spec's secret-bearing values (header values, engine env, URL credentials) as JSON, encrypted, or null. */
+  spec_secrets: string | null;
 }
 
 export interface DeploymentEventRow {

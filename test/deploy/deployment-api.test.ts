@@ -100,7 +100,7 @@ describe('deployments through /api, the devup CLI and /v1', () => {
     expect(listed.data[0]).toMatchObject({
       name: 'chat',
       state: 'ready',
-      targets: [{ kind: 'endpoint', hasSecret: true, spec: { headers: { 'X-Team': 'ml' } } }],
+      targets: [{ kind: 'endpoint', hasSecret: true, spec: { headers: { 'X-Team': '***' } } }],
     });
   });
 

@@ -24,7 +24,7 @@ describe.each(dialects)('deployment event log on %s', (dialect) => {
         reason: null,
         fallbacks: [],
         settings: {},
-        targets: [{ id: 't1', kind: 'endpoint', weight: 1, position: 0, spec: {}, encryptedSecret: null }],
+        targets: [{ id: 't1', kind: 'endpoint', weight: 1, position: 0, spec: {}, encryptedSecret: null, encryptedSpecSecrets: null }],
         createdAt: now,
         updatedAt: now,
       },

@@ -26,7 +26,7 @@ describe.each(dialects)('deployment owners on %s', (dialect) => {
         reason: null,
         fallbacks: [],
         settings: {},
-        targets: [{ id: `${id}-t`, kind: 'process', weight: 1, position: 0, spec: {}, encryptedSecret: null }],
+        targets: [{ id: `${id}-t`, kind: 'process', weight: 1, position: 0, spec: {}, encryptedSecret: null, encryptedSpecSecrets: null }],
         createdAt: now,
         updatedAt: now,
       },

@@ -1,7 +1,8 @@
 import { createAnthropicProvider } from '../../providers/anthropic/anthropic-provider.js';
 import { parseOrThrow } from '../../validation.js';
 import type { DeploymentTarget } from '../deployment-target.js';
-import { httpTargetSpec, mergeTimeouts, waitForHealth, type HttpTargetSpec } from './http-target-spec.js';
+import { splitUrl } from '../spec-secrets.js';
+import { httpTargetSpec, mergeTimeouts, splitHttpSecrets, waitForHealth, type HttpTargetSpec } from './http-target-spec.js';
 
 const specSchema = httpTargetSpec('https://api.anthropic.com');
 
@@ -9,13 +10,15 @@ const specSchema = httpTargetSpec('https://api.anthropic.com');
  * Target `anthropic`: Anthropic's Messages API (or a compatible proxy), served to clients as
  * OpenAI chat completions by the Anthropic provider. Spec: `url` (default
  * https://api.anthropic.com), `upstreamModel` (e.g. `claude-sonnet-4-5`), `headers`
- * (e.g. `anthropic-beta`), `timeouts`; the target's secret is sent as `x-api-key`.
+ * (e.g. `anthropic-beta`), `timeouts`; the target's secret is sent as `x-api-key`. Header values
+ * and URL credentials are encrypted at rest like the secret and shown as `***`.
  *
  * @example { "kind": "anthropic", "spec": { "upstreamModel": "claude-sonnet-4-5" }, "secret": "sk-ant-…" }
  */
 export const anthropicTarget: DeploymentTarget<HttpTargetSpec> = {
   kind: 'anthropic',
   parseSpec: (input) => parseOrThrow(specSchema, input, 'anthropic spec'),
+  splitSecrets: splitHttpSecrets,
   async start(spec, context) {
     const provider = createAnthropicProvider({
       baseUrl: spec.url,
@@ -29,6 +32,12 @@ export const anthropicTarget: DeploymentTarget<HttpTargetSpec> = {
       await provider.close();
       throw error;
     }
-    return { provider, address: spec.url, upstreamModel: spec.upstreamModel, timeouts: spec.timeouts, stop: () => provider.close() };
+    return {
+      provider,
+      address: splitUrl(spec.url).shown,
+      upstreamModel: spec.upstreamModel,
+      timeouts: spec.timeouts,
+      stop: () => provider.close(),
+    };
   },
 };

@@ -1,12 +1,14 @@
 import { z } from 'zod';
 import { timeoutsSchema } from '../deployment-input.js';
 import type { TargetTimeouts } from '../../providers/target-timeouts.js';
+import { definedFields, splitUrl, splitValues, type SplitSpec } from '../spec-secrets.js';
 
 const headerName = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
 
 /**
  * Spec fields shared by targets that talk to an existing HTTP server (`endpoint`, `anthropic`).
- * The API key is not part of the spec: it travels as the target's `secret`, encrypted at rest.
+ * The API key is not part of the spec: it travels as the target's `secret`, encrypted at rest;
+ * header values and URL credentials are encrypted too (`splitHttpSecrets`).
  */
 export function httpTargetSpec(defaultUrl?: string) {
   const url = z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' });
@@ -22,6 +24,16 @@ export function httpTargetSpec(defaultUrl?: string) {
 }
 
 export type HttpTargetSpec = z.output<ReturnType<typeof httpTargetSpec>>;
+
+/** Every header value (any may be a credential) and the URL's `user:pass@` and `?api_key=` are secret. */
+export function splitHttpSecrets(spec: HttpTargetSpec): SplitSpec<HttpTargetSpec> {
+  const url = splitUrl(spec.url);
+  const headers = splitValues(spec.headers);
+  return {
+    spec: { ...spec, url: url.shown, headers: headers.shown },
+    secrets: definedFields({ url: url.secret, headers: headers.secret }),
+  };
+}
 
 export function mergeTimeouts(base: TargetTimeouts, own: Partial<TargetTimeouts> | undefined): TargetTimeouts {
   return { ...base, ...own };

@@ -3,6 +3,7 @@ import { DevupError } from '../../errors.js';
 import { createOpenAICompatibleProvider } from '../../providers/openai-compatible/openai-compatible-provider.js';
 import { parseOrThrow } from '../../validation.js';
 import type { DeploymentTarget, TargetContext } from '../deployment-target.js';
+import { definedFields, splitUrl } from '../spec-secrets.js';
 import type { KubernetesCluster } from '../kubernetes/kubernetes-cluster.js';
 import { kubernetesName, toKubernetesName } from '../kubernetes/kubernetes-options.js';
 import { summarizePods, type PodSummary } from '../kubernetes/pod-summary.js';
@@ -40,6 +41,11 @@ export type KubernetesTargetSpec = z.output<typeof specSchema>;
 export const kubernetesTarget: DeploymentTarget<KubernetesTargetSpec> = {
   kind: 'kubernetes',
   parseSpec: (input) => parseOrThrow(specSchema, input, 'kubernetes spec'),
+  splitSecrets(spec) {
+    if (spec.baseUrl === undefined) return { spec, secrets: {} };
+    const baseUrl = splitUrl(spec.baseUrl);
+    return { spec: { ...spec, baseUrl: baseUrl.shown }, secrets: definedFields({ baseUrl: baseUrl.secret }) };
+  },
   async start(spec, context) {
     const plan = await planFor(spec, context);
     const name = spec.name ?? toKubernetesName(context.deploymentName);
@@ -74,7 +80,7 @@ export const kubernetesTarget: DeploymentTarget<KubernetesTargetSpec> = {
     const monitor = watchPods(readPods, spec.pollIntervalMs, context);
     return {
       provider,
-      address: baseUrl,
+      address: splitUrl(baseUrl).shown,
       upstreamModel: context.deploymentName,
       async stop() {
         monitor.stop();

@@ -6,6 +6,7 @@ import { DevupError } from '../../errors.js';
 import { timeoutsSchema } from '../deployment-input.js';
 import { parseOrThrow } from '../../validation.js';
 import type { DeploymentTarget } from '../deployment-target.js';
+import { definedFields, splitValues } from '../spec-secrets.js';
 import { findExecutable } from './process/find-executable.js';
 import { freePort } from './process/free-port.js';
 import { LogTail } from './process/log-tail.js';
@@ -22,6 +23,7 @@ const specSchema = z
     port: z.number().int().min(1).max(65_535).optional(),
     /** Health path; by default `/health`, then `/v1/models` when that is 404. */
     healthPath: z.string().regex(/^\//, 'must start with /').optional(),
+    /** Variables for the engine over `config.childEnvironment` (`HF_TOKEN`); encrypted at rest, shown as `***`. */
     env: z.record(z.string(), z.string()).default({}),
     cwd: z.string().min(1).optional(),
     /** The model name the engine expects; asked from its `/v1/models` when unset. */
@@ -65,6 +67,10 @@ export function createProcessTarget(options: {
         });
       }
       return spec;
+    },
+    splitSecrets(spec) {
+      const env = splitValues(spec.env);
+      return { spec: { ...spec, env: env.shown }, secrets: definedFields({ env: env.secret }) };
     },
     async start(spec, context) {
       const environment = { ...options.environment, ...spec.env };

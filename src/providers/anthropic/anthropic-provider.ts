@@ -1,3 +1,4 @@
+import { redactUrl } from '../../redact-url.js';
 import type { TargetTimeouts } from '../target-timeouts.js';
 import { DevupError } from '../../errors.js';
 import { UpstreamError, type Provider, type ProviderReply } from '../provider.js';
@@ -31,7 +32,7 @@ export interface AnthropicProviderOptions {
  */
 export function createAnthropicProvider(options: AnthropicProviderOptions): Provider {
   const baseUrl = (options.baseUrl ?? 'https://api.anthropic.com').replace(/\/+$/, '').replace(/\/v1$/, '');
-  const label = `anthropic ${baseUrl}`;
+  const label = `anthropic ${redactUrl(baseUrl)}`;
   const client = new UpstreamClient({
     baseUrl,
     headers: {

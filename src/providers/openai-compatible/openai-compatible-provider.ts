@@ -1,3 +1,4 @@
+import { redactUrl } from '../../redact-url.js';
 import type { TargetTimeouts } from '../target-timeouts.js';
 import { UpstreamError, type Operation, type Provider, type ProviderReply, type Usage } from '../provider.js';
 import { assertNotErrorPayload, readSseStream, type SseStreamOptions } from '../sse-payloads.js';
@@ -31,7 +32,8 @@ const paths: Record<Operation, string> = {
  *   const reply = await provider.call({ operation: 'chat', body: { model: 'qwen', messages, stream: true }, signal });
  */
 export function createOpenAICompatibleProvider(options: OpenAICompatibleProviderOptions): Provider {
-  const label = `openai-compatible ${options.baseUrl}`;
+  // The label goes into error messages: the URL's credentials stay out of it.
+  const label = `openai-compatible ${redactUrl(options.baseUrl)}`;
   const client = new UpstreamClient({
     baseUrl: options.baseUrl,
     headers: { ...(options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {}), ...options.headers },
