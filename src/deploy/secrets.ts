@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { DevupError } from '../errors.js';
+import { makePrivateDirectory } from '../private-files.js';
 
 const keyFileName = 'secret.key';
 const formatVersion = 'v1';
@@ -59,7 +60,7 @@ function readOrCreateKeyFile(dataDir: string): Buffer {
     return key;
   }
   const key = crypto.randomBytes(32);
-  fs.mkdirSync(dataDir, { recursive: true });
+  makePrivateDirectory(dataDir);
   // 'wx' fails if another process created the file in the meantime; then use theirs.
   try {
     fs.writeFileSync(file, `${key.toString('base64')}\n`, { mode: 0o600, flag: 'wx' });

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { makePrivateDirectory } from '../private-files.js';
 
 const keyFileName = 'admin.key';
 
@@ -24,7 +25,7 @@ export function resolveAdminKey(dataDir: string, configured?: string): AdminKey 
   const file = path.join(dataDir, keyFileName);
   if (fs.existsSync(file)) return { hash: sha256(fs.readFileSync(file, 'utf8').trim()) };
   const key = `devup-admin-${crypto.randomBytes(24).toString('base64url')}`;
-  fs.mkdirSync(dataDir, { recursive: true });
+  makePrivateDirectory(dataDir);
   fs.writeFileSync(file, `${key}\n`, { mode: 0o600 });
   return { hash: sha256(key), generated: key };
 }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
+import { makePrivateDirectory, narrowToPrivate, openPrivateForAppend } from '../private-files.js';
 import { migrateToLatest } from './migrate.js';
 import type { DialectName } from './dialect-name.js';
 import type { Database } from './schema.js';
@@ -43,11 +44,14 @@ export async function openStore(options: StoreOptions): Promise<Store> {
 function openSqlite(dataDir?: string): Store {
   let file = ':memory:';
   if (dataDir) {
-    fs.mkdirSync(dataDir, { recursive: true });
+    makePrivateDirectory(dataDir);
     file = path.join(dataDir, 'devup.db');
+    // Created 0600 before SQLite opens it: SQLite gives its -wal and -shm files the database's mode.
+    fs.closeSync(openPrivateForAppend(file));
   }
   const sqlite = new SqliteDatabase(file);
   sqlite.pragma('journal_mode = WAL');
+  if (dataDir) narrowToPrivate(`${file}-wal`, `${file}-shm`);
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');

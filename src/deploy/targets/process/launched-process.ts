@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import path from 'node:path';
+import { openPrivateForAppend } from '../../../private-files.js';
 import { isRunning, type RunInfo } from './run-file.js';
 
 /** One run of an engine process: spawned by us now, or re-attached from an earlier gateway run. */
@@ -29,8 +29,7 @@ export const launchMarker = '--- devup: starting ';
  * meant for the gateway does not reach it), writing stdout and stderr to the log file.
  */
 export function launchProcess(options: LaunchOptions): LaunchedProcess {
-  fs.mkdirSync(path.dirname(options.logFile), { recursive: true });
-  const descriptor = fs.openSync(options.logFile, 'a');
+  const descriptor = openPrivateForAppend(options.logFile);
   let child;
   try {
     fs.writeSync(descriptor, `${launchMarker}${[options.executable, ...options.args].join(' ')} at ${new Date().toISOString()} ---\n`);

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { writePrivateFile } from '../../../private-files.js';
 
 /** What the gateway remembers of a managed process, to re-attach to it after a restart. */
 export interface RunInfo {
@@ -29,8 +30,7 @@ export class RunFile {
   }
 
   write(info: RunInfo): void {
-    fs.mkdirSync(path.dirname(this.file), { recursive: true });
-    fs.writeFileSync(this.file, JSON.stringify(info));
+    writePrivateFile(this.file, JSON.stringify(info));
   }
 
   remove(): void {
