@@ -55,6 +55,8 @@ describe('Kubernetes manifests', () => {
     expect(container.args).toEqual(
       expect.arrayContaining(['serve', 'deepseek-ai/DeepSeek-V3', '--tensor-parallel-size', '8', '--trust-remote-code']),
     );
+    // The Service reaches the engine on the pod's address, so in a pod it listens on every interface.
+    expect(container.args?.[container.args.indexOf('--host') + 1]).toBe('0.0.0.0');
     expect(container.resources?.limits).toEqual({ 'nvidia.com/gpu': '8' });
     expect(container.readinessProbe?.httpGet).toEqual({ path: '/health', port: 8000 });
     expect(deployment.spec!.template.spec!.volumes).toEqual(

@@ -3,6 +3,7 @@ import { findArchitecture } from '../../src/deploy/planner/architecture-source.j
 import { formatPlan } from '../../src/deploy/planner/format-plan.js';
 import { planDeployment } from '../../src/deploy/planner/plan-deployment.js';
 import { recipeFor } from '../../src/deploy/recipes/recipe-for.js';
+import { runCli } from '../support/run-cli.js';
 
 const deepseek = () => findArchitecture('deepseek-v3');
 
@@ -18,7 +19,7 @@ describe('engine recipes', () => {
       '--served-model-name',
       'deepseek-v3',
       '--host',
-      '0.0.0.0',
+      '127.0.0.1',
       '--port',
       '8000',
       '--tensor-parallel-size',
@@ -97,7 +98,7 @@ describe('engine recipes', () => {
       '-ngl',
       '999',
     ]);
-    expect(argv).toEqual(expect.arrayContaining(['--host', '0.0.0.0', '--port', '8080', '--split-mode', 'layer']));
+    expect(argv).toEqual(expect.arrayContaining(['--host', '127.0.0.1', '--port', '8080', '--split-mode', 'layer']));
   });
 
   it('Ollama: a Modelfile with num_ctx and the parallel slots in its environment', async () => {
@@ -115,6 +116,37 @@ describe('engine recipes', () => {
     ]);
     expect(recipe.env.OLLAMA_NUM_PARALLEL).toBe(String(Math.min(16, plan.concurrentSequences)));
     expect(recipe.shell).toEqual(expect.arrayContaining(['ollama create qwen2.5-72b -f Modelfile', 'ollama run qwen2.5-72b']));
+  });
+
+  it('binds every engine to 127.0.0.1, where the gateway keys guard it, unless another host is asked for', async () => {
+    const plans = [
+      planDeployment({ spec: await deepseek(), model: 'deepseek-v3', gpu: 'h200', dtype: 'fp8', engine: 'vllm' }),
+      planDeployment({ spec: await deepseek(), model: 'deepseek-v3', gpu: 'h200', dtype: 'fp8', engine: 'sglang' }),
+      planDeployment({
+        spec: await findArchitecture('qwen2.5-72b'),
+        model: 'qwen2.5-72b',
+        gpu: 'h100',
+        dtype: 'q4_k_m',
+        engine: 'llama-server',
+      }),
+      planDeployment({ spec: await findArchitecture('qwen2.5-72b'), model: 'qwen2.5-72b', gpu: 'h100', dtype: 'q4_k_m', engine: 'ollama' }),
+    ];
+    const bound = (host?: string) =>
+      plans.map((plan) => {
+        const recipe = recipeFor(plan, { host });
+        const argv = recipe.nodes[0].argv;
+        return `${plan.engine} ${recipe.env.OLLAMA_HOST ?? argv[argv.indexOf('--host') + 1]}`;
+      });
+    expect(bound()).toEqual(['vllm 127.0.0.1', 'sglang 127.0.0.1', 'llama-server 127.0.0.1', 'ollama 127.0.0.1:11434']);
+    expect(bound('0.0.0.0')).toEqual(['vllm 0.0.0.0', 'sglang 0.0.0.0', 'llama-server 0.0.0.0', 'ollama 0.0.0.0:11434']);
+    expect(recipeFor(plans[0]).shell.join('\n')).toContain('--host 127.0.0.1 --port 8000');
+  });
+
+  it('devup plan --host puts the printed launch command on that address', async () => {
+    const printed = await runCli(['plan', 'deepseek-v3', '--gpu', 'h200', '--host', '0.0.0.0']);
+    expect(printed.exitCode).toBe(0);
+    expect(printed.stdout).toContain('--host 0.0.0.0 --port 8000');
+    expect((await runCli(['plan', 'deepseek-v3', '--gpu', 'h200'])).stdout).toContain('--host 127.0.0.1 --port 8000');
   });
 
   it('Ollama stays on one node: a model beyond it does not fit', async () => {

@@ -62,6 +62,13 @@ describe.each(dialects)('/api/plan over %s', (dialect) => {
     const plan = response.json();
     expect(plan).toMatchObject({ kvBytesPerToken: 70_272, gpuCount: 8, nodes: 1, gpusPerNode: 8, tensorParallel: 8, fits: true });
     expect(plan.recipe.nodes[0].argv).toContain('--tensor-parallel-size');
+    expect(plan.recipe.shell.join('\n')).toContain('--host 127.0.0.1 ');
+  });
+
+  it('binds the launch command to the host asked for', async () => {
+    const response = await app.inject({ method: 'GET', url: '/api/plan?model=deepseek-v3&gpu=h200&engine=sglang&host=10.0.0.5' });
+    expect(response.statusCode).toBe(200);
+    expect(response.json().recipe.shell.join('\n')).toContain('--host 10.0.0.5 ');
   });
 
   it('GET plans a library model from its spec column', async () => {

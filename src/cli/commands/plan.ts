@@ -5,7 +5,7 @@ import { openStore } from '../../store/database.js';
 import { findArchitecture, readArchitectureFile } from '../../deploy/planner/architecture-source.js';
 import { formatPlan } from '../../deploy/planner/format-plan.js';
 import { planDeployment } from '../../deploy/planner/plan-deployment.js';
-import { planOptionsSchema } from '../../deploy/planner/plan-request-schema.js';
+import { planRequestSchema } from '../../deploy/planner/plan-request-schema.js';
 import { recipeFor } from '../../deploy/recipes/recipe-for.js';
 import type { Config } from '../../config.js';
 import type { ArchitectureSpec } from '../../deploy/planner/architecture-spec.js';
@@ -17,7 +17,7 @@ export const planCommand: Command = {
   name: 'plan',
   summary: 'Plan GPUs, layout and the engine launch command for a model',
   usage:
-    'devup plan MODEL|--config PATH [--gpu h200] [--dtype fp8] [--context N] [--concurrency N] [--engine vllm|sglang|llama-server|ollama] [--gpus N] [--json]',
+    'devup plan MODEL|--config PATH [--gpu h200] [--dtype fp8] [--context N] [--concurrency N] [--engine vllm|sglang|llama-server|ollama] [--gpus N] [--host ADDRESS] [--json]',
   options: {
     config: { type: 'string', description: 'config.json (Hugging Face or DeepSeek), GGUF metadata JSON, or an architecture YAML' },
     gpu: { type: 'string', description: 'GPU model: h200, h100, b200, h20, a100-80g, a100-40g, l40s, mi300x, rtx-4090… (default h100)' },
@@ -27,12 +27,16 @@ export const planCommand: Command = {
     concurrency: { type: 'string', description: 'Sequences that must fit at once (default 1)' },
     engine: { type: 'string', description: 'vllm, sglang, llama-server or ollama (default vllm; llama-server for GGUF dtypes)' },
     gpus: { type: 'string', description: 'Pin the GPU count you have instead of searching the fewest' },
+    host: {
+      type: 'string',
+      description: 'Address the engine binds in the launch command (default 127.0.0.1; 0.0.0.0 for every interface)',
+    },
   },
   async run({ config, values, positionals }) {
     const model = positionals[0];
     const configPath = values.config as string | undefined;
     if (!model && !configPath) throw new CliError(`give a model id or --config PATH\nusage: ${planCommand.usage}`);
-    const parsed = planOptionsSchema.omit({ config: true, model: true }).safeParse({
+    const parsed = planRequestSchema.omit({ config: true, model: true }).safeParse({
       gpu: values.gpu,
       dtype: values.dtype,
       kvDtype: values['kv-dtype'],
@@ -40,6 +44,7 @@ export const planCommand: Command = {
       concurrency: values.concurrency,
       engine: values.engine,
       gpus: values.gpus,
+      host: values.host,
     });
     if (!parsed.success) {
       throw new CliError(
@@ -54,7 +59,7 @@ export const planCommand: Command = {
       spec,
       model: model ?? spec.repo ?? path.basename(configPath as string).replace(/\.(json|ya?ml)$/i, ''),
     });
-    const recipe = plan.fits ? recipeFor(plan) : null;
+    const recipe = plan.fits ? recipeFor(plan, { host: parsed.data.host }) : null;
     if (values.json) printJson({ ...plan, recipe });
     else process.stdout.write(formatPlan(plan, recipe));
     if (!plan.fits) process.exitCode = 3;

@@ -58,9 +58,11 @@ export function renderManifests(plan: Plan, input: KubernetesOptionsInput, recip
       { param: 'engine' },
     );
   }
-  const recipe = recipeFor(plan, recipeOptions);
+  // In a pod the engine must listen on the pod's address for its Service to reach it.
+  const podOptions = { ...recipeOptions, host: recipeOptions.host ?? '0.0.0.0' };
+  const recipe = recipeFor(plan, podOptions);
   const builder = recipeBuilders[plan.engine];
-  const resolved = resolveOptions(plan, recipeOptions, builder);
+  const resolved = resolveOptions(plan, podOptions, builder);
   const labels = {
     'app.kubernetes.io/name': options.name,
     'app.kubernetes.io/component': 'inference',

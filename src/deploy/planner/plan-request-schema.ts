@@ -27,3 +27,15 @@ export const planOptionsSchema = z.object({
 });
 
 export type PlanOptions = z.output<typeof planOptionsSchema>;
+
+/** `/api/plan` and `devup plan`: the planner's options, and the address the launch command binds the engine to. */
+export const planRequestSchema = planOptionsSchema.extend({
+  host: z
+    .string()
+    .min(1)
+    .max(253)
+    .optional()
+    .describe("Address the engine binds in the launch command: 127.0.0.1 (default; the gateway's keys do not guard the engine) or 0.0.0.0"),
+});
+
+export type PlanRequest = z.output<typeof planRequestSchema>;

@@ -3,7 +3,7 @@ import type { RouteModule } from '../../http/route-module.js';
 import type { Store } from '../../store/database.js';
 import { findArchitecture } from './architecture-source.js';
 import { planDeployment } from './plan-deployment.js';
-import { planOptionsSchema, type PlanOptions } from './plan-request-schema.js';
+import { planRequestSchema, type PlanRequest } from './plan-request-schema.js';
 import { readArchitecture } from './read-architecture.js';
 import { recipeFor } from '../recipes/recipe-for.js';
 
@@ -12,7 +12,7 @@ import { recipeFor } from '../recipes/recipe-for.js';
  * answer with the engine's launch commands. Public, like the library: it reads, it changes nothing.
  */
 export const planRoutes: RouteModule<{ store: Store }> = ({ router, services }) => {
-  const answer = async (options: PlanOptions) => {
+  const answer = async (options: PlanRequest) => {
     if (!options.model && !options.config) {
       throw new DevupError('invalid_request', 'Give a model id (model) or an architecture (config)', {
         fieldErrors: [{ path: 'model', message: 'model or config is required' }],
@@ -22,7 +22,7 @@ export const planRoutes: RouteModule<{ store: Store }> = ({ router, services }) 
       ? readArchitecture(options.config, 'config')
       : await findArchitecture(options.model as string, { store: services.store });
     const plan = planDeployment({ ...options, spec, model: options.model ?? spec.repo ?? spec.family });
-    return { ...plan, recipe: plan.fits ? recipeFor(plan) : null };
+    return { ...plan, recipe: plan.fits ? recipeFor(plan, { host: options.host }) : null };
   };
   router.route({
     method: 'POST',
@@ -30,7 +30,7 @@ export const planRoutes: RouteModule<{ store: Store }> = ({ router, services }) 
     summary: 'Plan the GPUs, layout and launch command for a model',
     tags: ['deploy'],
     auth: 'public',
-    body: planOptionsSchema,
+    body: planRequestSchema,
     handler: ({ body }) => answer(body),
   });
   router.route({
@@ -39,7 +39,7 @@ export const planRoutes: RouteModule<{ store: Store }> = ({ router, services }) 
     summary: 'Plan the GPUs, layout and launch command for a library model',
     tags: ['deploy'],
     auth: 'public',
-    query: planOptionsSchema.omit({ config: true }),
+    query: planRequestSchema.omit({ config: true }),
     handler: ({ query }) => answer(query),
   });
 };

@@ -29,7 +29,7 @@ export const llamaServerRecipe: EngineRecipeBuilder = {
       '--parallel',
       String(parallel),
     ];
-    argv.push('--host', '0.0.0.0', '--port', String(options.port), '--alias', options.servedModelName);
+    argv.push('--host', options.host, '--port', String(options.port), '--alias', options.servedModelName);
     if (plan.gpusPerNode > 1) argv.push('--split-mode', 'layer');
     if (plan.kvDtype === 'fp8') argv.push('--flash-attn', 'on', '--cache-type-k', 'q8_0', '--cache-type-v', 'q8_0');
     if (plan.nodes > 1) {

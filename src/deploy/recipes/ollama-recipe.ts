@@ -15,9 +15,9 @@ export const ollamaRecipe: EngineRecipeBuilder = {
   argv(_plan, _slot, options) {
     return ['ollama', 'run', options.servedModelName];
   },
-  env(plan) {
+  env(plan, options) {
     return {
-      OLLAMA_HOST: '0.0.0.0:11434',
+      OLLAMA_HOST: `${options.host}:${options.port}`,
       OLLAMA_NUM_PARALLEL: String(servingSlots(plan, 16)),
       OLLAMA_CONTEXT_LENGTH: String(plan.context),
       ...(plan.kvDtype === 'fp8' ? { OLLAMA_FLASH_ATTENTION: '1', OLLAMA_KV_CACHE_TYPE: 'q8_0' } : {}),

@@ -36,7 +36,7 @@ export function recipeFor(plan: Plan, options: RecipeOptions = {}): EngineRecipe
     };
     return { role: slot.role, rank, argv: builder.argv(plan, slot, resolved) };
   });
-  const env = builder.env?.(plan) ?? {};
+  const env = builder.env?.(plan, resolved) ?? {};
   const exports = Object.entries(env).map(([name, value]) => `export ${name}=${value}`);
   const shell = nodes.flatMap((node) => [
     ...(plan.nodes > 1 ? [`# node ${node.rank} (${node.role})`] : []),
@@ -63,5 +63,6 @@ export function resolveOptions(plan: Plan, options: RecipeOptions, builder: Engi
     model: options.model ?? defaultModel,
     servedModelName: options.servedModelName ?? plan.model,
     port: options.port ?? builder.defaultPort,
+    host: options.host ?? '127.0.0.1',
   };
 }

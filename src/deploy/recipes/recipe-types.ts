@@ -18,6 +18,11 @@ export interface RecipeOptions {
   /** The name clients send; default the plan's model id. */
   servedModelName?: string;
   port?: number;
+  /**
+   * Address the engine's HTTP server binds: 127.0.0.1 by default, since the gateway's keys do not
+   * guard the engine itself; `0.0.0.0` to reach it from other hosts (a pod behind a Service).
+   */
+  host?: string;
 }
 
 /** What an engine needs to launch a plan, per node, ready for a shell or a pod. */
@@ -45,7 +50,7 @@ export interface EngineRecipeBuilder {
   /** Nodes beyond the first run this engine too (false: the engine cannot span nodes). */
   multiNode: boolean;
   argv(plan: Plan, slot: NodeSlot, options: Required<RecipeOptions>): string[];
-  env?(plan: Plan): Record<string, string>;
+  env?(plan: Plan, options: Required<RecipeOptions>): Record<string, string>;
   files?(plan: Plan, options: Required<RecipeOptions>): Array<{ name: string; content: string }>;
   /** Lines a person types before the engine command (ollama create). */
   setup?(plan: Plan, options: Required<RecipeOptions>): string[];

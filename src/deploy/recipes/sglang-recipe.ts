@@ -15,7 +15,7 @@ export const sglangRecipe: EngineRecipeBuilder = {
   multiNode: true,
   argv(plan, slot, options) {
     const argv = ['python3', '-m', 'sglang.launch_server', '--model-path', options.model, '--served-model-name', options.servedModelName];
-    argv.push('--host', '0.0.0.0', '--port', String(options.port), '--tp', String(plan.tensorParallel));
+    argv.push('--host', options.host, '--port', String(options.port), '--tp', String(plan.tensorParallel));
     if (plan.expertParallel > 1) argv.push('--ep-size', String(plan.expertParallel));
     if (plan.nodes > 1) argv.push('--dist-init-addr', `${slot.leaderAddress}:5000`, '--nnodes', slot.groupSize, '--node-rank', slot.rank);
     argv.push(

@@ -31,7 +31,7 @@ export const vllmRecipe: EngineRecipeBuilder = {
 function serveArguments(
   plan: Plan,
   slot: { groupSize: string },
-  options: { model: string; servedModelName: string; port: number },
+  options: { model: string; servedModelName: string; port: number; host: string },
 ): string[] {
   const argv = [
     'vllm',
@@ -40,7 +40,7 @@ function serveArguments(
     '--served-model-name',
     options.servedModelName,
     '--host',
-    '0.0.0.0',
+    options.host,
     '--port',
     String(options.port),
   ];
