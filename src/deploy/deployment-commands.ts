@@ -123,7 +123,6 @@ export class DeploymentCommands {
       targets: input.targets.map((target, position) => {
         const { spec, encryptedSpecSecrets } = sealSpec(this.options.kinds.get(target.kind), target.spec, this.options.secrets);
         const encryptedSecret = target.secret ? this.options.secrets.encrypt(target.secret) : null;
-        // Fields in the order the store reads them back: definitionFingerprint compares records as JSON.
         return { id: crypto.randomUUID(), kind: target.kind, weight: target.weight, position, spec, encryptedSecret, encryptedSpecSecrets };
       }),
     };

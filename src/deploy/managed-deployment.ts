@@ -27,5 +27,15 @@ export function requireDeployment(table: DeploymentTable, name: string): Managed
  */
 export function definitionFingerprint(record: DeploymentRecord): string {
   const { id, name, modelId, fallbacks, settings, targets } = record;
-  return JSON.stringify({ id, name, modelId, fallbacks, settings, targets });
+  return canonicalJson({ id, name, modelId, fallbacks, settings, targets });
+}
+
+/** JSON with object keys sorted: a record read back from the store (PostgreSQL's jsonb reorders keys) fingerprints as written. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, entry]) => entry !== undefined)
+    .sort(([left], [right]) => (left < right ? -1 : left > right ? 1 : 0));
+  return `{${entries.map(([key, entry]) => `${JSON.stringify(key)}:${canonicalJson(entry)}`).join(',')}}`;
 }
