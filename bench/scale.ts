@@ -7,7 +7,8 @@ import OpenAI from 'openai';
 import { startPostgresServer } from '../test/support/postgres-server.js';
 import { startRedisServer } from '../test/support/redis-server.js';
 import { startOpenAIPeer } from '../test/support/upstreams/openai-peer.js';
-import { adminKey, startReplica, type Replica } from '../test/scale/replica.js';
+import { adminKey } from '../test/support/start-app.js';
+import { startReplica, type Replica } from '../test/scale/replica.js';
 
 const rounds = Number(process.env.ROUNDS ?? 20);
 const postgres = await startPostgresServer();

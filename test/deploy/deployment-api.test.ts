@@ -1,64 +1,39 @@
-import fs from 'node:fs';
-import type { FastifyInstance } from 'fastify';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { loadConfig } from '../../src/config.js';
-import { createApp } from '../../src/server/app.js';
-import { createServices, type AppServices } from '../../src/server/services.js';
+import { startApp, type TestApp } from '../support/start-app.js';
 import { startAnthropicPeer, type AnthropicPeer } from '../support/upstreams/anthropic-peer.js';
 import { startOpenAIPeer, type OpenAIPeer } from '../support/upstreams/openai-peer.js';
 import { endpointTarget } from '../../src/deploy/targets/endpoint-target.js';
-import { inState, processServerScript, tempDataDir, waitForDeployment } from './deploy-fixtures.js';
-import { runCli } from '../support/run-cli.js';
+import { inState, processServerScript, waitForDeployment } from './deploy-fixtures.js';
 
-const adminKey = 'devup-admin-test-key-0123456789';
 const upstreamKey = 'sk-upstream-never-printed-42';
 
 describe('deployments through /api, the devup CLI and /v1', () => {
-  let dataDir: string;
-  let services: AppServices;
-  let app: FastifyInstance;
-  let url: string;
+  let server: TestApp;
   let openaiPeer: OpenAIPeer;
   let anthropicPeer: AnthropicPeer;
   let client: OpenAI;
 
-  const api = (method: string, path: string, body?: unknown, key = adminKey) =>
-    fetch(`${url}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-
-  const devup = (...args: string[]) => runCli([...args, '--server', url]);
-
   beforeAll(async () => {
-    dataDir = tempDataDir();
     openaiPeer = await startOpenAIPeer({ models: ['upstream-model'], apiKey: upstreamKey });
     anthropicPeer = await startAnthropicPeer({ apiKey: 'sk-ant-test' });
-    services = await createServices(loadConfig({}, { dataDir, adminKey, logLevel: 'silent', seedLibrary: false }));
-    app = await createApp(services);
-    await app.listen({ host: '127.0.0.1', port: 0 });
-    url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
-    vi.stubEnv('DEVUP_ADMIN_KEY', adminKey);
+    server = await startApp();
     vi.stubEnv('TEST_UPSTREAM_KEY', upstreamKey);
     vi.stubEnv('TEST_ANTHROPIC_KEY', 'sk-ant-test');
-    const created = await (await api('POST', '/api/keys', { name: 'deploy-tests' })).json();
-    client = new OpenAI({ baseURL: `${url}/v1`, apiKey: created.key, maxRetries: 0 });
+    client = server.client((await server.createKey({ name: 'deploy-tests' })).key);
   });
 
   afterAll(async () => {
     vi.unstubAllEnvs();
-    for (const deployment of services.deploymentManager.describeAll()) await services.deploymentManager.delete(deployment.name);
-    await app.close();
-    await services.close();
+    for (const deployment of server.services.deploymentManager.describeAll())
+      await server.services.deploymentManager.delete(deployment.name);
+    await server.stop();
     await openaiPeer.stop();
     await anthropicPeer.stop();
-    fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('deploys an endpoint with `devup deploy`, keeps its key secret, and serves it through /v1', async () => {
-    const result = await devup(
+    const result = await server.devup(
       'deploy',
       '--target',
       'endpoint',
@@ -78,7 +53,7 @@ describe('deployments through /api, the devup CLI and /v1', () => {
     expect(result.stdout).toMatch(/provisioning: starting 1 target\(s\): endpoint#1/);
     expect(result.stdout).toMatch(/^chat: ready$/m);
     expect(result.stdout).toMatch(/endpoint#1\s+up\s+1\s+http:\/\/127\.0\.0\.1:\d+\/v1\s+encrypted/);
-    expect(result.stdout).toContain(`Serving as model "chat" at ${url}/v1`);
+    expect(result.stdout).toContain(`Serving as model "chat" at ${server.url}/v1`);
     expect(result.stdout).not.toContain(upstreamKey);
 
     const reply = await client.chat.completions.create({ model: 'chat', messages: [{ role: 'user', content: 'through the gateway' }] });
@@ -95,7 +70,7 @@ describe('deployments through /api, the devup CLI and /v1', () => {
     expect(upstreamCall.headers).toMatchObject({ authorization: `Bearer ${upstreamKey}`, 'x-team': 'ml' });
     expect(upstreamCall.body.model).toBe('upstream-model');
 
-    const listed = await (await api('GET', '/api/deployments')).json();
+    const listed = await (await server.admin('GET', '/api/deployments')).json();
     expect(JSON.stringify(listed)).not.toContain(upstreamKey);
     expect(listed.data[0]).toMatchObject({
       name: 'chat',
@@ -107,21 +82,21 @@ describe('deployments through /api, the devup CLI and /v1', () => {
   it("parses each target's spec once per create: the route's schema, not again in the manager or the run", async () => {
     const parseSpec = vi.spyOn(endpointTarget, 'parseSpec');
     try {
-      const response = await api('POST', '/api/deployments', {
+      const response = await server.admin('POST', '/api/deployments', {
         name: 'parsed-once',
         targets: [{ kind: 'endpoint', spec: { url: openaiPeer.baseUrl, upstreamModel: 'upstream-model' }, secret: upstreamKey }],
       });
       expect(response.status).toBe(201);
-      await waitForDeployment(services.deploymentManager, 'parsed-once', inState('ready'));
+      await waitForDeployment(server.services.deploymentManager, 'parsed-once', inState('ready'));
       expect(parseSpec).toHaveBeenCalledTimes(1);
     } finally {
       parseSpec.mockRestore();
     }
-    expect((await api('DELETE', '/api/deployments/parsed-once')).status).toBe(204);
+    expect((await server.admin('DELETE', '/api/deployments/parsed-once')).status).toBe(204);
   });
 
   it('lists every bad field of a create request in one 400, and needs the admin key', async () => {
-    const response = await api('POST', '/api/deployments', {
+    const response = await server.admin('POST', '/api/deployments', {
       name: 'x y',
       targets: [
         { kind: 'endpoint', spec: { url: 'nope', timeouts: { idleMs: 0 } } },
@@ -138,8 +113,8 @@ describe('deployments through /api, the devup CLI and /v1', () => {
       'body.targets.0.spec.url',
       'body.targets.1.weight',
     ]);
-    expect((await api('GET', '/api/deployments', undefined, 'wrong-key')).status).toBe(401);
-    const openapi = await (await fetch(`${url}/api/openapi.json`)).json();
+    expect((await server.admin('GET', '/api/deployments', undefined, 'wrong-key')).status).toBe(401);
+    const openapi = await (await fetch(`${server.url}/api/openapi.json`)).json();
     expect(Object.keys(openapi.paths)).toEqual(
       expect.arrayContaining([
         '/api/deployments',
@@ -151,13 +126,23 @@ describe('deployments through /api, the devup CLI and /v1', () => {
       ]),
     );
     expect(openapi.paths['/api/deployments'].post.requestBody.content['application/json'].schema.required).toEqual(['name', 'targets']);
-    expect((await api('GET', '/api/deployments/nope')).status).toBe(404);
-    const conflict = await api('POST', '/api/deployments', {
+    expect((await server.admin('GET', '/api/deployments/nope')).status).toBe(404);
+    const conflict = await server.admin('POST', '/api/deployments', {
       name: 'chat',
       targets: [{ kind: 'endpoint', spec: { url: openaiPeer.baseUrl } }],
     });
     expect(conflict.status).toBe(409);
-    const cli = await devup('deploy', '--target', 'endpoint', '--name', 'z', '--api-key-env', 'NOT_SET_ANYWHERE', '--header', 'broken');
+    const cli = await server.devup(
+      'deploy',
+      '--target',
+      'endpoint',
+      '--name',
+      'z',
+      '--api-key-env',
+      'NOT_SET_ANYWHERE',
+      '--header',
+      'broken',
+    );
     expect(cli.exitCode).toBe(2);
     expect(cli.stderr).toContain('--url is required for --target endpoint');
     expect(cli.stderr).toContain("--header 'broken' must be NAME:VALUE");
@@ -165,7 +150,7 @@ describe('deployments through /api, the devup CLI and /v1', () => {
   });
 
   it('deploys Anthropic as an OpenAI chat model with a fallback', async () => {
-    const result = await devup(
+    const result = await server.devup(
       'deploy',
       '--target',
       'anthropic',
@@ -203,38 +188,38 @@ describe('deployments through /api, the devup CLI and /v1', () => {
 
   it('runs an engine process: logs, serves /v1, stops, starts and deletes through the CLI', async () => {
     const command = `${process.execPath} ${processServerScript} --port {port} --model engine-model`;
-    const deployed = await devup('deploy', '--target', 'process', '--name', 'engine', '--command', command, '--json');
+    const deployed = await server.devup('deploy', '--target', 'process', '--name', 'engine', '--command', command, '--json');
     expect(deployed.exitCode).toBe(0);
     expect(JSON.parse(deployed.stdout)).toMatchObject({ name: 'engine', state: 'ready', targets: [{ kind: 'process', status: 'up' }] });
     const reply = await client.chat.completions.create({ model: 'engine', messages: [{ role: 'user', content: 'from the engine' }] });
     expect(reply.choices[0].message.content).toMatch(/^Echo from pid \d+: from the engine$/);
 
-    const logs = await devup('deployments', 'logs', 'engine');
+    const logs = await server.devup('deployments', 'logs', 'engine');
     expect(logs.stdout).toMatch(/^\[process#1\] openai-process-server pid \d+ listening on 127\.0\.0\.1:\d+, model engine-model$/m);
     expect(logs.stdout).toContain('[process#1] POST /v1/chat/completions');
-    const events = await devup('deployments', 'logs', 'engine', '--events');
+    const events = await server.devup('deployments', 'logs', 'engine', '--events');
     expect(events.stdout).toMatch(/state\s+loading: process#1: process started \(pid \d+\)/);
 
-    const list = await devup('deployments', 'list');
+    const list = await server.devup('deployments', 'list');
     expect(list.stdout).toMatch(/^NAME\s+STATE\s+MODEL\s+TARGETS/);
     expect(list.stdout).toMatch(/^engine\s+ready\s+-\s+process#1 up\s+unpriced/m);
     expect(list.stdout).toMatch(/^chat\s+ready\s+-\s+endpoint#1 up\s+unpriced/m);
-    const show = await devup('deployments', 'show', 'engine');
+    const show = await server.devup('deployments', 'show', 'engine');
     expect(show.stdout).toMatch(/^engine: ready$/m);
     expect(show.stdout).toContain('Events:');
 
-    expect((await devup('deployments', 'stop', 'engine')).stdout).toBe('engine: stopped\n');
+    expect((await server.devup('deployments', 'stop', 'engine')).stdout).toBe('engine: stopped\n');
     const gone = await client.chat.completions
       .create({ model: 'engine', messages: [{ role: 'user', content: 'x' }] })
       .catch((error: unknown) => error);
     expect(gone).toBeInstanceOf(OpenAI.NotFoundError);
-    expect((await devup('deployments', 'start', 'engine')).stdout).toMatch(/^engine: (pending|provisioning|loading)\n$/);
-    expect((await devup('deployments', 'delete', 'engine')).stdout).toBe('Deleted deployment engine\n');
-    expect((await devup('deployments', 'show', 'engine')).stderr).toContain("404 not_found: deployment 'engine' does not exist");
+    expect((await server.devup('deployments', 'start', 'engine')).stdout).toMatch(/^engine: (pending|provisioning|loading)\n$/);
+    expect((await server.devup('deployments', 'delete', 'engine')).stdout).toBe('Deleted deployment engine\n');
+    expect((await server.devup('deployments', 'show', 'engine')).stderr).toContain("404 not_found: deployment 'engine' does not exist");
   });
 
   it('reports a process that fails to start with its last lines and exit code 1', async () => {
-    const result = await devup(
+    const result = await server.devup(
       'deploy',
       '--target',
       'process',

@@ -1,51 +1,26 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import type { FastifyInstance } from 'fastify';
-import OpenAI from 'openai';
 import { Agent } from 'undici';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { loadConfig } from '../../src/config.js';
-import { createApp } from '../../src/server/app.js';
-import { createServices, type AppServices } from '../../src/server/services.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storiesPath } from '../support/fixtures.js';
-import { runCli } from '../support/run-cli.js';
-
-const adminKey = 'devup-admin-engine-test-0123456789';
+import { startApp, type TestApp } from '../support/start-app.js';
 
 /** As a new user would: `devup pull` a local GGUF, `devup deploy` it, stream from it with the openai SDK. */
 describe('embedded deployments through devup, /api and /v1', () => {
-  let dataDir: string;
-  let services: AppServices;
-  let app: FastifyInstance;
-  let url: string;
+  let server: TestApp;
   const agent = new Agent();
 
-  const api = (method: string, urlPath: string, body?: unknown) =>
-    fetch(`${url}${urlPath}`, {
-      method,
-      headers: { authorization: `Bearer ${adminKey}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-
-  const devup = (...args: string[]) => runCli([...args, '--server', url, '--data-dir', dataDir]);
+  const devup = (...args: string[]) => server.devup(...args, '--data-dir', server.dataDir);
 
   beforeAll(async () => {
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'devup-engine-deploy-'));
-    services = await createServices(loadConfig({}, { dataDir, adminKey, logLevel: 'silent', seedLibrary: false }));
-    app = await createApp(services);
-    await app.listen({ host: '127.0.0.1', port: 0 });
-    url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
-    vi.stubEnv('DEVUP_ADMIN_KEY', adminKey);
+    server = await startApp();
   });
 
   afterAll(async () => {
-    vi.unstubAllEnvs();
     await agent.close();
-    for (const deployment of services.deploymentManager.describeAll()) await services.deploymentManager.delete(deployment.name);
-    await app.close();
-    await services.close();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    for (const deployment of server.services.deploymentManager.describeAll())
+      await server.services.deploymentManager.delete(deployment.name);
+    await server.stop();
   });
 
   it('pulls, deploys without a model (library entry from the header), serves, lists, stops and frees memory', async () => {
@@ -59,7 +34,7 @@ describe('embedded deployments through devup, /api and /v1', () => {
     expect(deployed.stdout).toMatch(/stories: ready/);
     expect(deployed.exitCode).toBe(0);
 
-    const model = (await (await api('GET', '/api/models/stories260k')).json()) as Record<string, any>;
+    const model = (await (await server.admin('GET', '/api/models/stories260k')).json()) as Record<string, any>;
     expect(model).toMatchObject({ id: 'stories260k', totalParams: 292800, contextLength: 2048, architecture: 'Dense', openWeights: true });
     expect(model.spec).toMatchObject({
       format: 'gguf',
@@ -72,12 +47,12 @@ describe('embedded deployments through devup, /api and /v1', () => {
       chatTemplate: null,
     });
 
-    const view = (await (await api('GET', '/api/deployments/stories')).json()) as Record<string, any>;
+    const view = (await (await server.admin('GET', '/api/deployments/stories')).json()) as Record<string, any>;
     expect(view).toMatchObject({ state: 'ready', model: 'stories260k' });
     expect(view.targets[0].memoryBytes).toBeGreaterThan(fs.statSync(storiesPath).size);
 
-    const { key } = (await (await api('POST', '/api/keys', { name: 'engine' })).json()) as { key: string };
-    const client = new OpenAI({ baseURL: `${url}/v1`, apiKey: key, maxRetries: 0, fetchOptions: { dispatcher: agent } });
+    const { key } = await server.createKey({ name: 'engine' });
+    const client = server.client(key, { fetchOptions: { dispatcher: agent } });
     const stream = await client.completions.create({
       model: 'stories',
       prompt: 'Once upon a time',
@@ -99,11 +74,11 @@ describe('embedded deployments through devup, /api and /v1', () => {
     expect(listed.stdout).toMatch(/stories\s+ready\s+stories260k/);
     expect(listed.stdout).toMatch(/MEMORY/);
 
-    expect((await api('POST', '/api/deployments/stories/stop')).status).toBeLessThan(300);
+    expect((await server.admin('POST', '/api/deployments/stories/stop')).status).toBeLessThan(300);
     const deadline = Date.now() + 10_000;
     let stopped: Record<string, any>;
     do {
-      stopped = (await (await api('GET', '/api/deployments/stories')).json()) as Record<string, any>;
+      stopped = (await (await server.admin('GET', '/api/deployments/stories')).json()) as Record<string, any>;
     } while (
       stopped.state !== 'stopped' &&
       Date.now() < deadline &&
@@ -114,14 +89,17 @@ describe('embedded deployments through devup, /api and /v1', () => {
   });
 
   it('refuses a truncated or non-GGUF file before recording anything', async () => {
-    const cut = path.join(dataDir, 'models', 'cut.gguf');
+    const cut = path.join(server.dataDir, 'models', 'cut.gguf');
     fs.mkdirSync(path.dirname(cut), { recursive: true });
     fs.writeFileSync(cut, fs.readFileSync(storiesPath).subarray(0, 700_000));
-    const response = await api('POST', '/api/deployments', { name: 'cut', targets: [{ kind: 'embedded', spec: { file: 'cut.gguf' } }] });
+    const response = await server.admin('POST', '/api/deployments', {
+      name: 'cut',
+      targets: [{ kind: 'embedded', spec: { file: 'cut.gguf' } }],
+    });
     expect(response.status).toBe(400);
     const body = (await response.json()) as { error: { details: Array<{ path: string; message: string }> } };
     expect(body.error.details).toEqual([{ path: 'body.targets.0.spec.file', message: expect.stringMatching(/truncated: 700000 bytes/) }]);
-    expect((await api('GET', '/api/deployments/cut')).status).toBe(404);
+    expect((await server.admin('GET', '/api/deployments/cut')).status).toBe(404);
 
     const cli = await devup('deploy', '--target', 'embedded', '--file', __filename, '--name', 'source');
     expect(cli.exitCode).not.toBe(0);

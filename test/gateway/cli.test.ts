@@ -1,8 +1,7 @@
 import OpenAI from 'openai';
-import { afterAll, beforeAll, expect, it, vi } from 'vitest';
-import { adminKey, startGateway, type GatewayHarness } from './support/gateway-harness.js';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startGateway, type GatewayHarness } from './support/gateway-harness.js';
 import { targetKinds, type TargetFixture } from './support/target-kinds.js';
-import { runCli } from '../support/run-cli.js';
 
 let fixture: TargetFixture;
 let gateway: GatewayHarness;
@@ -20,19 +19,27 @@ beforeAll(async () => {
       },
     ],
   });
-  vi.stubEnv('DEVUP_ADMIN_KEY', adminKey);
 });
 
 afterAll(async () => {
-  vi.unstubAllEnvs();
   await gateway?.stop();
   await fixture?.stop();
 });
 
-const devup = (...args: string[]) => runCli([...args, '--server', gateway.url]);
-
 it('creates a key shown once, lists it, reports its usage, and revokes it', async () => {
-  const created = await devup('keys', 'create', '--name', 'ci', '--deployments', 'local', '--expires', '30d', '--rpm', '100', '--json');
+  const created = await gateway.devup(
+    'keys',
+    'create',
+    '--name',
+    'ci',
+    '--deployments',
+    'local',
+    '--expires',
+    '30d',
+    '--rpm',
+    '100',
+    '--json',
+  );
   expect(created.exitCode).toBe(0);
   const { id, name, key } = JSON.parse(created.stdout) as { id: string; name: string; key: string };
   expect(name).toBe('ci');
@@ -48,13 +55,13 @@ it('creates a key shown once, lists it, reports its usage, and revokes it', asyn
     // drain
   }
 
-  const listed = await devup('keys', 'list');
+  const listed = await gateway.devup('keys', 'list');
   expect(listed.stdout).toContain(id);
   expect(listed.stdout).toContain(key.slice(0, 12));
   expect(listed.stdout).not.toContain(key);
   expect(listed.stdout).toContain('requestsPerMinute=100');
 
-  const usage = await devup('usage', '--json');
+  const usage = await gateway.devup('usage', '--json');
   const rows = JSON.parse(usage.stdout) as Array<Record<string, unknown>>;
   expect(rows).toEqual([
     expect.objectContaining({
@@ -68,10 +75,10 @@ it('creates a key shown once, lists it, reports its usage, and revokes it', asyn
     }),
   ]);
   expect(rows[0].costUsd).toBeCloseTo((3 * 1 + 4 * 2) / 1e6, 12);
-  const table = await devup('usage');
+  const table = await gateway.devup('usage');
   expect(table.stdout).toMatch(/ci \(key_[0-9a-f]+\)\s+local\s+1\s+0\s+3\s+4\s+\$0\.000011/);
 
-  const revoked = await devup('keys', 'revoke', id);
+  const revoked = await gateway.devup('keys', 'revoke', id);
   expect(revoked.stdout).toContain(`Revoked key ${id}`);
   const error = await client.models.list().then(
     () => undefined,
@@ -81,7 +88,7 @@ it('creates a key shown once, lists it, reports its usage, and revokes it', asyn
 });
 
 it('lists every bad flag of keys create at once', async () => {
-  const result = await devup('keys', 'create', '--expires', 'soon', '--rpm', '1.5');
+  const result = await gateway.devup('keys', 'create', '--expires', 'soon', '--rpm', '1.5');
   expect(result.exitCode).toBe(2);
   expect(result.stderr).toContain('--name is required');
   expect(result.stderr).toContain('--expires must be');

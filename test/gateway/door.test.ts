@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOpenAICompatibleProvider } from '../../src/providers/openai-compatible/openai-compatible-provider.js';
 import { defaultTimeouts } from '../../src/providers/target-timeouts.js';
 import { startOpenAIPeer, type OpenAIPeer } from '../support/upstreams/openai-peer.js';
-import { adminKey, startGateway, type GatewayHarness } from './support/gateway-harness.js';
+import { adminKey } from '../support/start-app.js';
+import { startGateway, type GatewayHarness } from './support/gateway-harness.js';
 
 const messages = [{ role: 'user', content: 'Say hello' }];
 

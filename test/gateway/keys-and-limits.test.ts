@@ -2,7 +2,8 @@ import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRedisServer } from '../support/redis-server.js';
 import { createTestDatabase } from '../support/stores.js';
-import { adminKey, startGateway, type GatewayHarness } from './support/gateway-harness.js';
+import { adminKey } from '../support/start-app.js';
+import { startGateway, type GatewayHarness } from './support/gateway-harness.js';
 import { targetKinds, type TargetFixture } from './support/target-kinds.js';
 
 const messages = [{ role: 'user' as const, content: 'one two three' }];

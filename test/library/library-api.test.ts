@@ -1,28 +1,19 @@
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
-import { createApp } from '../../src/server/app.js';
-import { createServices, type AppServices } from '../../src/server/services.js';
+import { adminKey, startApp, type TestApp } from '../support/start-app.js';
 
-const adminKey = 'library-test-admin-key-0123456789';
 const admin = { authorization: `Bearer ${adminKey}` };
 
 describe('library API', () => {
-  let dataDir: string;
-  let services: AppServices;
+  let server: TestApp;
   let app: FastifyInstance;
   beforeAll(async () => {
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'devup-library-api-'));
-    services = await createServices(loadConfig({}, { dataDir, adminKey, logLevel: 'silent', seedLibrary: true }));
-    app = await createApp(services);
+    server = await startApp({ config: { seedLibrary: true } });
+    app = server.app;
   });
   afterAll(async () => {
-    await app.close();
-    await services.close();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await server.stop();
   });
 
   const get = (url: string) => app.inject({ method: 'GET', url });

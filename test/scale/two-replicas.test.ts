@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRedisServer } from '../support/redis-server.js';
 import { createTestDatabase } from '../support/stores.js';
 import { startOpenAIPeer, type OpenAIPeer } from '../support/upstreams/openai-peer.js';
-import { adminKey as adminToken, eventually, startReplica, type Replica } from './replica.js';
+import { adminKey as adminToken } from '../support/start-app.js';
+import { eventually, startReplica, type Replica } from './replica.js';
 
 // Two gateway replicas as a load balancer would see them: one PostgreSQL database, one Redis,
 // nothing else in common. Keys are reloaded on a 10 s timer by default, so anything seen on the
@@ -36,12 +37,6 @@ describe('two gateway replicas sharing PostgreSQL and Redis', () => {
     await redis?.stop();
   });
 
-  async function createKey(replica: Replica, body: Record<string, unknown> = {}): Promise<{ id: string; key: string }> {
-    const response = await replica.admin('POST', '/api/keys', { name: 'scale', ...body });
-    expect(response.status).toBe(201);
-    return (await response.json()) as { id: string; key: string };
-  }
-
   it('a deployment with an endpoint target created on A is served by B through the openai SDK', async () => {
     // Deployments have no reload timer: B can only have learnt of it by notification (the wait allows for a loaded CI host).
     const completion = await eventually(
@@ -55,7 +50,7 @@ describe('two gateway replicas sharing PostgreSQL and Redis', () => {
   });
 
   it('a key created through A works on B; revoked through A, it stops working on B', async () => {
-    const { id, key } = await createKey(first, { deployments: ['shared-echo'] });
+    const { id, key } = await first.createKey({ deployments: ['shared-echo'] });
     const answer = await eventually(() => second.client(key).chat.completions.create({ model: 'shared-echo', messages }));
     expect(answer.choices[0]?.message.content).toBe('Echo: hello from a replica');
     expect((await first.admin('DELETE', `/api/keys/${id}`)).status).toBe(200);
@@ -74,7 +69,7 @@ describe('two gateway replicas sharing PostgreSQL and Redis', () => {
   });
 
   it('shares a per-key requests-per-minute limit: A and B together hit 429 at the limit', async () => {
-    const { key } = await createKey(second, { limits: { requestsPerMinute: 4 } });
+    const { key } = await second.createKey({ limits: { requestsPerMinute: 4 } });
     await eventually(() => first.client(key).models.list());
     // Listing models is not counted; the four requests below are, alternating replicas.
     const statuses: number[] = [];
@@ -92,7 +87,7 @@ describe('two gateway replicas sharing PostgreSQL and Redis', () => {
   });
 
   it('usage records from both replicas land in the one database', async () => {
-    const { id, key } = await createKey(first);
+    const { id, key } = await first.createKey();
     await eventually(() => second.client(key).models.list());
     for (const replica of [first, second, second]) {
       await replica.client(key).chat.completions.create({ model: 'shared-echo', messages });

@@ -1,12 +1,7 @@
-import crypto from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadConfig } from '../../src/config.js';
-import { createApp } from '../../src/server/app.js';
-import { createServices } from '../../src/server/services.js';
+import { adminKey, startApp } from '../support/start-app.js';
 
 export const webDist = fileURLToPath(new URL('../../web/dist/', import.meta.url));
 
@@ -30,23 +25,8 @@ export interface UiServer {
   close(): Promise<void>;
 }
 
-/** The real server in process: seeded library in a temp data dir, listening on a free port. */
+/** The real server in process (`startApp`) with the seeded library, serving the built UI. */
 export async function startUiServer(): Promise<UiServer> {
-  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'devup-ui-'));
-  const adminKey = `devup-admin-${crypto.randomBytes(12).toString('hex')}`;
-  const config = loadConfig({}, { dataDir, host: '127.0.0.1', port: 0, adminKey, logLevel: 'silent', seedLibrary: true });
-  const services = await createServices(config);
-  const app = await createApp(services);
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const address = app.server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    adminKey,
-    async close() {
-      await app.close();
-      await services.close();
-      await rm(dataDir, { recursive: true, force: true });
-    },
-  };
+  const server = await startApp({ config: { seedLibrary: true } });
+  return { url: server.url, adminKey, close: () => server.stop() };
 }
