@@ -1,6 +1,32 @@
 import fs from 'node:fs';
 import { seedPath } from './fixtures.js';
 
+/** The mapping from the page's column and row labels to library ids (the base table's DeepSeek-V3 column is the Base model). */
+export const baseColumns: Record<string, string> = {
+  'DeepSeek-V2': 'deepseek-v2',
+  'Qwen2.5 72B': 'qwen2.5-72b',
+  'LLaMA3.1 405B': 'llama-3.1-405b',
+  'DeepSeek-V3': 'deepseek-v3-base',
+};
+export const chatColumns: Record<string, string> = {
+  'DeepSeek V2-0506': 'deepseek-v2-0506',
+  'DeepSeek V2.5-0905': 'deepseek-v2.5-0905',
+  'Qwen2.5 72B-Inst.': 'qwen2.5-72b-instruct',
+  'Llama3.1 405B-Inst.': 'llama-3.1-405b-instruct',
+  'Claude-3.5-Sonnet-1022': 'claude-3.5-sonnet-1022',
+  'GPT-4o 0513': 'gpt-4o-0513',
+  'DeepSeek V3': 'deepseek-v3',
+};
+export const openEndedRows: Record<string, string> = {
+  'DeepSeek-V2.5-0905': 'deepseek-v2.5-0905',
+  'Qwen2.5-72B-Instruct': 'qwen2.5-72b-instruct',
+  'LLaMA-3.1 405B': 'llama-3.1-405b-instruct',
+  'GPT-4o-0513': 'gpt-4o-0513',
+  'Claude-Sonnet-3.5-1022': 'claude-3.5-sonnet-1022',
+  'DeepSeek-V3': 'deepseek-v3',
+};
+export const downloadRows: Record<string, string> = { 'DeepSeek-V3-Base': 'deepseek-v3-base', 'DeepSeek-V3': 'deepseek-v3' };
+
 export function readSeedText(): string {
   return fs.readFileSync(seedPath, 'utf8');
 }

@@ -4,35 +4,10 @@ import { gzipSync } from 'node:zlib';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { storiesPath } from '../support/fixtures.js';
-import { readSeedTables } from '../support/seed-tables.js';
+import { baseColumns, chatColumns, openEndedRows, readSeedTables } from '../support/seed-tables.js';
 import { buildUi, startUiServer, webDist, type UiServer } from './ui-server.js';
 
 const artifacts = new URL('../../test-artifacts/', import.meta.url).pathname;
-
-// Seed column headers → library ids (the base table's DeepSeek-V3 column is the Base model).
-const baseColumns: Record<string, string> = {
-  'DeepSeek-V2': 'deepseek-v2',
-  'Qwen2.5 72B': 'qwen2.5-72b',
-  'LLaMA3.1 405B': 'llama-3.1-405b',
-  'DeepSeek-V3': 'deepseek-v3-base',
-};
-const chatColumns: Record<string, string> = {
-  'DeepSeek V2-0506': 'deepseek-v2-0506',
-  'DeepSeek V2.5-0905': 'deepseek-v2.5-0905',
-  'Qwen2.5 72B-Inst.': 'qwen2.5-72b-instruct',
-  'Llama3.1 405B-Inst.': 'llama-3.1-405b-instruct',
-  'Claude-3.5-Sonnet-1022': 'claude-3.5-sonnet-1022',
-  'GPT-4o 0513': 'gpt-4o-0513',
-  'DeepSeek V3': 'deepseek-v3',
-};
-const openEndedRows: Record<string, string> = {
-  'DeepSeek-V2.5-0905': 'deepseek-v2.5-0905',
-  'Qwen2.5-72B-Instruct': 'qwen2.5-72b-instruct',
-  'LLaMA-3.1 405B': 'llama-3.1-405b-instruct',
-  'GPT-4o-0513': 'gpt-4o-0513',
-  'Claude-Sonnet-3.5-1022': 'claude-3.5-sonnet-1022',
-  'DeepSeek-V3': 'deepseek-v3',
-};
 
 /** Reads a rendered benchmark table as {row label → {model id → cell text}}. */
 async function readTable(page: Page, suite: string): Promise<Record<string, Record<string, string>>> {
