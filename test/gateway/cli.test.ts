@@ -1,7 +1,7 @@
 import OpenAI from 'openai';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startGateway, type GatewayHarness } from './support/gateway-harness.js';
-import { targetKinds, type TargetFixture } from './support/target-kinds.js';
+import { targetKinds, type TargetFixture } from '../support/target-kinds.js';
 
 let fixture: TargetFixture;
 let gateway: GatewayHarness;

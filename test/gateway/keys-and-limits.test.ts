@@ -4,7 +4,7 @@ import { startRedisServer } from '../support/redis-server.js';
 import { createTestDatabase } from '../support/stores.js';
 import { adminKey } from '../support/start-app.js';
 import { startGateway, type GatewayHarness } from './support/gateway-harness.js';
-import { targetKinds, type TargetFixture } from './support/target-kinds.js';
+import { targetKinds, type TargetFixture } from '../support/target-kinds.js';
 
 const messages = [{ role: 'user' as const, content: 'one two three' }];
 const pricing = { inputPerMillion: 1_000, outputPerMillion: 1_000 };

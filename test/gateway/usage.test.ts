@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/database.js';
 import { createTestDatabase, dialects } from '../support/stores.js';
 import { startGateway } from './support/gateway-harness.js';
-import { targetKinds, type TargetFixture } from './support/target-kinds.js';
+import { targetKinds, type TargetFixture } from '../support/target-kinds.js';
 
 let fixture: TargetFixture;
 beforeAll(async () => {

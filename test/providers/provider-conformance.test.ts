@@ -1,35 +1,14 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createAnthropicProvider } from '../../src/providers/anthropic/anthropic-provider.js';
-import { createOpenAICompatibleProvider } from '../../src/providers/openai-compatible/openai-compatible-provider.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UpstreamError, type Provider, type ProviderReply } from '../../src/providers/provider.js';
-import { startAnthropicPeer } from '../support/upstreams/anthropic-peer.js';
-import { startOpenAIPeer } from '../support/upstreams/openai-peer.js';
-import type { PeerServer } from '../support/upstreams/peer-server.js';
-
-const timeouts = { connectMs: 2_000, firstByteMs: 5_000, idleMs: 5_000 };
-
-/** Every HTTP provider with its peer: the same OpenAI-shaped calls must give the same answers. */
-const kinds: Array<{ kind: string; start(): Promise<{ peer: PeerServer; provider: Provider }> }> = [
-  {
-    kind: 'openai-compatible',
-    async start() {
-      const peer = await startOpenAIPeer();
-      return { peer, provider: createOpenAICompatibleProvider({ baseUrl: peer.baseUrl, timeouts }) };
-    },
-  },
-  {
-    kind: 'anthropic',
-    async start() {
-      const peer = await startAnthropicPeer();
-      return { peer, provider: createAnthropicProvider({ baseUrl: peer.origin, apiKey: 'sk-ant', timeouts }) };
-    },
-  },
-];
+import { peerKinds, targetKinds, type TargetFixture } from '../support/target-kinds.js';
 
 const messages = [
   { role: 'system', content: 'Answer briefly.' },
   { role: 'user', content: 'name three colours' },
 ];
+/** Greedy and bounded, so that every kind's answer is known in advance. */
+const sampling = { temperature: 0, max_tokens: 16 };
+const signal = () => new AbortController().signal;
 
 async function chunksOf(reply: ProviderReply): Promise<any[]> {
   if (reply.kind !== 'stream') throw new Error(`expected a stream, got ${reply.kind}`);
@@ -38,97 +17,176 @@ async function chunksOf(reply: ProviderReply): Promise<any[]> {
   return chunks;
 }
 
-describe.each(kinds)('$kind provider conformance', ({ start }) => {
-  let peer: PeerServer;
-  let provider: Provider;
-  const signal = () => new AbortController().signal;
-
-  beforeEach(async () => ({ peer, provider } = await start()));
-  afterEach(async () => {
-    await provider.close();
-    await peer.stop();
+/** Every provider kind with its upstream: the same OpenAI-shaped calls must give each kind's answer in the same shapes. */
+/** The kind's upstream and a provider aimed at it, started before the tests of the calling describe block and stopped after them. */
+function startedForEach<Fixture extends TargetFixture>(start: () => Promise<Fixture>): { fixture: Fixture; provider: Provider } {
+  const started = {} as { fixture: Fixture; provider: Provider };
+  beforeAll(async () => {
+    started.fixture = await start();
+    started.provider = started.fixture.target('p').provider;
   });
+  afterAll(async () => {
+    await started.provider?.close();
+    await started.fixture?.stop();
+  });
+  return started;
+}
 
-  it('answers chat with the echo text, finish reason and usage', async () => {
-    const reply = await provider.call({ operation: 'chat', body: { model: 'm', messages }, signal: signal() });
+describe.each(targetKinds)('$kind provider conformance', ({ start }) => {
+  const kind = startedForEach(start);
+
+  it('answers chat with the text, finish reason and usage', async () => {
+    const body = { model: 'm', messages, ...sampling };
+    const expected = await kind.fixture.expected('chat', body);
+    const reply = await kind.provider.call({ operation: 'chat', body, signal: signal() });
     if (reply.kind !== 'json') throw new Error('expected json');
     expect(reply.body).toMatchObject({
       object: 'chat.completion',
-      choices: [{ index: 0, message: { role: 'assistant', content: 'Echo: name three colours' }, finish_reason: 'stop' }],
+      choices: [{ index: 0, message: { role: 'assistant', content: expected.text }, finish_reason: expected.finishReason }],
     });
-    expect(reply.usage).toEqual({ promptTokens: 5, completionTokens: 4 });
+    expect(reply.usage).toEqual({ promptTokens: expected.promptTokens, completionTokens: expected.completionTokens });
   });
 
-  it('streams role, one delta per word, finish and usage chunks', async () => {
-    const reply = await provider.call({
-      operation: 'chat',
-      body: { model: 'm', messages, stream: true, stream_options: { include_usage: true } },
-      signal: signal(),
-    });
+  it('streams role, deltas, finish and usage chunks', async () => {
+    const body = { model: 'm', messages, ...sampling, stream: true, stream_options: { include_usage: true } };
+    const expected = await kind.fixture.expected('chat', body);
+    const reply = await kind.provider.call({ operation: 'chat', body, signal: signal() });
     const chunks = await chunksOf(reply);
-    expect(reply.kind === 'stream' && reply.usage()).toEqual({ promptTokens: 5, completionTokens: 4 });
+    expect(reply.kind === 'stream' && reply.usage()).toEqual({
+      promptTokens: expected.promptTokens,
+      completionTokens: expected.completionTokens,
+    });
     expect(chunks.map((chunk) => chunk.object)).toEqual(Array(chunks.length).fill('chat.completion.chunk'));
+    expect(new Set(chunks.map((chunk) => chunk.id)).size).toBe(1);
     expect(chunks[0].choices[0].delta).toMatchObject({ role: 'assistant', content: '' });
-    expect(chunks.slice(1, -2).map((chunk) => chunk.choices[0].delta.content)).toEqual(['Echo: ', 'name ', 'three ', 'colours']);
-    expect(chunks.at(-2).choices[0]).toMatchObject({ delta: {}, finish_reason: 'stop' });
-    expect(chunks.at(-1)).toMatchObject({ choices: [], usage: { prompt_tokens: 5, completion_tokens: 4, total_tokens: 9 } });
+    expect(
+      chunks
+        .slice(1, -2)
+        .map((chunk) => chunk.choices[0].delta.content)
+        .join(''),
+    ).toBe(expected.text);
+    expect(chunks.at(-2).choices[0]).toMatchObject({ delta: {}, finish_reason: expected.finishReason });
+    expect(chunks.at(-1)).toMatchObject({
+      choices: [],
+      usage: {
+        prompt_tokens: expected.promptTokens,
+        completion_tokens: expected.completionTokens,
+        total_tokens: expected.promptTokens + expected.completionTokens,
+      },
+    });
   });
 
   it('reports the usage of a stream whose client did not ask for it, without a usage chunk', async () => {
-    const reply = await provider.call({ operation: 'chat', body: { model: 'm', messages, stream: true }, signal: signal() });
+    const body = { model: 'm', messages, ...sampling, stream: true };
+    const expected = await kind.fixture.expected('chat', body);
+    const reply = await kind.provider.call({ operation: 'chat', body, signal: signal() });
     if (reply.kind !== 'stream') throw new Error('expected a stream');
     expect(reply.usage()).toBeUndefined();
     const chunks = await chunksOf(reply);
     expect(chunks.every((chunk) => chunk.choices.length > 0 && !chunk.usage)).toBe(true);
-    expect(reply.usage()).toEqual({ promptTokens: 5, completionTokens: 4 });
+    expect(reply.usage()).toEqual({ promptTokens: expected.promptTokens, completionTokens: expected.completionTokens });
   });
 
   it('answers completions whole and streamed', async () => {
-    const whole = await provider.call({ operation: 'completion', body: { model: 'm', prompt: 'roses are red' }, signal: signal() });
+    const body = { model: 'm', prompt: 'roses are red', ...sampling };
+    const expected = await kind.fixture.expected('completion', body);
+    const whole = await kind.provider.call({ operation: 'completion', body, signal: signal() });
     expect(whole.kind === 'json' && whole.body).toMatchObject({
       object: 'text_completion',
-      choices: [{ text: 'Echo: roses are red', finish_reason: 'stop' }],
+      choices: [{ text: expected.text, finish_reason: expected.finishReason }],
     });
-    const chunks = await chunksOf(
-      await provider.call({ operation: 'completion', body: { model: 'm', prompt: 'roses are red', stream: true }, signal: signal() }),
-    );
-    expect(chunks.map((chunk) => chunk.choices[0].text).join('')).toBe('Echo: roses are red');
+    expect(whole.kind === 'json' && whole.usage).toEqual({
+      promptTokens: expected.promptTokens,
+      completionTokens: expected.completionTokens,
+    });
+    const chunks = await chunksOf(await kind.provider.call({ operation: 'completion', body: { ...body, stream: true }, signal: signal() }));
+    expect(chunks.map((chunk) => chunk.choices[0].text).join('')).toBe(expected.text);
+    expect(chunks.at(-1).choices[0].finish_reason).toBe(expected.finishReason);
   });
 
   it('cuts at max_tokens with finish_reason length', async () => {
-    const reply = await provider.call({ operation: 'chat', body: { model: 'm', messages, max_tokens: 2 }, signal: signal() });
+    const body = { model: 'm', messages, ...sampling, max_tokens: 2 };
+    const expected = await kind.fixture.expected('chat', body);
+    expect(expected.finishReason).toBe('length');
+    const reply = await kind.provider.call({ operation: 'chat', body, signal: signal() });
     expect(reply.kind === 'json' && (reply.body.choices as any)[0]).toMatchObject({
-      message: { content: 'Echo: name' },
+      message: { content: expected.text },
       finish_reason: 'length',
     });
   });
 
-  it('reports 503 as retryable and 400 as not, with the upstream message', async () => {
-    peer.queue({ status: 503, message: 'busy right now' });
-    const busy = await provider
-      .call({ operation: 'chat', body: { model: 'm', messages }, signal: signal() })
-      .catch((error: unknown) => error);
-    expect(busy).toBeInstanceOf(UpstreamError);
-    expect(busy).toMatchObject({ upstreamStatus: 503, retryable: true });
-    expect((busy as Error).message).toContain('busy right now');
-    peer.queue({ status: 400, message: 'no such field' });
-    const invalid = await provider
+  it('turns a call away while the upstream has no room, to be tried again later', async () => {
+    const makeRoom = await kind.fixture.overload();
+    let refused: unknown;
+    try {
+      refused = await kind.provider
+        .call({ operation: 'chat', body: { model: 'm', messages, ...sampling }, signal: signal() })
+        .catch((error) => error);
+    } finally {
+      await makeRoom();
+    }
+    expect(refused).toMatchObject(kind.fixture.overloadedError);
+    const answered = await kind.provider.call({ operation: 'chat', body: { model: 'm', messages, ...sampling }, signal: signal() });
+    expect(answered.kind).toBe('json');
+  });
+
+  it('stops the upstream work at once when the signal aborts mid-stream, and hands out nothing more', async () => {
+    const restore = kind.fixture.slowStreams();
+    const stopped = kind.fixture.watchAbort();
+    try {
+      const controller = new AbortController();
+      const reply = await kind.provider.call({
+        operation: 'chat',
+        body: { model: 'm', messages, ...sampling, stream: true },
+        signal: controller.signal,
+      });
+      const reason = new Error('client went away');
+      controller.abort(reason);
+      // Nobody reads the stream any more: the signal alone must stop the work.
+      await stopped();
+      const rest = await chunksOf(reply).then(
+        (chunks) => chunks,
+        (error: unknown) => error,
+      );
+      // A stream over HTTP throws the abort's reason; the engine's stream has ended.
+      expect(rest === reason || (Array.isArray(rest) && rest.length === 0)).toBe(true);
+    } finally {
+      restore();
+    }
+  });
+});
+
+/** What the HTTP kinds do when their upstream misbehaves (the engine cannot fail these ways). */
+describe.each(peerKinds)('$kind provider failures', ({ start }) => {
+  const kind = startedForEach(start);
+
+  it('hands out one chunk per upstream delta', async () => {
+    const chunks = await chunksOf(
+      await kind.provider.call({ operation: 'chat', body: { model: 'm', messages, stream: true }, signal: signal() }),
+    );
+    expect(chunks.slice(1, -1).map((chunk) => chunk.choices[0].delta.content)).toEqual(['Echo: ', 'name ', 'three ', 'colours']);
+  });
+
+  it('reports a 400 as not retryable, with the upstream status and message', async () => {
+    kind.fixture.peer.queue({ status: 400, message: 'no such field' });
+    const invalid = await kind.provider
       .call({ operation: 'chat', body: { model: 'm', messages }, signal: signal() })
       .catch((error: unknown) => error);
     expect(invalid).toMatchObject({ upstreamStatus: 400, retryable: false, status: 400 });
+    expect((invalid as Error).message).toContain('no such field');
   });
 
-  it('throws from the iterator when the upstream dies mid-stream, and aborts on the signal', async () => {
-    peer.queue({ dieAfterChunks: 1 });
-    await expect(
-      chunksOf(await provider.call({ operation: 'chat', body: { model: 'm', messages, stream: true }, signal: signal() })),
-    ).rejects.toBeInstanceOf(UpstreamError);
-
-    peer.queue({ chunkDelayMs: 200 });
-    const controller = new AbortController();
-    const reply = await provider.call({ operation: 'chat', body: { model: 'm', messages, stream: true }, signal: controller.signal });
-    controller.abort(new Error('gone'));
-    await expect(chunksOf(reply)).rejects.toThrow('gone');
-    await vi.waitFor(() => expect(peer.aborted).toBe(1), { timeout: 1_000 });
+  it('throws from the iterator when the upstream dies mid-stream, after the chunks sent before', async () => {
+    kind.fixture.peer.queue({ dieAfterChunks: 2 });
+    const reply = await kind.provider.call({ operation: 'chat', body: { model: 'm', messages, stream: true }, signal: signal() });
+    if (reply.kind !== 'stream') throw new Error('expected a stream');
+    const seen: string[] = [];
+    const error = await (async () => {
+      for await (const chunk of reply.chunks) seen.push(chunk);
+    })().catch((caught: unknown) => caught);
+    expect(seen.length).toBe(3); // role chunk + two content chunks
+    expect(error).toBeInstanceOf(UpstreamError);
+    expect(error).toMatchObject({ retryable: false, code: 'upstream_error' });
+    expect((error as Error).message).toContain('stream broke off');
   });
 });
