@@ -1,8 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DevupError } from '../../src/errors.js';
 import { createAnthropicProvider } from '../../src/providers/anthropic/anthropic-provider.js';
-import type { Provider, ProviderReply } from '../../src/providers/provider.js';
+import type { Provider } from '../../src/providers/provider.js';
 import { startAnthropicPeer, type AnthropicPeer } from '../support/upstreams/anthropic-peer.js';
+import { chunksOf } from './stream-chunks.js';
 import { rejection } from './upstream-rejection.js';
 
 const timeouts = { connectMs: 2_000, firstByteMs: 5_000, idleMs: 5_000 };
@@ -25,13 +26,6 @@ afterEach(async () => {
 });
 
 const signal = () => new AbortController().signal;
-
-async function collect(reply: ProviderReply): Promise<any[]> {
-  if (reply.kind !== 'stream') throw new Error(`expected a stream, got ${reply.kind}`);
-  const chunks: any[] = [];
-  for await (const chunk of reply.chunks) chunks.push(JSON.parse(chunk));
-  return chunks;
-}
 
 describe('Anthropic provider', () => {
   it('sends a Messages request with its headers and answers a chat.completion with usage', async () => {
@@ -115,7 +109,7 @@ describe('Anthropic provider', () => {
 
   it('streams OpenAI chunks from the Anthropic events, with the usage chunk when asked', async () => {
     const body = { model: 'claude-peer', messages, stream: true, stream_options: { include_usage: true } };
-    const chunks = await collect(await provider.call({ operation: 'chat', body, signal: signal() }));
+    const chunks = await chunksOf(await provider.call({ operation: 'chat', body, signal: signal() }));
     expect(peer.requests[0].body.stream).toBe(true);
     expect(chunks[0].choices[0].delta).toEqual({ role: 'assistant', content: '' });
     expect(chunks.map((chunk) => chunk.choices[0]?.delta.content ?? '').join('')).toBe('Echo: ping the peer');
@@ -127,14 +121,16 @@ describe('Anthropic provider', () => {
     });
     expect(new Set(chunks.map((chunk) => chunk.id))).toEqual(new Set(['msg_peer_1']));
 
-    const plain = await collect(await provider.call({ operation: 'chat', body: { model: 'c', messages, stream: true }, signal: signal() }));
+    const plain = await chunksOf(
+      await provider.call({ operation: 'chat', body: { model: 'c', messages, stream: true }, signal: signal() }),
+    );
     expect(plain.at(-1).choices[0].finish_reason).toBe('stop');
     expect(plain.some((chunk) => chunk.usage)).toBe(false);
   });
 
   it('streams tool calls as tool_calls deltas', async () => {
     peer.queue({ toolUse: { name: 'weather', input: { city: 'Paris' } } });
-    const chunks = await collect(
+    const chunks = await chunksOf(
       await provider.call({ operation: 'chat', body: { model: 'c', messages, stream: true }, signal: signal() }),
     );
     const calls = chunks.flatMap((chunk) => chunk.choices[0]?.delta.tool_calls ?? []);
@@ -149,7 +145,7 @@ describe('Anthropic provider', () => {
       object: 'text_completion',
       choices: [{ text: 'Echo: hello world', finish_reason: 'stop' }],
     });
-    const chunks = await collect(
+    const chunks = await chunksOf(
       await provider.call({ operation: 'completion', body: { model: 'c', prompt: 'hello world', stream: true }, signal: signal() }),
     );
     expect(chunks.map((chunk) => chunk.choices[0].text).join('')).toBe('Echo: hello world');
@@ -193,13 +189,13 @@ describe('Anthropic provider', () => {
 
     peer.queue({ errorAfterChunks: 2, message: 'Overloaded' });
     const reply = await provider.call({ operation: 'chat', body: { model: 'c', messages, stream: true }, signal: signal() });
-    const late = await rejection(collect(reply));
+    const late = await rejection(chunksOf(reply));
     expect(late).toMatchObject({ retryable: false });
     expect(late.message).toContain('Overloaded');
   });
 
   it('reuses the connection after a complete stream and checks health with GET /v1/models', async () => {
-    await collect(await provider.call({ operation: 'chat', body: { model: 'c', messages, stream: true }, signal: signal() }));
+    await chunksOf(await provider.call({ operation: 'chat', body: { model: 'c', messages, stream: true }, signal: signal() }));
     await vi.waitFor(() => expect(peer.completed).toBe(1));
     await provider.health(signal());
     expect(peer.requests[1]).toMatchObject({ method: 'GET', path: '/v1/models' });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { UpstreamError, type Provider, type ProviderReply } from '../../src/providers/provider.js';
+import { UpstreamError, type Provider } from '../../src/providers/provider.js';
 import { peerKinds, targetKinds, type TargetFixture } from '../support/target-kinds.js';
+import { chunksOf } from './stream-chunks.js';
 
 const messages = [
   { role: 'system', content: 'Answer briefly.' },
@@ -9,13 +10,6 @@ const messages = [
 /** Greedy and bounded, so that every kind's answer is known in advance. */
 const sampling = { temperature: 0, max_tokens: 16 };
 const signal = () => new AbortController().signal;
-
-async function chunksOf(reply: ProviderReply): Promise<any[]> {
-  if (reply.kind !== 'stream') throw new Error(`expected a stream, got ${reply.kind}`);
-  const chunks: any[] = [];
-  for await (const chunk of reply.chunks) chunks.push(JSON.parse(chunk));
-  return chunks;
-}
 
 /** Every provider kind with its upstream: the same OpenAI-shaped calls must give each kind's answer in the same shapes. */
 /** The kind's upstream and a provider aimed at it, started before the tests of the calling describe block and stopped after them. */
