@@ -48,6 +48,9 @@ export class DeploymentRun {
   private settled = false;
   private readonly retries = new Map<string, { policy: RestartPolicy; timer?: NodeJS.Timeout }>();
   private loading = false;
+  /** Target starts under way (first starts and retries): `end` waits for them to stop what they started. */
+  private readonly starting = new Set<Promise<void>>();
+  private ending?: Promise<void>;
 
   constructor(private readonly options: RunOptions) {
     this.entries = options.record.targets.map((record) => ({ record, status: 'starting' }));
@@ -77,24 +80,33 @@ export class DeploymentRun {
     }
   }
 
-  /** Stops every target (`stop`), or lets them run for the next gateway start (`detach`). */
-  async end(mode: 'stop' | 'detach'): Promise<void> {
+  /**
+   * Stops every target (`stop`), or lets them run for the next gateway start (`detach`). Resolves
+   * once starts still under way have stopped what they started too: the next run of this
+   * deployment (which may re-attach to the same process) must not begin before that. The first
+   * call decides; later calls wait for it.
+   */
+  end(mode: 'stop' | 'detach'): Promise<void> {
+    return (this.ending ??= this.endOnce(mode));
+  }
+
+  private async endOnce(mode: 'stop' | 'detach'): Promise<void> {
     this.abort.abort();
     this.monitor.stop();
     for (const retry of this.retries.values()) clearTimeout(retry.timer);
-    await Promise.all(
-      this.entries.map(async (entry) => {
-        const running = entry.running;
-        entry.running = undefined;
-        entry.status = 'stopped';
-        if (!running) return;
-        try {
-          await (mode === 'detach' && running.detach ? running.detach() : running.stop());
-        } catch (error) {
-          this.options.reporter.event('target', `${label(entry.record)}: stopping failed: ${(error as Error).message}`);
-        }
-      }),
-    );
+    const stops = this.entries.map(async (entry) => {
+      const running = entry.running;
+      entry.running = undefined;
+      entry.status = 'stopped';
+      if (!running) return;
+      try {
+        await (mode === 'detach' && running.detach ? running.detach() : running.stop());
+      } catch (error) {
+        this.options.reporter.event('target', `${label(entry.record)}: stopping failed: ${(error as Error).message}`);
+      }
+    });
+    // A start under way sees the abort and stops what it started itself.
+    await Promise.all([...stops, Promise.allSettled([...this.starting])]);
   }
 
   /** The targets the gateway may route to: the healthy ones, or every running one when none is healthy (so requests fail upstream, not as unknown models). */
@@ -115,7 +127,13 @@ export class DeploymentRun {
     return this.entries.flatMap((entry) => (entry.running?.logs?.(limit) ?? []).map((line) => ({ target: label(entry.record), line })));
   }
 
-  private async startTarget(entry: TargetEntry): Promise<void> {
+  private startTarget(entry: TargetEntry): Promise<void> {
+    const starting = this.startTargetOnce(entry).finally(() => this.starting.delete(starting));
+    this.starting.add(starting);
+    return starting;
+  }
+
+  private async startTargetOnce(entry: TargetEntry): Promise<void> {
     const { record, kinds, secrets, dataDir, specsParsed, reporter } = this.options;
     const kind = kinds.get(entry.record.kind);
     try {
