@@ -1,7 +1,10 @@
-import type { LlamaContext, LlamaContextSequence, LlamaEmbeddingContext, LlamaModel, Token } from 'node-llama-cpp';
+import type { LlamaContext, LlamaContextSequence, LlamaEmbeddingContext, LlamaGrammar, LlamaModel, Token } from 'node-llama-cpp';
 import { DevupError } from '../../errors.js';
 import { loadLlamaRuntime } from './llama-runtime.js';
 import { SequencePool } from './sequence-pool.js';
+
+/** Grammars kept compiled (a client sends the same schema or tools again and again). */
+const grammarCacheSize = 32;
 
 export interface EngineOptions {
   file: string;
@@ -27,6 +30,7 @@ export interface EngineOptions {
 export class EmbeddedEngine {
   private embeddingContext?: Promise<LlamaEmbeddingContext>;
   private embeddingQueue: Promise<unknown> = Promise.resolve();
+  private readonly grammars = new Map<string, Promise<LlamaGrammar>>();
 
   private constructor(
     readonly model: LlamaModel,
@@ -73,6 +77,16 @@ export class EmbeddedEngine {
     const tokens = this.model.tokenize(text, false);
     const bos = this.model.tokens.bos;
     return withBos && bos !== null && this.model.tokens.shouldPrependBosToken ? [bos, ...tokens] : tokens;
+  }
+
+  /** The parsed GBNF grammar for this text, from a small cache (least recently used leaves first). */
+  grammar(text: string): Promise<LlamaGrammar> {
+    const cached = this.grammars.get(text) ?? this.model.llama.createGrammar({ grammar: text });
+    this.grammars.delete(text);
+    this.grammars.set(text, cached);
+    cached.catch(() => this.grammars.delete(text));
+    if (this.grammars.size > grammarCacheSize) this.grammars.delete(this.grammars.keys().next().value!);
+    return cached;
   }
 
   /** Mean-pooled (as llama.cpp pools for this model) embedding vectors; one request at a time. */

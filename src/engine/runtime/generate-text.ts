@@ -2,6 +2,7 @@ import type { LlamaContextSequence, SequenceEvaluateOptions, Token } from 'node-
 import { DevupError } from '../../errors.js';
 import type { EmbeddedEngine } from './embedded-engine.js';
 import type { GenerationSettings } from './generation-settings.js';
+import { GrammarHold } from './grammar-hold.js';
 import { StopMatcher } from './stop-matcher.js';
 
 export interface GenerationOutcome {
@@ -17,7 +18,8 @@ const penaltyWindow = 64;
 /**
  * Decodes on one sequence, yielding text pieces as they become final (whole UTF-8 characters,
  * never part of a stop sequence), and returns the finish reason and exact token counts. Stops at
- * once when `signal` aborts.
+ * once when `signal` aborts. With `settings.constraint` the sampler is held to its grammar
+ * (`GrammarHold`), which ends the text itself once its JSON is complete.
  *
  * @example
  *   const pieces = generateText(engine, sequence, tokens, settings, signal);
@@ -44,10 +46,13 @@ export async function* generateText(
   const generated: Token[] = [];
   let undecoded: Token[] = [];
   const matcher = new StopMatcher(settings.stop);
+  const { constraint } = settings;
+  const hold = constraint && new GrammarHold(engine.model, await engine.grammar(constraint.grammar), constraint, maxTokens);
+  const pass = (text: string) => (hold ? hold.pass(text, matcher) : matcher.push(text));
   let finishReason: GenerationOutcome['finishReason'] = 'stop';
   let stopped = false;
 
-  for await (const token of sequence.evaluate(promptTokens, evaluateOptions(settings, generated))) {
+  for await (const token of sequence.evaluate(promptTokens, evaluateOptions(settings, generated, hold))) {
     signal.throwIfAborted();
     generated.push(token);
     undecoded.push(token);
@@ -56,7 +61,7 @@ export async function* generateText(
     const incomplete = text.endsWith('\uFFFD') && undecoded.length < 4;
     if (!incomplete) {
       undecoded = [];
-      const step = matcher.push(text);
+      const step = pass(text);
       if (step.text) yield step.text;
       stopped = step.stopped;
       if (stopped) break;
@@ -68,23 +73,25 @@ export async function* generateText(
   }
   signal.throwIfAborted();
   if (!stopped) {
-    const step = matcher.push(
+    const step = pass(
       undecoded.length > 0 ? engine.model.detokenize(undecoded, false, generated.slice(-undecoded.length - 8, -undecoded.length)) : '',
     );
-    const rest = step.text + (step.stopped ? '' : matcher.flush());
+    const rest = step.text + (step.stopped ? '' : (hold?.flush() ?? '') + matcher.flush());
     if (rest) yield rest;
     if (step.stopped) finishReason = 'stop';
   }
   return { finishReason, promptTokens: promptTokens.length, completionTokens: generated.length };
 }
 
-function evaluateOptions(settings: GenerationSettings, generated: Token[]): SequenceEvaluateOptions {
+function evaluateOptions(settings: GenerationSettings, generated: Token[], hold: GrammarHold | undefined): SequenceEvaluateOptions {
   const penalised = settings.presencePenalty !== 0 || settings.frequencyPenalty !== 0;
   return {
     temperature: settings.temperature,
     topK: settings.topK,
     topP: settings.topP,
     seed: settings.seed,
+    grammarEvaluationState: hold?.state,
+    tokenBias: hold?.bias(() => generated.length),
     repeatPenalty: penalised
       ? {
           punishTokens: () => generated.slice(-penaltyWindow),

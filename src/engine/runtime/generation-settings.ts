@@ -1,3 +1,5 @@
+import type { CompiledConstraint } from '../grammar/output-constraint.js';
+
 /** What one generation asks of the sampler and when to stop. */
 export interface GenerationSettings {
   /** Undefined: until the context is full. */
@@ -10,4 +12,6 @@ export interface GenerationSettings {
   stop: string[];
   presencePenalty: number;
   frequencyPenalty: number;
+  /** A grammar the text is held to (JSON per a schema, or free text); stops apply to free text only. */
+  constraint?: CompiledConstraint;
 }
