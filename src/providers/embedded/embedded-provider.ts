@@ -5,7 +5,9 @@ import { embeddingsResponse } from './embeddings-request.js';
 import type { EngineHolder, EngineUse } from '../../engine/runtime/engine-holder.js';
 import { generateText, type GenerationOutcome } from '../../engine/runtime/generate-text.js';
 import { parseGenerationSettings } from './generation-settings.js';
-import { answerIdentity, chatCompletion, chunkJson, textCompletion, usageChunkJson } from './openai-shapes.js';
+import { answerIdentity, chatCompletion, chatDelta, chunkJson, textCompletion, usageChunkJson } from './openai-shapes.js';
+import { readAnswerFormat, type AnswerFormat } from './answer-format.js';
+import { AnswerReader, type AnswerDelta } from './answer-reader.js';
 
 export interface EmbeddedProviderOptions {
   holder: EngineHolder;
@@ -57,11 +59,12 @@ export class EmbeddedProvider implements Provider {
 
   private async generate(use: EngineUse, request: ProviderRequest, kind: 'chat' | 'completion', model: string): Promise<ProviderReply> {
     const { engine } = use;
+    const format = kind === 'chat' ? readAnswerFormat(request.body) : textAnswer;
     const prompt =
       kind === 'chat'
-        ? await chatPromptTokens(engine, request.body, this.options.hasChatTemplate)
+        ? await chatPromptTokens(engine, request.body, this.options.hasChatTemplate, format)
         : completionPromptTokens(engine, request.body.prompt);
-    const settings = parseGenerationSettings(request.body, prompt.stops);
+    const settings = { ...parseGenerationSettings(request.body, prompt.stops), constraint: format.constraint };
     const lease = await engine.pool.acquire(request.signal);
     let released = false;
     const release = async () => {
@@ -73,21 +76,26 @@ export class EmbeddedProvider implements Provider {
     };
     const identity = answerIdentity(kind, model);
     const pieces = generateText(engine, lease.slot, prompt.tokens, settings, request.signal);
+    const reader = new AnswerReader(format);
     const usageOf = (outcome: GenerationOutcome): Usage => ({
       promptTokens: outcome.promptTokens,
       completionTokens: outcome.completionTokens,
     });
+    // A call the model completed ends the answer with tool_calls; one cut short by the budget, with length.
+    const finishReasonOf = (outcome: GenerationOutcome) =>
+      reader.call && outcome.finishReason === 'stop' ? 'tool_calls' : outcome.finishReason;
 
     if (!settings.stream) {
       try {
-        let text = '';
         let step = await pieces.next();
-        for (; !step.done; step = await pieces.next()) text += step.value;
+        for (; !step.done; step = await pieces.next()) reader.push(step.value);
+        reader.finish(step.value.finishReason === 'stop');
         const usage = usageOf(step.value);
+        const finishReason = finishReasonOf(step.value);
         const body =
           kind === 'chat'
-            ? chatCompletion(identity, text, step.value.finishReason, usage)
-            : textCompletion(identity, text, step.value.finishReason, usage);
+            ? chatCompletion(identity, reader, finishReason, usage)
+            : textCompletion(identity, reader.content, finishReason, usage);
         return { kind: 'json', body, usage };
       } finally {
         await release();
@@ -95,13 +103,23 @@ export class EmbeddedProvider implements Provider {
     }
 
     let usage: Usage | undefined;
+    // Text answers announce the role at once; one that may be a call, with its first piece.
+    let role = kind === 'chat' && format.calls !== 'never';
+    const chunksOf = (deltas: AnswerDelta[]) =>
+      deltas.map((delta) => {
+        const json = chunkJson(kind, identity, { ...(role ? { role: 'assistant' as const } : {}), ...chatDelta(delta) });
+        role = false;
+        return json;
+      });
     async function* chunks(): AsyncGenerator<string> {
       try {
-        if (kind === 'chat') yield chunkJson(kind, identity, { role: 'assistant', content: '' });
+        if (kind === 'chat' && !role) yield chunkJson(kind, identity, { role: 'assistant', content: '' });
         let step = await pieces.next();
-        for (; !step.done; step = await pieces.next()) yield chunkJson(kind, identity, { content: step.value });
+        for (; !step.done; step = await pieces.next()) yield* chunksOf(reader.push(step.value));
+        yield* chunksOf(reader.finish(step.value.finishReason === 'stop'));
+        if (role) yield chunkJson(kind, identity, { role: 'assistant', content: '' });
         usage = usageOf(step.value);
-        yield chunkJson(kind, identity, {}, step.value.finishReason);
+        yield chunkJson(kind, identity, {}, finishReasonOf(step.value));
         if (settings.includeUsage) yield usageChunkJson(kind, identity, usage);
       } finally {
         request.signal.removeEventListener('abort', onAbort);
@@ -118,3 +136,6 @@ export class EmbeddedProvider implements Provider {
     return { kind: 'stream', chunks: stream, usage: () => usage };
   }
 }
+
+/** Completions and chats without tools or a response format: plain text. */
+const textAnswer: AnswerFormat = { calls: 'never', tools: [] };

@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import type { Usage } from '../provider.js';
+import type { AnswerDelta, ToolCall } from './answer-reader.js';
 
 /** The identity every chunk and the final body of one answer share. */
 export interface AnswerIdentity {
@@ -21,13 +22,34 @@ export function usageBody(usage: Usage) {
   };
 }
 
-export function chatCompletion(identity: AnswerIdentity, text: string, finishReason: string, usage: Usage) {
+/** A chat answer: its text, or (content null) the one tool call the model made. */
+export function chatCompletion(identity: AnswerIdentity, answer: { content: string; call?: ToolCall }, finishReason: string, usage: Usage) {
+  const message = answer.call
+    ? { role: 'assistant', content: null, tool_calls: [toolCallJson(answer.call)], refusal: null }
+    : { role: 'assistant', content: answer.content, refusal: null };
   return {
     ...identity,
     object: 'chat.completion',
-    choices: [{ index: 0, message: { role: 'assistant', content: text, refusal: null }, logprobs: null, finish_reason: finishReason }],
+    choices: [{ index: 0, message, logprobs: null, finish_reason: finishReason }],
     usage: usageBody(usage),
   };
+}
+
+function toolCallJson(call: ToolCall) {
+  return { id: call.id, type: 'function', function: { name: call.name, arguments: call.arguments } };
+}
+
+/** A chat chunk's delta for what a piece of the answer adds (OpenAI's shape for streamed tool calls). */
+export function chatDelta(delta: AnswerDelta): ChunkDelta {
+  if (delta.kind === 'content') return { content: delta.text };
+  if (delta.kind === 'call') return { content: null, tool_calls: [{ index: 0, ...toolCallJson(delta.call) }] };
+  return { tool_calls: [{ index: 0, function: { arguments: delta.text } }] };
+}
+
+export interface ChunkDelta {
+  role?: 'assistant';
+  content?: string | null;
+  tool_calls?: Array<{ index: number; id?: string; type?: string; function: { name?: string; arguments: string } }>;
 }
 
 export function textCompletion(identity: AnswerIdentity, text: string, finishReason: string, usage: Usage) {
@@ -43,7 +65,7 @@ export function textCompletion(identity: AnswerIdentity, text: string, finishRea
 export function chunkJson(
   kind: 'chat' | 'completion',
   identity: AnswerIdentity,
-  delta: { role?: 'assistant'; content?: string },
+  delta: ChunkDelta,
   finishReason: string | null = null,
 ): string {
   if (kind === 'chat') {

@@ -1,34 +1,18 @@
 import type { Token } from 'node-llama-cpp';
-import { z } from 'zod';
 import { DevupError } from '../../errors.js';
-import { renderChatPrompt, type ChatTurn, type PromptTokens } from '../../engine/runtime/chat-prompt.js';
+import { renderChatPrompt, type PromptTokens } from '../../engine/runtime/chat-prompt.js';
 import type { EmbeddedEngine } from '../../engine/runtime/embedded-engine.js';
-import { parseOrThrow } from '../../validation.js';
+import type { AnswerFormat } from './answer-format.js';
+import { chatTurns } from './chat-turns.js';
 
-const contentSchema = z.union([
-  z.string(),
-  z.array(z.object({ type: z.literal('text', { error: 'the embedded engine reads text parts only' }), text: z.string() })),
-]);
-const messagesSchema = z
-  .array(
-    z.object({
-      role: z.enum(['system', 'developer', 'user', 'assistant', 'tool']),
-      content: contentSchema.nullish(),
-    }),
-  )
-  .min(1);
-
-/** The prompt of a chat request: its OpenAI messages rendered by the engine (template or transcript). */
-export function chatPromptTokens(engine: EmbeddedEngine, body: Record<string, unknown>, hasTemplate: boolean): Promise<PromptTokens> {
-  return renderChatPrompt(engine, readMessages(body.messages), hasTemplate);
-}
-
-function readMessages(input: unknown): ChatTurn[] {
-  return parseOrThrow(messagesSchema, input, 'request', ['messages']).map((message) => ({
-    // Developer messages are system messages for older models; tool results read as user turns.
-    role: message.role === 'developer' ? 'system' : message.role === 'tool' ? 'user' : message.role,
-    text: typeof message.content === 'string' ? message.content : (message.content ?? []).map((part) => part.text).join(''),
-  }));
+/** The prompt of a chat request: its OpenAI messages (and tools) rendered by the engine (template or transcript). */
+export function chatPromptTokens(
+  engine: EmbeddedEngine,
+  body: Record<string, unknown>,
+  hasTemplate: boolean,
+  format: AnswerFormat,
+): Promise<PromptTokens> {
+  return renderChatPrompt(engine, chatTurns(body.messages, format), hasTemplate);
 }
 
 /** A completion prompt: one string, or one array of token ids. */
