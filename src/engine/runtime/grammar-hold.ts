@@ -45,9 +45,9 @@ export class GrammarHold {
   /** For `grammarEvaluationState`: read before each token is sampled. */
   readonly state = (): LlamaGrammarEvaluationState | undefined => (this.mode === 'free' ? undefined : this.evaluation);
 
-  /** For `tokenBias`: the closing push once `generated()` tokens leave less than the reserve. */
+  /** For `tokenBias`: the closing push once `generated()` tokens leave less than the reserve, on JSON only. */
   bias(generated: () => number): () => TokenBias {
-    return () => (this.mode !== 'free' && this.budget - generated() <= this.constraint.closingReserve ? this.closing : this.noBias);
+    return () => (this.mode === 'json' && this.budget - generated() <= this.constraint.closingReserve ? this.closing : this.noBias);
   }
 
   /**
