@@ -114,7 +114,7 @@ export function readAnswerFormat(body: Record<string, unknown>): AnswerFormat {
 /** The JSON a call is written as: `{"name":"…","arguments":{…}}`, name first. */
 function callSchema(tool: ToolDefinition): JsonSchema {
   // `$id` makes the parameters their own resource, so their `#/$defs/…` references resolve in them.
-  const parameters = { ...(tool.parameters as object), $id: `devup:tool:${tool.name}` };
+  const parameters = { ...tool.parameters, $id: `devup:tool:${tool.name}` };
   return {
     type: 'object',
     properties: { name: { const: tool.name }, arguments: parameters },
