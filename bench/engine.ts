@@ -4,7 +4,8 @@
  * (bench/engine-server.ts in its own process, the real embedded target), with the same threads,
  * prompts, greedy sampling and lengths: one stream, then 8 streams decoding together. Rounds are
  * interleaved (direct, gateway, direct, …) and the median is reported. Then a threads sweep of the
- * direct engine, which is what the default DEVUP_ENGINE_THREADS=1 rests on. Writes the tables to
+ * direct engine, which is what the default DEVUP_ENGINE_THREADS=1 rests on, and chat answers held to a
+ * grammar (json_object, json_schema) against plain ones: the grammar's cost. Writes the tables to
  * docs/benchmarks.md (section "Embedded engine").
  * Knobs: TOKENS (per stream, default 128), ROUNDS (default 5), BENCH_THREADS (default 1),
  * BENCH_MODEL (default test/fixtures/models/stories260K.gguf), SWEEP (threads, default "1,2"),
@@ -109,6 +110,63 @@ async function gateway(url: string, key: string, streams: number): Promise<Run> 
   return { tokens: counts.reduce((sum, count) => sum + count, 0), seconds: (performance.now() - started) / 1000, ttftMs: mean(firsts) };
 }
 
+/** What the grammar rows ask for: plain text, any JSON object, or JSON per a schema (an object with a string, a bounded integer, an enum and an array). */
+const noGrammar = { 'plain text (no grammar)': {} };
+const answerFormats: Record<string, Record<string, unknown>> = {
+  ...noGrammar,
+  json_object: { response_format: { type: 'json_object' } },
+  json_schema: {
+    response_format: {
+      type: 'json_schema',
+      json_schema: {
+        name: 'person',
+        schema: {
+          type: 'object',
+          properties: {
+            name: { type: 'string' },
+            age: { type: 'integer', minimum: 1, maximum: 120 },
+            mood: { enum: ['happy', 'sad', 'calm'] },
+            friends: { type: 'array', items: { type: 'string' } },
+          },
+          required: ['name', 'age', 'mood', 'friends'],
+        },
+      },
+    },
+  },
+};
+
+/** n chat streams at once through the embedded Provider, each held to the grammar of `format` (seeded sampling, the same for every format). */
+async function grammarRun(embedded: EmbeddedProvider, streams: number, format: Record<string, unknown>): Promise<Run> {
+  const started = performance.now();
+  const firsts: number[] = [];
+  const counts = await Promise.all(
+    prompts.slice(0, streams).map(async (prompt, index) => {
+      const reply = await embedded.call({
+        operation: 'chat',
+        body: {
+          messages: [{ role: 'user', content: prompt }],
+          max_tokens: tokens,
+          temperature: 1,
+          seed: index + 1,
+          stream: true,
+          ...format,
+        },
+        signal: new AbortController().signal,
+      });
+      if (reply.kind !== 'stream') throw new Error('expected a stream');
+      let first = true;
+      for await (const chunk of reply.chunks) {
+        if (first && chunk.includes('"content":"') && !chunk.includes('"content":""')) {
+          first = false;
+          firsts.push(performance.now() - started);
+        }
+      }
+      return reply.usage()?.completionTokens ?? 0;
+    }),
+  );
+  return { tokens: counts.reduce((sum, count) => sum + count, 0), seconds: (performance.now() - started) / 1000, ttftMs: mean(firsts) };
+}
+
 /** n streams at once through the embedded Provider in this process: the engine's own share, without HTTP. */
 async function provider(embedded: EmbeddedProvider, streams: number): Promise<Run> {
   const started = performance.now();
@@ -187,11 +245,16 @@ const results: Record<string, Run[]> = {
   'provider 8': [],
   'gateway 8': [],
 };
+const grammarResults: Record<string, Run[]> = {};
+for (const format of Object.values(answerFormats)) await grammarRun(embedded, 8, format);
 for (let round = 0; round < rounds; round++) {
   for (const streams of [1, 8]) {
     results[`direct ${streams}`].push(await direct(model, contexts.get(threads)!, streams));
     results[`provider ${streams}`].push(await provider(embedded, streams));
     results[`gateway ${streams}`].push(await gateway(server.url, server.key, streams));
+    for (const [label, format] of Object.entries(answerFormats)) {
+      (grammarResults[`${label} ${streams}`] ??= []).push(await grammarRun(embedded, streams, format));
+    }
   }
 }
 await server.stop();
@@ -213,6 +276,19 @@ for (const streams of [1, 8]) {
   );
 }
 process.stderr.write(`${rows.join('\n')}\n`);
+
+const grammarRows: string[] = [];
+for (const streams of [1, 8]) {
+  const plain = summary(grammarResults[`${Object.keys(noGrammar)[0]} ${streams}`]);
+  for (const label of Object.keys(answerFormats)) {
+    const run = summary(grammarResults[`${label} ${streams}`]);
+    const versus = label in noGrammar ? '' : `${((run.tokensPerSecond / plain.tokensPerSecond) * 100).toFixed(0)}% of plain`;
+    grammarRows.push(
+      `| ${streams} | ${label} | ${run.tokens} | ${run.tokensPerSecond.toFixed(0)} | ${run.ttftMs.toFixed(2)} | ${versus} |`,
+    );
+  }
+}
+process.stderr.write(`${grammarRows.join('\n')}\n`);
 
 const sweepRows: string[] = [];
 for (const count of sweep) {
@@ -247,6 +323,15 @@ const section = [
   '| streams | path | tokens | tokens/s | TTFT ms | gateway vs direct |',
   '|---:|---|---:|---:|---:|---|',
   ...rows,
+  '',
+  `Grammar (tools and structured output): chat streams through the embedded Provider in this process, ${tokens} tokens at most each, ` +
+    'temperature 1 with the same seeds for every format; plain text against the same answers held to a grammar (any JSON object; the ' +
+    'schema of an object with a string, an integer from 1 to 120, an enum and an array of strings). Answers held to a grammar end when their ' +
+    'JSON is complete, so they may be shorter; tokens/s is over the tokens each wrote. Medians of the same interleaved rounds.',
+  '',
+  '| streams | answer | tokens | tokens/s | TTFT ms | vs plain |',
+  '|---:|---|---:|---:|---:|---|',
+  ...grammarRows,
   '',
   `Threads sweep (direct, ${sweepTokens} tokens per stream, median of 3): why \`DEVUP_ENGINE_THREADS\` defaults to 1.`,
   '',
