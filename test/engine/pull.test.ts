@@ -6,21 +6,31 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DevupError } from '../../src/errors.js';
 import { ProgressReporter } from '../../src/cli/progress-reporter.js';
 import { pullModel } from '../../src/engine/pull/pull-model.js';
-import { startHubServer, type HubServer } from './support/hub-server.js';
+import { startHubPeer, type HubPeer } from '../support/upstreams/hub-peer.js';
 import { storiesPath } from '../support/fixtures.js';
 
 const stories = fs.readFileSync(storiesPath);
 const storiesSha = crypto.createHash('sha256').update(stories).digest('hex');
-let hub: HubServer;
+let hub: HubPeer;
 let modelsDir: string;
 
 beforeAll(async () => {
-  hub = await startHubServer({
-    'ggml-org/models/tinyllamas/stories260K.gguf': { bytes: stories, linkedSha256: storiesSha, interruptFirstAfter: 300_000 },
-    'ggml-org/models/plain/stories260K.gguf': { bytes: stories },
-    'someone/broken/notes.gguf': { bytes: Buffer.from('these are notes, not a model\n'.repeat(100)), linkedSha256: undefined },
-    'someone/broken/short.gguf': { bytes: stories.subarray(0, 600_000) },
-    'someone/broken/lying.gguf': { bytes: stories, linkedSha256: '0'.repeat(64) },
+  hub = await startHubPeer({
+    repos: {
+      'ggml-org/models': {
+        files: {
+          'tinyllamas/stories260K.gguf': { bytes: stories, interruptFirstAfter: 300_000 },
+          'plain/stories260K.gguf': { bytes: stories, lfs: false },
+        },
+      },
+      'someone/broken': {
+        files: {
+          'notes.gguf': { bytes: Buffer.from('these are notes, not a model\n'.repeat(100)), lfs: false },
+          'short.gguf': { bytes: stories.subarray(0, 600_000), lfs: false },
+          'lying.gguf': { bytes: stories, announcedSha256: '0'.repeat(64) },
+        },
+      },
+    },
   });
 });
 afterAll(() => hub.close());
@@ -51,9 +61,10 @@ describe('devup pull', () => {
       onProgress: ({ receivedBytes }) => progress.push(receivedBytes),
       onLog: (message) => logs.push(message),
     });
-    expect(hub.ranges.slice(-2)[0]).toBe('');
-    expect(hub.ranges.slice(-1)[0]).toMatch(/^bytes=(\d+)-$/);
-    const resumedAt = Number(/bytes=(\d+)-/.exec(hub.ranges.slice(-1)[0])![1]);
+    const ranges = hub.requests.filter((request) => request.cdn).map((request) => request.range);
+    expect(ranges.slice(-2)[0]).toBe('');
+    expect(ranges.slice(-1)[0]).toMatch(/^bytes=(\d+)-$/);
+    const resumedAt = Number(/bytes=(\d+)-/.exec(ranges.slice(-1)[0])![1]);
     expect(resumedAt).toBeGreaterThanOrEqual(300_000);
     expect(logs.join('\n')).toMatch(/interrupted after \d+ bytes.*retrying/);
     expect(progress.at(-1)).toBe(stories.length);
