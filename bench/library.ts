@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { plannerSizer } from '../src/deploy/planner/planner-sizer.js';
 import { LibraryService } from '../src/library/library-service.js';
 import { openStore, type Store } from '../src/store/database.js';
 import { startPostgresServer } from '../test/support/postgres-server.js';
@@ -60,7 +61,7 @@ async function benchDialect(dialect: 'sqlite' | 'postgres', store: Store): Promi
   const synthetic: SyntheticLibrary = await buildSyntheticLibrary(store, modelCount, resultsPerModel);
   const loadSeconds = (Date.now() - loadStart) / 1000;
   sampleRss();
-  const library = new LibraryService(store);
+  const library = new LibraryService(store, { sizer: plannerSizer });
   const pick = <T>(random: () => number, items: T[]) => items[Math.floor(random() * items.length)];
   const searchQuery = (random: () => number) => ({
     q: pick(random, synthetic.families),

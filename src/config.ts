@@ -25,8 +25,12 @@ export interface Config {
   logPrompts: boolean;
   /** llama.cpp decode threads for the embedded engine (1 measured fastest on a 2-core host). */
   engineThreads: number;
-  /** Hugging Face hub base URL that `devup pull` downloads from (a mirror, or a local server in tests). */
+  /** Hugging Face hub base URL that imports read from and `devup pull` downloads from (a mirror, or a local server in tests). */
   hubUrl: string;
+  /** Hugging Face access token (`HF_TOKEN`), sent as a Bearer token to the hub for gated repos; never logged. */
+  hubToken?: string;
+  /** How long one hub request may wait for an answer (or between body bytes) before it fails. */
+  hubTimeoutMs: number;
   /** Seed the library from data/ when the store is empty. */
   seedLibrary: boolean;
   /** Largest request body accepted (413 beyond it). */
@@ -72,6 +76,8 @@ const environmentSchema = z.object({
   DEVUP_LOG_PROMPTS: flag.default(false),
   DEVUP_ENGINE_THREADS: z.coerce.number().int().min(1).max(256).default(1),
   DEVUP_HUB_URL: z.url({ protocol: /^https?$/ }).default('https://huggingface.co'),
+  DEVUP_HUB_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
+  HF_TOKEN: z.string().min(1).optional(),
   DEVUP_SEED: flag.default(true),
   DEVUP_MAX_BODY_BYTES: z.coerce
     .number()
@@ -97,7 +103,9 @@ export type ConfigOverrides = Partial<Config>;
 
 /** Reads the environment once, listing every bad key; `overrides` come from CLI flags and tests. */
 export function loadConfig(environment: NodeJS.ProcessEnv = process.env, overrides: ConfigOverrides = {}): Config {
-  const devupKeys = Object.fromEntries(Object.entries(environment).filter(([key, value]) => key.startsWith('DEVUP_') && value !== ''));
+  const devupKeys = Object.fromEntries(
+    Object.entries(environment).filter(([key, value]) => (key.startsWith('DEVUP_') || key === 'HF_TOKEN') && value !== ''),
+  );
   const parsed = environmentSchema.safeParse(devupKeys);
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
@@ -116,6 +124,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, overrid
     logPrompts: env.DEVUP_LOG_PROMPTS,
     engineThreads: env.DEVUP_ENGINE_THREADS,
     hubUrl: env.DEVUP_HUB_URL.replace(/\/+$/, ''),
+    hubToken: env.HF_TOKEN,
+    hubTimeoutMs: env.DEVUP_HUB_TIMEOUT_MS,
     seedLibrary: env.DEVUP_SEED,
     maxBodyBytes: env.DEVUP_MAX_BODY_BYTES,
     requestTimeoutMs: env.DEVUP_REQUEST_TIMEOUT_MS,

@@ -9,6 +9,8 @@ import { keysRevokeCommand } from './commands/keys-revoke.js';
 import { planCommand } from './commands/plan.js';
 import { pullCommand } from './commands/pull.js';
 import { modelsCompareCommand } from './commands/models-compare.js';
+import { modelsExportCommand } from './commands/models-export.js';
+import { modelsImportCommand } from './commands/models-import.js';
 import { modelsListCommand } from './commands/models-list.js';
 import { modelsSearchCommand } from './commands/models-search.js';
 import { modelsShowCommand } from './commands/models-show.js';
@@ -27,6 +29,8 @@ const commands: Command[] = [
   modelsSearchCommand,
   modelsShowCommand,
   modelsCompareCommand,
+  modelsImportCommand,
+  modelsExportCommand,
   keysCreateCommand,
   keysListCommand,
   keysRevokeCommand,

@@ -3,7 +3,15 @@ import type { RouteModule } from '../http/route-module.js';
 import type { LibraryService } from './library-service.js';
 import { benchmarkPatchSchema, resultPatchSchema } from './benchmark-catalog.js';
 import { importDocumentSchema } from './importers/import-document.js';
-import { benchmarkSchema, comparisonSchema, modelSchema, resultSchema, searchPageSchema } from './library-shapes.js';
+import {
+  benchmarkSchema,
+  comparisonSchema,
+  importSummarySchema,
+  modelHistorySchema,
+  modelSchema,
+  resultSchema,
+  searchPageSchema,
+} from './library-shapes.js';
 import { benchmarkInputSchema, modelInputSchema, modelPatchSchema, resultInputSchema, slugSchema, suiteSchema } from './model-input.js';
 import { searchQuerySchema } from './search-query.js';
 
@@ -46,6 +54,16 @@ export const libraryRoutes: RouteModule<{ library: LibraryService }> = ({ router
     params: idParams,
     response: modelSchema,
     handler: ({ params }) => library.get(params.id),
+  });
+  router.route({
+    method: 'GET',
+    url: '/api/models/:id/history',
+    summary: "A model's field origins and the earlier values imports and edits replaced",
+    tags,
+    auth: 'public',
+    params: idParams,
+    response: modelHistorySchema,
+    handler: ({ params }) => library.history(params.id),
   });
   router.route({
     method: 'GET',
@@ -195,11 +213,14 @@ export const libraryRoutes: RouteModule<{ library: LibraryService }> = ({ router
   router.route({
     method: 'POST',
     url: '/api/import',
-    summary: 'Import a Hugging Face model card or config.json (merged over an existing card)',
+    summary: 'Import a Hugging Face hub repo, model card or config.json (merged over an existing card; hand-entered fields kept)',
     tags,
     status: 201,
     body: importDocumentSchema,
-    response: modelSchema,
-    handler: ({ body }) => library.importDocument(body),
+    response: modelSchema.extend({ import: importSummarySchema }),
+    handler: async ({ body }) => {
+      const { model, summary } = await library.importDocument(body);
+      return { ...model, import: summary };
+    },
   });
 };

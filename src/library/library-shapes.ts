@@ -54,6 +54,23 @@ export const modelSummarySchema = z.object({
   pricing: pricingSchema.nullable(),
 });
 
+export const modelDownloadSchema = z.object({
+  repo: z.string().describe('Hub repository the files are in'),
+  revision: z.string().describe('Commit the file list was read at'),
+  label: z.string().describe('Quantization (Q4_K_M, Q8_0…) or checkpoint dtype (BF16, FP8…)'),
+  format: z.enum(['gguf', 'safetensors']),
+  bytes: z.number().describe('All files together'),
+  files: z.array(z.object({ path: z.string(), bytes: z.number(), sha256: z.string().optional() })).describe('A split set in part order'),
+  memory: z
+    .object({
+      context: z.number().int().describe('Tokens of the one sequence sized'),
+      ramBytes: z.number().nullable().describe('Running on CPU (llama.cpp); null where the engine needs a GPU'),
+      vramBytes: z.number().describe('Running on one GPU'),
+    })
+    .nullable()
+    .describe("The planner's estimate: weights, 16-bit KV cache at `context`, compute buffers (and the GPU runtime)"),
+});
+
 export const modelSchema = modelSummarySchema.extend({
   description: z.string().describe('Markdown'),
   links: z.array(linkSchema),
@@ -65,8 +82,37 @@ export const modelSchema = modelSummarySchema.extend({
   variants: z
     .array(z.object({ id: z.string(), name: z.string(), variant: z.string().nullable() }))
     .describe('Other models of the same family'),
+  downloads: z
+    .array(modelDownloadSchema)
+    .describe('Download variants from hub imports: one per GGUF quantization or safetensors checkpoint'),
   createdAt: z.number().int(),
   updatedAt: z.number().int(),
+});
+
+export const modelHistorySchema = z.object({
+  fields: z
+    .array(z.object({ field: z.string(), source: z.string(), writtenAt: z.number(), manual: z.boolean() }))
+    .describe('Where each recorded field came from; manual ones were entered through the admin API and imports keep them'),
+  earlier: z
+    .array(
+      z.object({
+        field: z.string(),
+        value: z.unknown().describe('The value before it was replaced'),
+        source: z.string().nullable().describe('Where that value came from'),
+        writtenAt: z.number().nullable().describe('When that value was written (epoch ms)'),
+        replacedAt: z.number(),
+        replacedBy: z.string().describe('Source of the value that replaced it'),
+      }),
+    )
+    .describe('Earlier values, newest replacement first'),
+});
+
+export const importSummarySchema = z.object({
+  created: z.boolean(),
+  updated: z.array(z.string()).describe('Fields the import changed (their earlier values are in the history)'),
+  kept: z.array(z.object({ field: z.string(), source: z.string() })).describe('Fields entered by hand that the import left as they were'),
+  variants: z.number().int().describe('Download variants written'),
+  warnings: z.array(z.string()),
 });
 
 const facetSchema = z.array(z.object({ value: z.string(), count: z.number().int() }));
@@ -110,6 +156,8 @@ export type Result = z.infer<typeof resultSchema>;
 export type NiahResult = z.infer<typeof niahResultSchema>;
 export type ModelSummary = z.infer<typeof modelSummarySchema>;
 export type Model = z.infer<typeof modelSchema>;
+export type ModelDownload = z.infer<typeof modelDownloadSchema>;
+export type ModelHistory = z.infer<typeof modelHistorySchema>;
 export type Facets = z.infer<typeof facetsSchema>;
 export type SearchPage = z.infer<typeof searchPageSchema>;
 export type Comparison = z.infer<typeof comparisonSchema>;

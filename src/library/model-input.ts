@@ -45,8 +45,11 @@ export const benchmarkInputSchema = benchmarkDescriptorSchema.extend({ id: slugS
 
 export const resultInputSchema = z
   .object({
-    /** A benchmark id, or a descriptor resolved to (and if needed creating) a benchmark. */
-    benchmark: z.union([slugSchema, benchmarkDescriptorSchema]),
+    /**
+     * A benchmark id, or a descriptor resolved to (and if needed creating) a benchmark; a created
+     * one takes the descriptor's `id` when given and free (an exported card importing back).
+     */
+    benchmark: z.union([slugSchema, benchmarkInputSchema]),
     value: z.number().finite(),
     setting: z.string().max(100).default(''),
     source: z.string().max(2000).nullable().optional(),

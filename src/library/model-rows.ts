@@ -1,6 +1,6 @@
 import type { Selectable } from 'kysely';
 import type { BenchmarkRow, ModelRow, ResultRow } from '../store/schema.js';
-import type { ModelSummary, Result } from './library-shapes.js';
+import type { Model, ModelSummary, Result } from './library-shapes.js';
 import { defaultDirection } from './benchmark-key.js';
 import type { BenchmarkDescriptor, ModelInput } from './model-input.js';
 
@@ -114,5 +114,37 @@ export function toBenchmarkRow(benchmark: BenchmarkDescriptor, id: string): Benc
     direction: benchmark.direction ?? defaultDirection(benchmark.metric),
     suite: benchmark.suite,
     description: benchmark.description ?? null,
+  };
+}
+
+/** A stored model back as input (results by benchmark id), for updates and merged imports. */
+export function toModelInput(model: Model): ModelInput {
+  return {
+    id: model.id,
+    name: model.name,
+    publisher: model.publisher,
+    family: model.family,
+    variant: model.variant,
+    description: model.description,
+    architecture: model.architecture,
+    totalParams: model.totalParams,
+    activatedParams: model.activatedParams,
+    contextLength: model.contextLength,
+    license: model.license,
+    openWeights: model.openWeights,
+    releaseDate: model.releaseDate,
+    tags: model.tags,
+    links: model.links,
+    notes: model.notes,
+    spec: model.spec,
+    pricing: model.pricing,
+    source: model.source,
+    results: model.results.map((result) => ({
+      benchmark: result.benchmarkId,
+      value: result.value,
+      setting: result.setting,
+      source: result.source,
+    })),
+    niah: model.niah,
   };
 }

@@ -2,13 +2,14 @@ import type { Kysely } from 'kysely';
 import { notFound } from '../errors.js';
 import type { Database } from '../store/schema.js';
 import type { Model } from './library-shapes.js';
+import { readDownloads } from './model-downloads.js';
 import { toModelSummary, toResult } from './model-rows.js';
 
-/** Reads one model card with its results (grouped as the source tables are), NIAH scores and family variants. */
+/** Reads one model card with its results (grouped as the source tables are), NIAH scores, family variants and download variants. */
 export async function readModel(db: Kysely<Database>, id: string): Promise<Model> {
   const row = await db.selectFrom('models').selectAll().where('id', '=', id).executeTakeFirst();
   if (!row) throw notFound('Model', id);
-  const [results, niah, variants] = await Promise.all([
+  const [results, niah, variants, downloads] = await Promise.all([
     db
       .selectFrom('results')
       .innerJoin('benchmarks', 'benchmarks.id', 'results.benchmark_id')
@@ -40,6 +41,7 @@ export async function readModel(db: Kysely<Database>, id: string): Promise<Model
           .orderBy('id')
           .limit(100)
           .execute(),
+    readDownloads(db, id),
   ]);
   return {
     ...toModelSummary(row),
@@ -56,6 +58,7 @@ export async function readModel(db: Kysely<Database>, id: string): Promise<Model
       source: entry.source,
     })),
     variants,
+    downloads,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };

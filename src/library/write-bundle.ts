@@ -25,39 +25,46 @@ const rowsPerInsert = 500;
  * leaves the store as it was. A written model's results and NIAH scores are replaced whole.
  */
 export async function writeBundle(db: Kysely<Database>, bundle: LibraryBundle, options: WriteOptions): Promise<WriteSummary> {
-  return db.transaction().execute(async (transaction) => {
-    const known = new Map((await transaction.selectFrom('benchmarks').selectAll().execute()).map((row) => [row.id, row]));
-    const written = new Set<string>();
-    for (const benchmark of bundle.benchmarks) {
-      const row = toBenchmarkRow(benchmark, benchmark.id ?? benchmarkIdFor(benchmark));
-      await transaction
-        .insertInto('benchmarks')
-        .values(row)
-        .onConflict((conflict) => conflict.column('id').doUpdateSet(row))
-        .execute();
-      known.set(row.id, row);
-      written.add(row.id);
-    }
-    const errors: FieldError[] = [];
-    const resolved = bundle.models.map((model, modelIndex) => resolveBenchmarks(model, known, `models.${modelIndex}`, errors));
-    if (options.mode === 'create') await refuseExisting(transaction, bundle.models, errors);
-    if (errors.length > 0) {
-      throw new DevupError(
-        'invalid_request',
-        `Invalid library data: ${errors.map((error) => `${error.path}: ${error.message}`).join('; ')}`,
-        { fieldErrors: errors },
-      );
-    }
-    for (const id of resolved.flatMap((model) => [...model.created])) {
-      await transaction.insertInto('benchmarks').values(known.get(id)!).execute();
-      written.add(id);
-    }
-    const now = Date.now();
-    for (const [index, model] of bundle.models.entries()) {
-      await writeModel(transaction, model, resolved[index].benchmarkIds, now, options);
-    }
-    return { models: bundle.models.map((model) => model.id), benchmarks: [...written] };
-  });
+  return db.transaction().execute((transaction) => writeBundleIn(transaction, bundle, options));
+}
+
+/** The same inside a transaction the caller holds (an import that writes more than the model). */
+export async function writeBundleIn(
+  transaction: Transaction<Database>,
+  bundle: LibraryBundle,
+  options: WriteOptions,
+): Promise<WriteSummary> {
+  const known = new Map((await transaction.selectFrom('benchmarks').selectAll().execute()).map((row) => [row.id, row]));
+  const written = new Set<string>();
+  for (const benchmark of bundle.benchmarks) {
+    const row = toBenchmarkRow(benchmark, benchmark.id ?? benchmarkIdFor(benchmark));
+    await transaction
+      .insertInto('benchmarks')
+      .values(row)
+      .onConflict((conflict) => conflict.column('id').doUpdateSet(row))
+      .execute();
+    known.set(row.id, row);
+    written.add(row.id);
+  }
+  const errors: FieldError[] = [];
+  const resolved = bundle.models.map((model, modelIndex) => resolveBenchmarks(model, known, `models.${modelIndex}`, errors));
+  if (options.mode === 'create') await refuseExisting(transaction, bundle.models, errors);
+  if (errors.length > 0) {
+    throw new DevupError(
+      'invalid_request',
+      `Invalid library data: ${errors.map((error) => `${error.path}: ${error.message}`).join('; ')}`,
+      { fieldErrors: errors },
+    );
+  }
+  for (const id of resolved.flatMap((model) => [...model.created])) {
+    await transaction.insertInto('benchmarks').values(known.get(id)!).execute();
+    written.add(id);
+  }
+  const now = Date.now();
+  for (const [index, model] of bundle.models.entries()) {
+    await writeModel(transaction, model, resolved[index].benchmarkIds, now, options);
+  }
+  return { models: bundle.models.map((model) => model.id), benchmarks: [...written] };
 }
 
 const identity = (benchmark: Pick<BenchmarkRow, 'suite' | 'name' | 'metric' | 'shots'>) =>
@@ -77,7 +84,7 @@ function resolveBenchmarks(model: ModelInput, known: Map<string, BenchmarkRow>, 
     } else {
       id = byIdentity.get(identity(result.benchmark));
       if (!id) {
-        id = benchmarkIdFor(result.benchmark);
+        id = result.benchmark.id && !known.has(result.benchmark.id) ? result.benchmark.id : benchmarkIdFor(result.benchmark);
         while (known.has(id)) id = `${id}-x`;
         const row = toBenchmarkRow(result.benchmark, id);
         known.set(id, row);

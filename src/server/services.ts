@@ -1,7 +1,9 @@
 import pino, { type Logger } from 'pino';
 import type { Config } from '../config.js';
 import { openStore, type Store } from '../store/database.js';
+import { HubClient } from '../library/hub/hub-client.js';
 import { LibraryService } from '../library/library-service.js';
+import { plannerSizer } from '../deploy/planner/planner-sizer.js';
 import { resolveAdminKey, type AdminKey } from './admin-key.js';
 import { DeploymentManager } from '../deploy/deployment-manager.js';
 import type { DeploymentRegistry } from '../gateway/deployment-registry.js';
@@ -33,7 +35,10 @@ export async function createServices(config: Config, logger: Logger = createLogg
   const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   const adminKey = resolveAdminKey(config.dataDir, config.adminKey);
   const closers: Array<() => Promise<void>> = [() => store.close()];
-  const library = new LibraryService(store);
+  const library = new LibraryService(store, {
+    sizer: plannerSizer,
+    hub: HubClient.fromConfig(config),
+  });
   if (config.seedLibrary) await library.seedIfEmpty();
   // Tells other replicas about key and deployment changes (Redis pub/sub when config.redisUrl is set); closes after them.
   const changes = createChangeBus(config);

@@ -4,6 +4,7 @@ import { libraryMigration } from './migrations/0001-library.js';
 import { gatewayMigration } from './migrations/0002-gateway.js';
 import { replicasMigration } from './migrations/0003-replicas.js';
 import { specSecretsMigration } from './migrations/0004-spec-secrets.js';
+import { modelProvenanceMigration } from './migrations/0005-model-provenance.js';
 import type { DialectMigration } from './migrations/dialect-migration.js';
 
 /** Migrations in order. */
@@ -12,6 +13,7 @@ const migrations: Record<string, DialectMigration> = {
   '0002-gateway': gatewayMigration,
   '0003-replicas': replicasMigration,
   '0004-spec-secrets': specSecretsMigration,
+  '0005-model-provenance': modelProvenanceMigration,
 };
 
 // Migrations build the schema, so they run on an untyped handle (as Kysely's Migrator takes it).

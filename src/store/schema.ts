@@ -9,6 +9,9 @@ export interface Database {
   benchmarks: BenchmarkRow;
   results: ResultRow;
   niah_results: NiahResultRow;
+  model_fields: ModelFieldRow;
+  model_history: ModelHistoryRow;
+  model_variants: ModelVariantRow;
   api_keys: ApiKeyRow;
   usage_records: UsageRecordRow;
   deployments: DeploymentRow;
@@ -79,6 +82,49 @@ export interface NiahResultRow {
   depth_percent: number;
   score: number;
   source: string | null;
+}
+
+/** Where a model field's current value came from; `manual` (1) when entered through the admin API, which imports keep. */
+export interface ModelFieldRow {
+  model_id: string;
+  field: string;
+  source: string;
+  written_at: number;
+  manual: number;
+}
+
+/** An earlier value of a model field, kept when an import or edit replaced it. */
+export interface ModelHistoryRow {
+  id: Generated<number>;
+  model_id: string;
+  field: string;
+  /** JSON of the earlier value. */
+  value: string;
+  /** Where the earlier value came from, when known. */
+  source: string | null;
+  written_at: number | null;
+  replaced_at: number;
+  /** Source of the value that replaced it. */
+  replaced_by: string;
+}
+
+/** One download variant of a model: a GGUF quantization (file or split set) or a safetensors checkpoint. */
+export interface ModelVariantRow {
+  id: Generated<number>;
+  model_id: string;
+  /** Hub repository the files are in. */
+  repo: string;
+  /** Commit the file list was read at. */
+  revision: string;
+  /** `Q4_K_M`, `BF16`… */
+  label: string;
+  format: 'gguf' | 'safetensors';
+  bytes: number;
+  /** JSON {path, bytes, sha256?}[] */
+  files: string;
+  /** JSON {context, ramBytes, vramBytes}, or null when the architecture could not be sized. */
+  memory: string | null;
+  position: number;
 }
 
 export interface ApiKeyRow {

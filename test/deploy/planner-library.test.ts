@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findArchitecture } from '../../src/deploy/planner/architecture-source.js';
 import { planDeployment } from '../../src/deploy/planner/plan-deployment.js';
+import { plannerSizer } from '../../src/deploy/planner/planner-sizer.js';
 import { LibraryService } from '../../src/library/library-service.js';
 import type { Store } from '../../src/store/database.js';
 import { openTestStore } from '../support/stores.js';
@@ -12,7 +13,7 @@ describe('planner: the seeded library’s specs', () => {
 
   beforeAll(async () => {
     store = await openTestStore('sqlite');
-    await new LibraryService(store).seedIfEmpty();
+    await new LibraryService(store, { sizer: plannerSizer }).seedIfEmpty();
   });
 
   afterAll(async () => {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DevupError } from '../../src/errors.js';
 import { readSeedBundle } from '../../src/library/library-data.js';
+import { plannerSizer } from '../../src/deploy/planner/planner-sizer.js';
 import { LibraryService } from '../../src/library/library-service.js';
 import type { Store } from '../../src/store/database.js';
 import { dialects, openTestStore } from '../support/stores.js';
@@ -41,7 +42,7 @@ describe.each(dialects)('library store on %s', (dialect) => {
     store = await openTestStore(dialect);
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'devup-library-'));
     fs.mkdirSync(path.join(dataDir, 'architectures'));
-    library = new LibraryService(store, { dataDir });
+    library = new LibraryService(store, { dataDir, sizer: plannerSizer });
     await library.importBundle(readSeedBundle());
   });
   afterAll(async () => {
@@ -322,7 +323,7 @@ describe.each(dialects)('library store on %s', (dialect) => {
       '# Test 7B',
       'A model card.',
     ].join('\n');
-    const imported = await library.importDocument({ kind: 'hf-card', content: card, repo: 'test-org/Test-7B-Instruct' });
+    const { model: imported } = await library.importDocument({ kind: 'hf-card', content: card, repo: 'test-org/Test-7B-Instruct' });
     expect(imported).toMatchObject({
       id: 'test-7b-instruct',
       name: 'Test-7B-Instruct',
@@ -341,7 +342,11 @@ describe.each(dialects)('library store on %s', (dialect) => {
       max_position_embeddings: 32768,
       hidden_size: 4096,
     };
-    const merged = await library.importDocument({ kind: 'config-json', id: 'test-7b-instruct', content: JSON.stringify(config) });
+    const { model: merged } = await library.importDocument({
+      kind: 'config-json',
+      id: 'test-7b-instruct',
+      content: JSON.stringify(config),
+    });
     expect(merged).toMatchObject({ name: 'Test-7B-Instruct', architecture: 'MoE', contextLength: 32768, spec: config });
     expect(merged.results).toHaveLength(2);
     await expect(library.importDocument({ kind: 'config-json', id: 'x', content: '{not json' })).rejects.toMatchObject({

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { plannerSizer } from '../../src/deploy/planner/planner-sizer.js';
 import { LibraryService } from '../../src/library/library-service.js';
 import type { Model } from '../../src/library/library-shapes.js';
 import type { Store } from '../../src/store/database.js';
@@ -25,7 +26,7 @@ describe.each(dialects)('seed parity on %s', (dialect) => {
   const models = new Map<string, Model>();
   beforeAll(async () => {
     store = await openTestStore(dialect);
-    const library = new LibraryService(store);
+    const library = new LibraryService(store, { sizer: plannerSizer });
     expect(await library.seedIfEmpty()).toBe(true);
     for (const id of [...Object.values(baseColumns), ...Object.values(chatColumns)]) models.set(id, await library.get(id));
   });

@@ -1,3 +1,4 @@
+import { plannerSizer } from '../../deploy/planner/planner-sizer.js';
 import { openLocalLibrary } from '../../library/local-library.js';
 import { CliError } from '../cli-error.js';
 import type { Command } from '../command.js';
@@ -10,7 +11,7 @@ export const modelsCompareCommand: Command = {
   usage: 'devup models compare ID ID… [--json]',
   async run({ config, values, positionals }) {
     if (positionals.length < 2 || positionals.length > 8) throw new CliError(`give 2 to 8 model ids\nusage: ${this.usage}`);
-    const local = await openLocalLibrary(config);
+    const local = await openLocalLibrary(config, plannerSizer);
     try {
       const comparison = await local.library.compare(positionals);
       if (values.json) printJson(comparison);

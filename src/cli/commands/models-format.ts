@@ -1,5 +1,5 @@
-import type { Comparison, Model, ModelSummary } from '../../library/library-shapes.js';
-import { formatCount, formatTable } from '../output.js';
+import type { Comparison, Model, ModelDownload, ModelHistory, ModelSummary } from '../../library/library-shapes.js';
+import { formatBytes, formatCount, formatTable } from '../output.js';
 
 /** 131072 → "128K" (context lengths are powers-of-two multiples of 1024), else formatCount. */
 export function formatTokens(value: number | null): string {
@@ -64,6 +64,7 @@ export function modelCard(model: Model): string {
   const lines = [model.name, '='.repeat(model.name.length), ...facts.map(([label, value]) => `${label.padEnd(12)} ${value}`)];
   if (model.links.length) lines.push('', 'Links', ...model.links.map((link) => `  ${link.label}: ${link.url}`));
   if (model.notes.length) lines.push('', 'Notes', ...model.notes.map((note) => `  - ${note}`));
+  if (model.downloads.length) lines.push('', 'Downloads', downloadsTable(model.downloads));
   if (model.description) lines.push('', model.description.trim());
   for (const suite of ['base', 'chat', 'open-ended'] as const) {
     const results = model.results.filter((result) => result.suite === suite);
@@ -125,4 +126,52 @@ export function comparisonTable(comparison: Comparison): string {
     [{ key: 'category', label: 'Category' }, { key: 'benchmarks', label: 'Rows', align: 'right' }, ...columns],
   );
   return `${table}\n\n*x*: best, or within 0.3 of the best (same level).\n\n${summary}\n`;
+}
+
+/** The download variants as the source pages' download tables: one row per quantization or checkpoint, with the planner's memory. */
+export function downloadsTable(downloads: ModelDownload[]): string {
+  return formatTable(
+    downloads.map((download) => ({
+      repo: download.repo,
+      label: download.label,
+      format: download.format,
+      size: formatBytes(download.bytes),
+      files: download.files.length,
+      ram: download.memory?.ramBytes == null ? '-' : formatBytes(download.memory.ramBytes),
+      vram: download.memory ? formatBytes(download.memory.vramBytes) : '-',
+      context: download.memory ? formatTokens(download.memory.context) : '-',
+    })),
+    [
+      { key: 'repo', label: 'Repo' },
+      { key: 'label', label: 'Variant' },
+      { key: 'format', label: 'Format' },
+      { key: 'size', label: 'Size', align: 'right' },
+      { key: 'files', label: 'Files', align: 'right' },
+      { key: 'ram', label: 'RAM', align: 'right' },
+      { key: 'vram', label: 'VRAM', align: 'right' },
+      { key: 'context', label: 'at context', align: 'right' },
+    ],
+  );
+}
+
+/** Where each field came from (hand-entered ones marked) and the earlier values, newest first. */
+export function historyText(history: ModelHistory): string {
+  const origins = formatTable(
+    history.fields.map((field) => ({
+      ...field,
+      manual: field.manual ? 'by hand' : '',
+      at: new Date(field.writtenAt).toISOString().slice(0, 19),
+    })),
+    [
+      { key: 'field', label: 'Field' },
+      { key: 'source', label: 'Source' },
+      { key: 'at', label: 'Written' },
+      { key: 'manual', label: '' },
+    ],
+  );
+  const earlier = history.earlier.map(
+    (entry) =>
+      `  ${new Date(entry.replacedAt).toISOString().slice(0, 19)} ${entry.field} was ${JSON.stringify(entry.value).slice(0, 120)} (from ${entry.source ?? 'unknown'}${entry.writtenAt ? `, ${new Date(entry.writtenAt).toISOString().slice(0, 10)}` : ''}); replaced by ${entry.replacedBy}`,
+  );
+  return `${origins}\n\nEarlier values\n${earlier.join('\n') || '  none'}\n`;
 }

@@ -1,4 +1,5 @@
 import type { LibraryService } from '../../library/library-service.js';
+import { plannerSizer } from '../../deploy/planner/planner-sizer.js';
 import { openLocalLibrary } from '../../library/local-library.js';
 import type { SearchQueryInput } from '../../library/search-query.js';
 import { CliError } from '../cli-error.js';
@@ -73,7 +74,7 @@ export async function runSearch(
   values: Record<string, unknown>,
   text?: string,
 ): Promise<void> {
-  const local = await openLocalLibrary(config);
+  const local = await openLocalLibrary(config, plannerSizer);
   try {
     const query = await searchQueryFromOptions(local.library, values, text);
     const page = await local.library.search(query);

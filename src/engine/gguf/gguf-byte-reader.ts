@@ -10,6 +10,21 @@ export class GgufEndOfFile extends Error {
 
 const chunkBytes = 256 * 1024;
 
+/** Fills `target` from byte `position` of the source; answers how many bytes it wrote (0 at the end). */
+export type ReadAt = (target: Buffer, position: number) => number;
+
+/** Reads of a file opened for reading (fs.openSync). */
+export const fileReadAt =
+  (descriptor: number): ReadAt =>
+  (target, position) =>
+    fs.readSync(descriptor, target, 0, target.length, position);
+
+/** Reads of bytes already in memory (the start of a file fetched with a Range request). */
+export const bufferReadAt =
+  (bytes: Buffer): ReadAt =>
+  (target, position) =>
+    bytes.copy(target, 0, Math.min(position, bytes.length));
+
 /**
  * Little-endian reads over a file, refilled in chunks, so a header is parsed without reading the
  * weights that follow it. Call `need(n)` before reading n bytes.
@@ -19,8 +34,7 @@ export class GgufByteReader {
   private bufferStart = 0;
   private cursor = 0;
 
-  /** `descriptor`: a file opened for reading (fs.openSync). */
-  constructor(private readonly descriptor: number) {}
+  constructor(private readonly readAt: ReadAt) {}
 
   /** Absolute file position of the next byte to read. */
   get position(): number {
@@ -32,7 +46,7 @@ export class GgufByteReader {
     const kept = this.buffer.subarray(this.cursor);
     const wanted = Math.max(chunkBytes, bytes - kept.length);
     const fresh = Buffer.allocUnsafe(wanted);
-    const bytesRead = fs.readSync(this.descriptor, fresh, 0, wanted, this.bufferStart + this.buffer.length);
+    const bytesRead = this.readAt(fresh, this.bufferStart + this.buffer.length);
     this.bufferStart += this.cursor;
     this.buffer = Buffer.concat([kept, fresh.subarray(0, bytesRead)]);
     this.cursor = 0;

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { DevupError } from '../../errors.js';
-import { GgufByteReader, GgufEndOfFile } from './gguf-byte-reader.js';
+import { bufferReadAt, fileReadAt, GgufByteReader, GgufEndOfFile } from './gguf-byte-reader.js';
 import { GgufValueType, ggmlTypes } from './gguf-types.js';
 
 /** A metadata value; arrays longer than `maxArrayItems` are summarised by their length. */
@@ -59,7 +59,7 @@ export function readGgufHeader(filePath: string, options: { maxArrayItems?: numb
   }
   try {
     const fileBytes = fs.fstatSync(descriptor).size;
-    const header = parse(new GgufByteReader(descriptor), fileBytes, options.maxArrayItems ?? 256);
+    const header = parse(new GgufByteReader(fileReadAt(descriptor)), fileBytes, options.maxArrayItems ?? 256);
     if (header.fileBytes < header.expectedBytes) {
       throw invalid(filePath, `is truncated: ${header.fileBytes} bytes, the header describes ${header.expectedBytes}`);
     }
@@ -70,6 +70,31 @@ export function readGgufHeader(filePath: string, options: { maxArrayItems?: numb
     throw error;
   } finally {
     fs.closeSync(descriptor);
+  }
+}
+
+/**
+ * Reads a GGUF header from the first bytes of a file of `fileBytes` (fetched with a Range request),
+ * without the completeness check (the weights are not there). Answers undefined when the header
+ * goes on past `start`: fetch more and try again. Anything not GGUF throws DevupError('invalid_request').
+ *
+ * @example readGgufHeaderStart(await hub.readRange(repo, file, 0, 2 ** 20 - 1), fileBytes, file)?.metadata['general.architecture']
+ */
+export function readGgufHeaderStart(
+  start: Buffer,
+  fileBytes: number,
+  name: string,
+  options: { maxArrayItems?: number } = {},
+): GgufHeader | undefined {
+  try {
+    return parse(new GgufByteReader(bufferReadAt(start)), fileBytes, options.maxArrayItems ?? 256);
+  } catch (error) {
+    if (error instanceof GgufEndOfFile) {
+      if (start.length < fileBytes) return undefined;
+      throw invalid(name, `is truncated: it ends at byte ${error.position}, inside the GGUF header`);
+    }
+    if (error instanceof GgufFormatError) throw invalid(name, error.message);
+    throw error;
   }
 }
 

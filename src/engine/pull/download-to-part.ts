@@ -23,7 +23,12 @@ const maxRedirects = 5;
 export async function downloadToPart(
   url: string,
   partPath: string,
-  options: { signal?: AbortSignal; onProgress?(progress: DownloadProgress): void } = {},
+  options: {
+    signal?: AbortSignal;
+    onProgress?(progress: DownloadProgress): void;
+    /** Sent to `url`'s own origin only, never to where it redirects (the CDN): the hub token for gated repos. */
+    authorization?: string;
+  } = {},
 ): Promise<DownloadResult> {
   const start = fs.existsSync(partPath) ? fs.statSync(partPath).size : 0;
   let hubSha256: string | undefined;
@@ -34,7 +39,10 @@ export async function downloadToPart(
     response = await fetch(location, {
       redirect: 'manual',
       signal: options.signal,
-      headers: start > 0 ? { range: `bytes=${start}-` } : {},
+      headers: {
+        ...(start > 0 ? { range: `bytes=${start}-` } : {}),
+        ...(options.authorization && new URL(location).origin === new URL(url).origin ? { authorization: options.authorization } : {}),
+      },
     });
     hubSha256 ??= sha256From(response.headers.get('x-linked-etag'));
     linkedSize ??= numberFrom(response.headers.get('x-linked-size'));
@@ -49,7 +57,11 @@ export async function downloadToPart(
   }
   if (response.status !== 200 && response.status !== 206) {
     await response.body?.cancel();
-    throw new DevupError('upstream_error', `download of ${url} failed: HTTP ${response.status} ${response.statusText}`);
+    const gated = response.headers.get('x-error-code') === 'GatedRepo';
+    throw new DevupError(
+      gated ? 'permission_denied' : 'upstream_error',
+      `download of ${url} failed: HTTP ${response.status} ${response.statusText}${gated ? `: the repo is gated; set HF_TOKEN to a token of an account that accepted its terms` : ''}`,
+    );
   }
   // 200 means the server ignored the range: start over.
   const offset = response.status === 206 ? rangeStart(response.headers.get('content-range')) : 0;

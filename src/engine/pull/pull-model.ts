@@ -16,18 +16,33 @@ export interface PullOptions {
   sha256?: string;
   /** Attempts for a download whose connection drops (each resumes where the last stopped). */
   attempts?: number;
+  /** `Bearer <HF_TOKEN>` for the hub (gated repos); never sent to the CDN it redirects to. */
+  authorization?: string;
   signal?: AbortSignal;
+  /** Bytes of the whole pull (every file of a split set together). */
   onProgress?(progress: DownloadProgress): void;
   onLog?(message: string): void;
 }
 
 export interface PulledModel {
+  /** The file to load: a split set's first part, which llama.cpp opens the others from. */
   path: string;
   bytes: number;
   sha256: string;
   /** Whether the SHA-256 was checked against an expected value (hub LFS oid or --sha256). */
   verified: boolean;
   info: GgufModelInfo;
+  /** Every file pulled, in order (one, or each part of a split set). */
+  files: Array<{ path: string; bytes: number; sha256: string; verified: boolean }>;
+}
+
+/** One file of a hub pull: where it downloads from, its name in the models folder, its LFS SHA-256. */
+export interface PullFile {
+  url: string;
+  fileName: string;
+  sha256?: string;
+  /** Size from the hub's file list, so progress can show the whole set's total. */
+  bytes?: number;
 }
 
 /**
@@ -40,22 +55,42 @@ export interface PulledModel {
  */
 export async function pullModel(source: string, options: PullOptions): Promise<PulledModel> {
   const parsed = parsePullSource(source, options.hubUrl);
+  if (parsed.kind === 'hub') return pullFiles([{ url: parsed.url, fileName: parsed.fileName, sha256: options.sha256 }], options);
   fs.mkdirSync(options.modelsDir, { recursive: true });
   const target = path.join(options.modelsDir, parsed.fileName);
-  const partPath = `${target}.part`;
-  let expected = options.sha256?.toLowerCase();
-  if (expected !== undefined && !/^[0-9a-f]{64}$/.test(expected))
-    throw new DevupError('invalid_request', '--sha256 must be 64 hex digits', { param: 'sha256' });
+  const expected = expectedSha256(options.sha256);
+  if (path.resolve(parsed.path) !== target) await pipeline(fs.createReadStream(parsed.path), fs.createWriteStream(`${target}.part`));
+  const pulled = await verify(path.resolve(parsed.path) === target ? target : `${target}.part`, target, expected);
+  return { ...pulled, files: [{ path: pulled.path, bytes: pulled.bytes, sha256: pulled.sha256, verified: pulled.verified }] };
+}
 
-  if (parsed.kind === 'local') {
-    if (path.resolve(parsed.path) === target) return verify(target, target, expected);
-    await pipeline(fs.createReadStream(parsed.path), fs.createWriteStream(partPath));
-  } else {
+/**
+ * Pulls files from the hub into the models folder, one after the other (a split GGUF set keeps
+ * its `-0000N-of-0000M` names, so llama.cpp finds the other parts next to the first), each
+ * resumed on dropped connections and checked like `pullModel`'s. Answers the first file.
+ */
+export async function pullFiles(files: PullFile[], options: PullOptions): Promise<PulledModel> {
+  fs.mkdirSync(options.modelsDir, { recursive: true });
+  const pulled: Array<Omit<PulledModel, 'files'>> = [];
+  const listedBytes = files.every((file) => file.bytes !== undefined) ? files.reduce((sum, file) => sum + file.bytes!, 0) : undefined;
+  let doneBytes = 0;
+  for (const file of files) {
+    const target = path.join(options.modelsDir, file.fileName);
+    const partPath = `${target}.part`;
+    let expected = expectedSha256(file.sha256);
     const attempts = options.attempts ?? 5;
     let totalBytes: number | undefined;
     for (let attempt = 1; ; attempt++) {
       try {
-        const result = await downloadToPart(parsed.url, partPath, { signal: options.signal, onProgress: options.onProgress });
+        const result = await downloadToPart(file.url, partPath, {
+          signal: options.signal,
+          authorization: options.authorization,
+          onProgress: (progress) =>
+            options.onProgress?.({
+              receivedBytes: doneBytes + progress.receivedBytes,
+              totalBytes: listedBytes ?? (files.length === 1 ? progress.totalBytes : undefined),
+            }),
+        });
         expected ??= result.hubSha256;
         totalBytes = result.totalBytes;
         break;
@@ -68,14 +103,24 @@ export async function pullModel(source: string, options: PullOptions): Promise<P
     if (totalBytes !== undefined && size < totalBytes) {
       throw new DevupError(
         'invalid_request',
-        `${parsed.fileName} is truncated: ${size} of ${totalBytes} bytes arrived; run pull again to resume`,
+        `${file.fileName} is truncated: ${size} of ${totalBytes} bytes arrived; run pull again to resume`,
       );
     }
+    pulled.push(await verify(partPath, target, expected));
+    doneBytes += size;
   }
-  return verify(partPath, target, expected);
+  const [first] = pulled;
+  return { ...first, files: pulled.map(({ path: filePath, bytes, sha256, verified }) => ({ path: filePath, bytes, sha256, verified })) };
 }
 
-async function verify(file: string, target: string, expected: string | undefined): Promise<PulledModel> {
+function expectedSha256(sha256: string | undefined): string | undefined {
+  const expected = sha256?.toLowerCase();
+  if (expected !== undefined && !/^[0-9a-f]{64}$/.test(expected))
+    throw new DevupError('invalid_request', '--sha256 must be 64 hex digits', { param: 'sha256' });
+  return expected;
+}
+
+async function verify(file: string, target: string, expected: string | undefined): Promise<Omit<PulledModel, 'files'>> {
   const sha256 = await sha256Of(file);
   const refuse = (message: string, cause?: unknown) => {
     if (file !== target) fs.rmSync(file, { force: true });

@@ -1,5 +1,5 @@
 import type { ModelImport } from '../model-input.js';
-import { readGgufHeader } from '../../engine/gguf/gguf-header.js';
+import { readGgufHeader, type GgufHeader } from '../../engine/gguf/gguf-header.js';
 import { describeGguf, ggufMetadataMap, type GgufModelInfo } from '../../engine/gguf/gguf-model-info.js';
 
 export interface GgufImport {
@@ -18,8 +18,12 @@ export interface GgufImport {
  * @example importGguf('/models/stories260K.gguf').model // { id: 'stories260k', totalParams: 292800, … }
  */
 export function importGguf(filePath: string, options: { id?: string } = {}): GgufImport {
-  const header = readGgufHeader(filePath);
-  const info = describeGguf(header, filePath);
+  return importGgufHeader(readGgufHeader(filePath), filePath, { ...options, source: `GGUF header of ${filePath}` });
+}
+
+/** The same for a header read elsewhere (the start of a file on the hub); `location` names the file. */
+export function importGgufHeader(header: GgufHeader, location: string, options: { id?: string; source: string }): GgufImport {
+  const info = describeGguf(header, location);
   const metadata = ggufMetadataMap(header);
   const publisher = [metadata['general.organization'], metadata['general.author']].find(
     (value) => typeof value === 'string' && value !== '',
@@ -49,7 +53,7 @@ export function importGguf(filePath: string, options: { id?: string } = {}): Ggu
       fileBytes: info.fileBytes,
       ggufMetadata: metadata,
     },
-    source: `GGUF header of ${filePath}`,
+    source: options.source,
   };
   return { model, info, metadata };
 }

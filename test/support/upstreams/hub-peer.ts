@@ -41,7 +41,7 @@ export interface HubPeerRequest {
 export interface HubPeer {
   url: string;
   requests: HubPeerRequest[];
-  /** The commit every repo is at. */
+  /** The commit a repo is at (derived from its files: changing them makes a new commit). */
   commitOf(repo: string): string;
   close(): Promise<void>;
 }
@@ -67,7 +67,6 @@ export async function startHubPeer(options: {
   const requests: HubPeerRequest[] = [];
   const downloads = new Map<string, number>();
   const sockets = new Set<Socket>();
-  const commits = new Map(Object.entries(options.repos).map(([repo, entry]) => [repo, commitId(repo, entry)]));
   let cdnOrigin = '';
 
   const hub = http.createServer((request, response) => {
@@ -93,8 +92,8 @@ export async function startHubPeer(options: {
       return error(authorization ? 404 : 401, 'RepoNotFound', 'Repository not found');
     }
     const revision = decodeURIComponent((api ? api[3] : resolve?.[2]) ?? 'main');
-    if (revision !== 'main' && revision !== commits.get(repoName)) return error(404, 'RevisionNotFound', `Invalid rev id: ${revision}`);
-    const commit = commits.get(repoName)!;
+    const commit = commitId(repoName, repo);
+    if (revision !== 'main' && revision !== commit) return error(404, 'RevisionNotFound', `Invalid rev id: ${revision}`);
 
     if (api && api[2] !== 'tree') {
       if (repo.stallInfo) return; // never answered; closed with the server
@@ -186,7 +185,7 @@ export async function startHubPeer(options: {
   return {
     url,
     requests,
-    commitOf: (repo) => commits.get(repo)!,
+    commitOf: (repo) => commitId(repo, options.repos[repo]),
     close: async () => {
       for (const socket of sockets) socket.destroy();
       await Promise.all([hub, cdn].map((server) => new Promise((resolve) => server.close(resolve))));

@@ -1,0 +1,85 @@
+import type { Transaction } from 'kysely';
+import { DevupError } from '../errors.js';
+import type { Database } from '../store/schema.js';
+import { parseOrThrow } from '../validation.js';
+import { mergeChange, type FieldOrigin, type ModelChange, type TrackedField } from './merge-model-change.js';
+import { replaceDownloads, type RepoDownloads } from './model-downloads.js';
+import { modelInputSchema } from './model-input.js';
+import { readModel } from './read-model.js';
+import { writeBundleIn, type WriteOptions } from './write-bundle.js';
+
+/** What a change did: the fields it replaced, the hand-entered ones it kept, the variants it wrote. */
+export interface ChangeSummary {
+  id: string;
+  created: boolean;
+  updated: TrackedField[];
+  kept: Array<{ field: TrackedField; source: string }>;
+  variants: number;
+}
+
+/**
+ * Writes one model change inside the caller's transaction: merges it over the stored model
+ * (mergeChange), writes the model, the replaced values with their source and date
+ * (`model_history`), each field's new origin (`model_fields`) and the repo's download variants.
+ * Any failure (an invalid merged card included) rolls the whole transaction back.
+ */
+export async function writeModelChange(
+  transaction: Transaction<Database>,
+  change: ModelChange,
+  options: WriteOptions & { downloads?: RepoDownloads },
+): Promise<ChangeSummary> {
+  const id = change.model.id;
+  const existing = await readModel(transaction, id).catch((error: unknown) => {
+    if (DevupError.isInstance(error) && error.code === 'not_found') return undefined;
+    throw error;
+  });
+  const origins = new Map<string, FieldOrigin>(
+    (await transaction.selectFrom('model_fields').selectAll().where('model_id', '=', id).execute()).map((row) => [
+      row.field,
+      { source: row.source, writtenAt: row.written_at, manual: row.manual === 1 },
+    ]),
+  );
+  const merged = mergeChange(existing, origins, change);
+  const model = parseOrThrow(modelInputSchema, merged.draft, 'input', ['body']);
+  await writeBundleIn(transaction, { benchmarks: [], models: [model] }, options);
+  const now = Date.now();
+  if (merged.earlier.length > 0) {
+    await transaction
+      .insertInto('model_history')
+      .values(
+        merged.earlier.map((entry) => ({
+          model_id: id,
+          field: entry.field,
+          value: JSON.stringify(entry.value ?? null),
+          source: entry.source,
+          written_at: entry.writtenAt,
+          replaced_at: now,
+          replaced_by: change.fieldSources?.[entry.field] ?? change.source,
+        })),
+      )
+      .execute();
+  }
+  if (merged.origins.length > 0) {
+    await transaction
+      .insertInto('model_fields')
+      .values(
+        merged.origins.map((origin) => ({
+          model_id: id,
+          field: origin.field,
+          source: origin.source,
+          written_at: now,
+          manual: origin.manual ? 1 : 0,
+        })),
+      )
+      .onConflict((conflict) =>
+        conflict.columns(['model_id', 'field']).doUpdateSet((update) => ({
+          source: update.ref('excluded.source'),
+          written_at: update.ref('excluded.written_at'),
+          manual: update.ref('excluded.manual'),
+        })),
+      )
+      .execute();
+  }
+  if (options.downloads) await replaceDownloads(transaction, id, options.downloads);
+  return { id, created: !existing, updated: merged.updated, kept: merged.kept, variants: options.downloads?.variants.length ?? 0 };
+}
