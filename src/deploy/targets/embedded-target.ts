@@ -2,7 +2,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import type { Config } from '../../config.js';
 import { DevupError } from '../../errors.js';
-import { readGgufHeader } from '../../engine/gguf/gguf-header.js';
+import { readGgufSetHeader } from '../../engine/gguf/gguf-split.js';
 import { importGguf } from '../../library/importers/gguf-import.js';
 import { describeGguf } from '../../engine/gguf/gguf-model-info.js';
 import type { ModelImport } from '../../library/model-input.js';
@@ -52,7 +52,7 @@ export function createEmbeddedTarget(options: EmbeddedTargetOptions): Deployment
       const spec = parseOrThrow(specSchema, input, 'embedded spec');
       const file = path.resolve(modelsDir, spec.file);
       try {
-        readGgufHeader(file);
+        readGgufSetHeader(file);
       } catch (error) {
         if (!DevupError.isInstance(error)) throw error;
         throw new DevupError('invalid_request', `Invalid embedded spec: file: ${error.message}`, {
@@ -68,7 +68,7 @@ export function createEmbeddedTarget(options: EmbeddedTargetOptions): Deployment
     },
 
     async start(spec, context) {
-      const info = describeGguf(readGgufHeader(spec.file), spec.file);
+      const info = describeGguf(readGgufSetHeader(spec.file), spec.file);
       const contextSize = spec.contextSize ?? Math.min(2048, info.contextLength ?? 2048);
       const threads = spec.threads ?? options.config.engineThreads;
       let loads = 0;

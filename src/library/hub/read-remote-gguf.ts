@@ -1,5 +1,6 @@
 import { DevupError } from '../../errors.js';
 import { readGgufHeaderStart, type GgufHeader } from '../../engine/gguf/gguf-header.js';
+import { joinSplitHeaders } from '../../engine/gguf/gguf-split.js';
 import type { HubClient } from './hub-client.js';
 import type { HubReference } from './hub-reference.js';
 import type { HubFile } from './hub-shapes.js';
@@ -28,12 +29,5 @@ export async function readRemoteGgufHeader(hub: HubClient, reference: HubReferen
 export async function readVariantHeader(hub: HubClient, reference: HubReference, files: HubFile[]): Promise<GgufHeader> {
   const headers: GgufHeader[] = [];
   for (const file of files) headers.push(await readRemoteGgufHeader(hub, reference, file));
-  const [first] = headers;
-  return {
-    ...first,
-    tensorCount: headers.reduce((sum, header) => sum + header.tensorCount, 0),
-    tensors: headers.flatMap((header) => header.tensors),
-    expectedBytes: headers.reduce((sum, header) => sum + header.expectedBytes, 0),
-    fileBytes: files.reduce((sum, file) => sum + file.bytes, 0),
-  };
+  return joinSplitHeaders(headers);
 }

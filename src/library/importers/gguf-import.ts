@@ -1,5 +1,6 @@
 import type { ModelImport } from '../model-input.js';
-import { readGgufHeader, type GgufHeader } from '../../engine/gguf/gguf-header.js';
+import type { GgufHeader } from '../../engine/gguf/gguf-header.js';
+import { readGgufSetHeader } from '../../engine/gguf/gguf-split.js';
 import { describeGguf, ggufMetadataMap, type GgufModelInfo } from '../../engine/gguf/gguf-model-info.js';
 
 export interface GgufImport {
@@ -12,13 +13,13 @@ export interface GgufImport {
 /**
  * GGUF header → library model import: name, parameter count, trained context length, and in
  * `spec` the quantization, layer/head/KV-head counts, vocabulary size, chat template and the whole
- * metadata map for the planner. Only the header is read, never the weights; a file that is not
+ * metadata map for the planner (a split set's first part stands for the set). Only the header is read, never the weights; a file that is not
  * GGUF or is truncated throws DevupError('invalid_request').
  *
  * @example importGguf('/models/stories260K.gguf').model // { id: 'stories260k', totalParams: 292800, … }
  */
 export function importGguf(filePath: string, options: { id?: string } = {}): GgufImport {
-  return importGgufHeader(readGgufHeader(filePath), filePath, { ...options, source: `GGUF header of ${filePath}` });
+  return importGgufHeader(readGgufSetHeader(filePath), filePath, { ...options, source: `GGUF header of ${filePath}` });
 }
 
 /** The same for a header read elsewhere (the start of a file on the hub); `location` names the file. */

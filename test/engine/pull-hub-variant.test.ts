@@ -1,0 +1,105 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import OpenAI from 'openai';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+import { createApp } from '../../src/server/app.js';
+import { createServices, type AppServices } from '../../src/server/services.js';
+import { hubRepos, sha256, stories, storiesQ8Parts } from '../support/hub-repos.js';
+import { runCli } from '../support/run-cli.js';
+import { startHubPeer, type HubPeer } from '../support/upstreams/hub-peer.js';
+
+const adminKey = 'devup-admin-hub-pull-test-0123456789';
+const token = 'hf_pull_test_token';
+
+/** `devup pull hf:OWNER/REPO --quant Q`: the variant's files from the hub test peer, resumed, checked, then served as a set. */
+describe('devup pull hf:REPO --quant', () => {
+  let dataDir: string;
+  let hub: HubPeer;
+  let services: AppServices;
+  let app: FastifyInstance;
+  let url: string;
+
+  const devup = (...args: string[]) => runCli([...args, '--server', url, '--data-dir', dataDir]);
+  const modelsDir = () => path.join(dataDir, 'models');
+
+  beforeAll(async () => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'devup-hub-pull-'));
+    const repos = hubRepos();
+    // The first part's first download drops after 100 kB.
+    repos['ggml-org/stories260K-GGUF'].files['stories260K-Q8_0-00001-of-00002.gguf'].interruptFirstAfter = 100_000;
+    repos['someone/gated-stories-GGUF'] = { files: { 'stories260K-F32.gguf': { bytes: stories } }, gated: true };
+    hub = await startHubPeer({ repos, token });
+    vi.stubEnv('DEVUP_HUB_URL', hub.url);
+    vi.stubEnv('DEVUP_ADMIN_KEY', adminKey);
+    services = await createServices(loadConfig(process.env, { dataDir, adminKey, logLevel: 'silent', seedLibrary: false }));
+    app = await createApp(services);
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+  });
+
+  afterAll(async () => {
+    vi.unstubAllEnvs();
+    for (const deployment of services.deploymentManager.describeAll()) await services.deploymentManager.delete(deployment.name);
+    await app.close();
+    await services.close();
+    await hub.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('pulls a split Q8_0 set, resuming the dropped part, checking each SHA-256, and the set serves from its first part', async () => {
+    const pulled = await devup('pull', 'hf:ggml-org/stories260K-GGUF', '--quant', 'q8_0');
+    expect(pulled.stderr).toMatch(/interrupted after \d+ bytes.*retrying/);
+    expect(pulled.exitCode).toBe(0);
+    expect(pulled.stdout).toMatch(/saved .*models\/stories260K-Q8_0-00001-of-00002\.gguf \(.*, 2 parts\)/);
+    for (const part of storiesQ8Parts) expect(pulled.stdout).toContain(`sha256 ${sha256(part)} (verified)`);
+    expect(fs.readdirSync(modelsDir()).sort()).toEqual(['stories260K-Q8_0-00001-of-00002.gguf', 'stories260K-Q8_0-00002-of-00002.gguf']);
+    const partOne = hub.requests.filter((request) => request.cdn && request.url.includes('Q8_0-00001'));
+    expect(partOne.map((request) => request.range)).toEqual(['', expect.stringMatching(/^bytes=\d+-$/)]);
+    expect(Number(/bytes=(\d+)-/.exec(partOne[1].range)![1])).toBeGreaterThanOrEqual(100_000);
+
+    const deployed = await devup(
+      'deploy',
+      '--target',
+      'embedded',
+      '--file',
+      'stories260K-Q8_0-00001-of-00002.gguf',
+      '--name',
+      'stories-q8',
+    );
+    expect(deployed.stdout).toMatch(/stories-q8: ready/);
+    const deployment = services.deploymentManager.describeAll().find((entry) => entry.name === 'stories-q8')!;
+    // The library entry made from the header counts the tensors of both parts.
+    expect(await services.library.get(deployment.model!)).toMatchObject({ totalParams: 292_800, contextLength: 2048 });
+    const key = await devup('keys', 'create', '--name', 'pull-test', '--json');
+    const client = new OpenAI({ baseURL: `${url}/v1`, apiKey: JSON.parse(key.stdout).key });
+    const completion = await client.completions.create({ model: 'stories-q8', prompt: 'Once upon a time', max_tokens: 12, temperature: 0 });
+    expect(completion.usage?.completion_tokens).toBeGreaterThan(0);
+    expect(completion.choices[0].text.length).toBeGreaterThan(0);
+  });
+
+  it('asks for --quant when the repo has several variants and names the ones there are', async () => {
+    const ambiguous = await devup('pull', 'hf:ggml-org/stories260K-GGUF');
+    expect(ambiguous.exitCode).toBe(2);
+    expect(ambiguous.stderr).toMatch(/has 2 GGUF variants; choose one with --quant: Q8_0 \(2 parts, \d+ bytes\), F32 \(1185376 bytes\)/);
+    const unknown = await devup('pull', 'hf:ggml-org/stories260K-GGUF', '--quant', 'Q5_K_M');
+    expect(unknown.stderr).toMatch(/has no Q5_K_M variant; it has: Q8_0/);
+    const noGguf = await devup('pull', 'hf:Qwen/Qwen2.5-72B-Instruct');
+    expect(noGguf.stderr).toMatch(/has no GGUF files to pull/);
+  });
+
+  it('pulls from a gated repo with HF_TOKEN only', async () => {
+    const refused = await devup('pull', 'hf:someone/gated-stories-GGUF');
+    expect(refused.exitCode).toBe(2);
+    expect(refused.stderr).toMatch(/HTTP 401.*gated; set HF_TOKEN/);
+    vi.stubEnv('HF_TOKEN', token);
+    const pulled = await devup('pull', 'hf:someone/gated-stories-GGUF');
+    vi.stubEnv('HF_TOKEN', '');
+    expect(pulled.exitCode).toBe(0);
+    expect(pulled.stdout).toContain(`sha256 ${sha256(stories)} (verified)`);
+    expect(hub.requests.filter((request) => request.cdn && request.authorization)).toEqual([]);
+    expect(hub.requests.filter((request) => !request.cdn && request.authorization === `Bearer ${token}`).length).toBeGreaterThan(0);
+  });
+});
