@@ -25,7 +25,12 @@ const rowsPerInsert = 500;
  * leaves the store as it was. A written model's results and NIAH scores are replaced whole.
  */
 export async function writeBundle(db: Kysely<Database>, bundle: LibraryBundle, options: WriteOptions): Promise<WriteSummary> {
-  return db.transaction().execute((transaction) => writeBundleIn(transaction, bundle, options));
+  return db.transaction().execute(async (transaction) => {
+    const summary = await writeBundleIn(transaction, bundle, options);
+    // Whole models replaced: where their fields came from is no longer known (their history stays).
+    if (bundle.models.length > 0) await transaction.deleteFrom('model_fields').where('model_id', 'in', summary.models).execute();
+    return summary;
+  });
 }
 
 /** The same inside a transaction the caller holds (an import that writes more than the model). */

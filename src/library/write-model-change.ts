@@ -39,7 +39,10 @@ export async function writeModelChange(
       { source: row.source, writtenAt: row.written_at, manual: row.manual === 1 },
     ]),
   );
-  const merged = mergeChange(existing, origins, change);
+  // The planner's architecture file is merged over any spec on write: compare what will be stored.
+  const architecture = change.model.spec ? options.architectureSpec?.(id) : undefined;
+  const stored = architecture ? { ...change, model: { ...change.model, spec: { ...change.model.spec, ...architecture } } } : change;
+  const merged = mergeChange(existing, origins, stored);
   const model = parseOrThrow(modelInputSchema, merged.draft, 'input', ['body']);
   await writeBundleIn(transaction, { benchmarks: [], models: [model] }, options);
   const now = Date.now();

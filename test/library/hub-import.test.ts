@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { plannerSizer } from '../../src/deploy/planner/planner-sizer.js';
 import { DevupError } from '../../src/errors.js';
 import { HubClient } from '../../src/library/hub/hub-client.js';
+import { readSeedBundle } from '../../src/library/library-data.js';
 import { LibraryService } from '../../src/library/library-service.js';
 import type { Store } from '../../src/store/database.js';
 import { hubRepos, sha256, stories, storiesQ8Parts } from '../support/hub-repos.js';
@@ -223,5 +224,19 @@ describe.each(dialects)('hub import on %s', (dialect) => {
     const again = await library.importHubRepo({ repo, revision: hub.commitOf(repo) });
     expect(again.summary.updated).toEqual([]);
     expect((await library.history('deepseek-v2-lite')).earlier).toHaveLength(history.earlier.length);
+  });
+
+  it('imports over a seeded card whose planner architecture file is merged into spec, and a second import changes nothing', async () => {
+    await library.importBundle(readSeedBundle());
+    const { summary } = await library.importHubRepo({ repo: 'Qwen/Qwen2.5-72B-Instruct', revision: 'main' });
+    expect(summary.updated).toEqual(['totalParams', 'activatedParams', 'contextLength', 'spec']);
+    const history = await library.history('qwen2.5-72b-instruct');
+    expect(history.earlier.find((entry) => entry.field === 'totalParams')).toMatchObject({
+      value: 72e9,
+      source: 'https://github.com/deepseek-ai/DeepSeek-V3',
+    });
+    const again = await library.importHubRepo({ repo: 'Qwen/Qwen2.5-72B-Instruct', revision: 'main' });
+    expect(again.summary.updated).toEqual([]);
+    expect((await library.history('qwen2.5-72b-instruct')).earlier).toHaveLength(history.earlier.length);
   });
 });

@@ -1,0 +1,100 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+import { createApp } from '../../src/server/app.js';
+import { createServices, type AppServices } from '../../src/server/services.js';
+import { hubRepos } from '../support/hub-repos.js';
+import { runCli } from '../support/run-cli.js';
+import { startHubPeer, type HubPeer } from '../support/upstreams/hub-peer.js';
+
+const adminKey = 'devup-admin-hub-cli-test-0123456789';
+
+describe('devup models import / show / export against the hub test peer', () => {
+  let dataDir: string;
+  let hub: HubPeer;
+  let services: AppServices;
+  let app: FastifyInstance;
+  let url: string;
+  const devup = (...args: string[]) => runCli([...args, '--server', url, '--data-dir', dataDir]);
+
+  beforeAll(async () => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'devup-hub-cli-'));
+    hub = await startHubPeer({ repos: hubRepos() });
+    vi.stubEnv('DEVUP_ADMIN_KEY', adminKey);
+    services = await createServices(
+      loadConfig({}, { dataDir, adminKey, logLevel: 'silent', seedLibrary: true, hubUrl: hub.url, hubTimeoutMs: 1_000 }),
+    );
+    app = await createApp(services);
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+  });
+  afterAll(async () => {
+    vi.unstubAllEnvs();
+    await app.close();
+    await services.close();
+    await hub.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('imports a GGUF repo by name and shows its variants table with the planner’s memory', async () => {
+    const imported = await devup('models', 'import', 'hf:ggml-org/stories260K-GGUF');
+    expect(imported.exitCode).toBe(0);
+    expect(imported.stdout).toMatch(/^imported stories260k-gguf from ggml-org\/stories260K-GGUF@main/);
+    expect(imported.stdout).toMatch(/ggml-org\/stories260K-GGUF\s+Q8_0\s+gguf\s+\d+\.\d KB\s+2\s+\d+\.\d MB\s+\d+\.\d MB\s+2K/);
+    const shown = await devup('models', 'show', 'stories260k-gguf');
+    expect(shown.stdout).toMatch(/Parameters\s+292\.8K total, 292\.8K activated/);
+    expect(shown.stdout).toMatch(/Downloads\nRepo\s+Variant\s+Format\s+Size\s+Files\s+RAM\s+VRAM\s+at context/);
+    expect(shown.stdout).toMatch(/F32\s+gguf\s+1\.2 MB\s+1/);
+    const json = JSON.parse((await devup('models', 'show', 'stories260k-gguf', '--json')).stdout);
+    expect(json.downloads.map((download: { label: string }) => download.label)).toEqual(['Q8_0', 'F32']);
+  });
+
+  it('re-imports into an entry edited by hand, reporting the kept field; --history shows where values came from', async () => {
+    await devup('models', 'import', 'hf:deepseek-ai/DeepSeek-V2-Lite');
+    const patched = await fetch(`${url}/api/models/deepseek-v2-lite`, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ contextLength: 32_768 }),
+    });
+    expect(patched.status).toBe(200);
+    const again = await devup('models', 'import', 'hf:deepseek-ai/DeepSeek-V2-Lite');
+    expect(again.stdout).toMatch(/^updated deepseek-v2-lite/);
+    expect(again.stdout).toMatch(/kept contextLength \(entered by hand: admin API\)/);
+    const history = await devup('models', 'show', 'deepseek-v2-lite', '--history');
+    expect(history.stdout).toMatch(/contextLength\s+admin API\s+\S+\s+by hand/);
+    expect(history.stdout).toMatch(
+      /totalParams\s+http:\/\/127\.0\.0\.1:\d+\/deepseek-ai\/DeepSeek-V2-Lite\/blob\/[0-9a-f]{40}\/config\.json/,
+    );
+    expect(history.stdout).toMatch(/contextLength was 163840 \(from http:.*config\.json, \d{4}-\d\d-\d\d\); replaced by admin API/);
+  });
+
+  it('names the repo and the problem when an import fails', async () => {
+    const missing = await devup('models', 'import', 'hf:nobody/nothing');
+    expect(missing.exitCode).toBe(1);
+    expect(missing.stderr).toMatch(/404 not_found: Hugging Face repo 'nobody\/nothing' does not exist/);
+    const gated = await devup('models', 'import', 'hf:meta-llama/Llama-3.1-8B-Instruct');
+    expect(gated.stderr).toMatch(/403 permission_denied: meta-llama\/Llama-3\.1-8B-Instruct is a gated repo: set HF_TOKEN/);
+    const stalled = await devup('models', 'import', 'hf:someone/stalled');
+    expect(stalled.stderr).toMatch(/504 upstream_timeout: the hub did not answer within 1 s for someone\/stalled@main/);
+    const malformed = await devup('models', 'import', 'Qwen/Qwen2.5-72B-Instruct');
+    expect(malformed.stderr).toMatch(/give one hub repo as hf:OWNER\/REPO/);
+  });
+
+  it('exports a card whose README.md imports back to the same entry', async () => {
+    const out = path.join(dataDir, 'export');
+    const exported = await devup('models', 'export', 'deepseek-v3', '--format', 'hf', '--out', out);
+    expect(exported.stdout).toMatch(/wrote .*export\/README\.md \(24 results in model-index\)/);
+    expect((await devup('models', 'export', 'deepseek-v3', '--format', 'hf', '--out', out)).stderr).toMatch(/exists; pass --force/);
+    const response = await fetch(`${url}/api/import`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ kind: 'hf-card', content: fs.readFileSync(path.join(out, 'README.md'), 'utf8') }),
+    });
+    expect(response.status).toBe(201);
+    const imported = await response.json();
+    expect(imported).toMatchObject({ id: 'deepseek-v3', totalParams: 671e9, import: { created: false, updated: [] } });
+  });
+});
