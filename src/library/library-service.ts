@@ -27,7 +27,7 @@ import { readModel } from './read-model.js';
 import { countFacets, searchModels, type SortBenchmark } from './search-models.js';
 import { searchQuerySchema, type SearchQueryInput } from './search-query.js';
 import { writeBundle, writeBundleIn, type WriteOptions, type WriteSummary } from './write-bundle.js';
-import { writeModelChange, type ChangeSummary } from './write-model-change.js';
+import { writeModelChange, writeNewModels, type ChangeSummary } from './write-model-change.js';
 
 export interface LibraryServiceOptions {
   /** Folder with `benchmarks.yaml`, `models/`, `catalog/` and the planner's `architectures/` (default: the repository's `data/`). */
@@ -83,9 +83,11 @@ export class LibraryService {
     const seeded = new Set(seed.models.map((model) => model.id));
     await this.store.db.transaction().execute(async (transaction) => {
       await writeBundleIn(transaction, seed, this.writeOptions('upsert'));
-      for (const change of catalog) {
-        if (!seeded.has(change.model.id)) await writeModelChange(transaction, change, this.writeOptions('upsert'));
-      }
+      await writeNewModels(
+        transaction,
+        catalog.filter((change) => !seeded.has(change.model.id)),
+        this.writeOptions('create'),
+      );
     });
     return true;
   }

@@ -43,8 +43,13 @@ export interface ModelChange {
   fieldSources?: Partial<Record<TrackedField, string>>;
   /** A hand edit: always applied, and marked so later imports keep it. */
   manual: boolean;
-  /** Values used only where the entry has none yet (a repo's creation date as its release date). */
-  defaults?: Partial<Pick<ModelInputDraft, 'releaseDate'>>;
+  /**
+   * Weaker values, used only where the entry has none yet: a repo's creation date as its release
+   * date, the repo owner as publisher (a curated publisher name stays).
+   */
+  defaults?: Partial<Pick<ModelInputDraft, 'releaseDate' | 'publisher'>>;
+  /** Entries added to the entry's lists, not replacing them (a repo's link beside the catalog's GGUF links). */
+  additions?: Partial<Pick<ModelInputDraft, 'links' | 'tags'>>;
 }
 
 export interface MergedChange {
@@ -76,9 +81,12 @@ export function mergeChange(existing: Model | undefined, origins: Map<string, Fi
   if (change.model.source !== undefined) merged.draft.source = change.model.source;
   const proposed: Partial<Record<TrackedField, unknown>> = { ...change.defaults };
   for (const field of trackedFields) if (change.model[field] !== undefined) proposed[field] = change.model[field];
+  for (const [field, added] of Object.entries(change.additions ?? {}) as Array<['links' | 'tags', unknown[]]>) {
+    proposed[field] = withAdditions((proposed[field] as unknown[] | undefined) ?? stored?.[field] ?? [], added);
+  }
   for (const field of trackedFields) {
     if (!(field in proposed)) continue;
-    const fromDefaults = change.model[field] === undefined;
+    const fromDefaults = change.model[field] === undefined && !(field in (change.additions ?? {}));
     const value = proposed[field];
     const source = change.fieldSources?.[field] ?? change.source;
     const origin = origins.get(field);
@@ -115,8 +123,17 @@ function setField(draft: ModelInputDraft, field: TrackedField, value: unknown): 
   (draft as Record<string, unknown>)[field] = value;
 }
 
+/** `added` appended to `list` where not already there (links compared by URL). */
+function withAdditions(list: unknown[], added: unknown[]): unknown[] {
+  const key = (entry: unknown) =>
+    typeof entry === 'object' && entry !== null && 'url' in entry ? String(entry.url) : JSON.stringify(entry);
+  const present = new Set(list.map(key));
+  return [...list, ...added.filter((entry) => !present.has(key(entry)))];
+}
+
 function isEmpty(value: unknown): boolean {
-  return value === null || value === undefined || value === '';
+  // 'unknown' is the publisher an import without one leaves.
+  return value === null || value === undefined || value === '' || value === 'unknown';
 }
 
 /** Equal as stored: results compared by benchmark identity, setting, value and source; the rest as JSON with sorted keys. */

@@ -86,3 +86,29 @@ export async function writeModelChange(
   if (options.downloads) await replaceDownloads(transaction, id, options.downloads);
   return { id, created: !existing, updated: merged.updated, kept: merged.kept, variants: options.downloads?.variants.length ?? 0 };
 }
+
+/**
+ * Writes models that do not exist yet (the catalog at first start) in one go: one bundle write and
+ * one insert of every field's origin, instead of a read-merge-write per model.
+ */
+export async function writeNewModels(transaction: Transaction<Database>, changes: ModelChange[], options: WriteOptions): Promise<void> {
+  const merged = changes.map((change) => mergeChange(undefined, new Map(), change));
+  const models = merged.map((entry) => parseOrThrow(modelInputSchema, entry.draft, 'input', ['body']));
+  await writeBundleIn(transaction, { benchmarks: [], models }, { ...options, mode: 'create' });
+  const now = Date.now();
+  const origins = merged.flatMap((entry, index) =>
+    entry.origins.map((origin) => ({
+      model_id: models[index].id,
+      field: origin.field,
+      source: origin.source,
+      written_at: now,
+      manual: origin.manual ? 1 : 0,
+    })),
+  );
+  for (let start = 0; start < origins.length; start += 500) {
+    await transaction
+      .insertInto('model_fields')
+      .values(origins.slice(start, start + 500))
+      .execute();
+  }
+}

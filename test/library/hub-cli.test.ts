@@ -52,8 +52,21 @@ describe('devup models import / show / export against the hub test peer', () => 
     expect(json.downloads.map((download: { label: string }) => download.label)).toEqual(['Q8_0', 'F32']);
   });
 
-  it('re-imports into an entry edited by hand, reporting the kept field; --history shows where values came from', async () => {
-    await devup('models', 'import', 'hf:deepseek-ai/DeepSeek-V2-Lite');
+  it('imports over a catalog entry, keeps a hand edit on the next import; --history shows where values came from', async () => {
+    // The catalog states DeepSeek-V2-Lite's 32K context from its README; its config.json says 163840.
+    const first = await devup('models', 'import', 'hf:deepseek-ai/DeepSeek-V2-Lite');
+    expect(first.stdout).toMatch(/^updated deepseek-v2-lite from deepseek-ai\/DeepSeek-V2-Lite@main\nchanged: contextLength\n/);
+    const history = await devup('models', 'show', 'deepseek-v2-lite', '--history');
+    // The same genuine config as the catalog's copy: the parameter counts keep their catalog source.
+    expect(history.stdout).toMatch(
+      /totalParams\s+https:\/\/huggingface\.co\/deepseek-ai\/DeepSeek-V2-Lite\/blob\/main\/config\.json \(copy: data\/catalog\/configs\/deepseek-ai__DeepSeek-V2-Lite\.json\)/,
+    );
+    expect(history.stdout).toMatch(
+      /contextLength\s+http:\/\/127\.0\.0\.1:\d+\/deepseek-ai\/DeepSeek-V2-Lite\/blob\/[0-9a-f]{40}\/config\.json/,
+    );
+    expect(history.stdout).toMatch(
+      /contextLength was 32768 \(from https:\/\/github\.com\/deepseek-ai\/DeepSeek-V2\/blob\/[0-9a-f]{40}\/README\.md, \d{4}-\d\d-\d\d\); replaced by http:.*config\.json/,
+    );
     const patched = await fetch(`${url}/api/models/deepseek-v2-lite`, {
       method: 'PATCH',
       headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' },
@@ -63,12 +76,9 @@ describe('devup models import / show / export against the hub test peer', () => 
     const again = await devup('models', 'import', 'hf:deepseek-ai/DeepSeek-V2-Lite');
     expect(again.stdout).toMatch(/^updated deepseek-v2-lite/);
     expect(again.stdout).toMatch(/kept contextLength \(entered by hand: admin API\)/);
-    const history = await devup('models', 'show', 'deepseek-v2-lite', '--history');
-    expect(history.stdout).toMatch(/contextLength\s+admin API\s+\S+\s+by hand/);
-    expect(history.stdout).toMatch(
-      /totalParams\s+http:\/\/127\.0\.0\.1:\d+\/deepseek-ai\/DeepSeek-V2-Lite\/blob\/[0-9a-f]{40}\/config\.json/,
-    );
-    expect(history.stdout).toMatch(/contextLength was 163840 \(from http:.*config\.json, \d{4}-\d\d-\d\d\); replaced by admin API/);
+    const after = await devup('models', 'show', 'deepseek-v2-lite', '--history');
+    expect(after.stdout).toMatch(/contextLength\s+admin API\s+\S+\s+by hand/);
+    expect(after.stdout).toMatch(/contextLength was 163840 \(from http:.*config\.json, \d{4}-\d\d-\d\d\); replaced by admin API/);
   });
 
   it('names the repo and the problem when an import fails', async () => {

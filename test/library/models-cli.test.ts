@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseTables, readSeedText } from '../support/seed-tables.js';
 import { runCli } from '../support/run-cli.js';
+import { seededModels } from '../support/seeded-models.js';
 
 let dataDir: string;
 
@@ -86,13 +87,23 @@ describe('devup models', () => {
     ]);
     const table = await devup('models', 'search', 'deepseek', '--filter', 'min-params=600B', '--sort', 'params');
     expect(table.stdout).toMatch(/deepseek-v3\s+DeepSeek-V3\s+DeepSeek\s+MoE\s+671B\s+37B\s+128K/);
-    expect(table.stdout).toContain('2 model(s), page 1 of 1');
+    // With the catalog's models whose cards say DeepSeek, counted by the planner from their configs (DeepSeek-R1: 671.0B, 37.6B).
+    expect(table.stdout).toMatch(/deepseek-r1\s+DeepSeek-R1\s+DeepSeek\s+MoE\s+671B\s+37\.6B\s+128K/);
+    expect(
+      table.stdout
+        .split('\n')
+        .slice(2, 8)
+        .map((line) => line.split(/\s+/)[0]),
+    ).toEqual(['kimi-k2-instruct', 'glm-5', 'deepseek-r1', 'deepseek-v3.2', 'deepseek-v3', 'deepseek-v3-base']);
+    expect(table.stdout).toContain('6 model(s), page 1 of 1');
   });
 
   it('list prints every model, sorted as asked', async () => {
     const { stdout } = await devup('models', 'list', '--sort', 'context', '--page-size', '3');
-    expect(stdout.split('\n')[2]).toMatch(/^claude-3\.5-sonnet-1022\s/);
-    expect(stdout).toContain('11 model(s), page 1 of 4');
+    // Llama-4-Scout's config states 10M tokens.
+    expect(stdout.split('\n')[2]).toMatch(/^llama-4-scout-17b-16e-instruct\s.*\s10240K\s/);
+    const { seed, catalog } = seededModels();
+    expect(stdout).toContain(`${seed.length + catalog.length} model(s), page 1 of ${Math.ceil((seed.length + catalog.length) / 3)}`);
   });
 
   it('reports mistakes with exit code 2', async () => {

@@ -1,3 +1,4 @@
+import { DevupError } from '../../errors.js';
 import type { ArchitectureSpec, WeightDtype } from './architecture-spec.js';
 import { ConfigFields, isObject } from './config-fields.js';
 
@@ -10,11 +11,14 @@ import { ConfigFields, isObject } from './config-fields.js';
 export function readHuggingFaceConfig(config: Record<string, unknown>, source = 'config.json'): ArchitectureSpec {
   const fields = new ConfigFields(config, source);
   const family = fields.string('model_type') ?? 'unknown';
+  refuseHybridLayers(config, source, family);
   const hiddenSize = fields.number('hidden_size', 'd_model', 'n_embd');
   const layers = fields.number('num_hidden_layers', 'n_layer', 'num_layers');
   const heads = fields.number('num_attention_heads', 'n_head');
   const vocabSize = fields.number('vocab_size');
-  const intermediateSize = fields.number('intermediate_size', 'ffn_dim', 'n_inner');
+  // Llama-4 sizes its experts with intermediate_size and its dense layers with intermediate_size_mlp.
+  const intermediateSize =
+    family === 'llama4_text' ? fields.number('intermediate_size_mlp') : fields.number('intermediate_size', 'ffn_dim', 'n_inner');
   const maxContext = fields.number('max_position_embeddings', 'max_seq_len', 'seq_length', 'n_positions');
   const isLatent = fields.optionalNumber('kv_lora_rank') !== undefined;
   const attention = isLatent
@@ -41,8 +45,8 @@ export function readHuggingFaceConfig(config: Record<string, unknown>, source = 
     hiddenSize,
     layers,
     vocabSize,
-    // transformers ties embeddings unless a config says otherwise (Gemma's omit the key).
-    tieEmbeddings: config.tie_word_embeddings !== false,
+    // transformers ties embeddings unless a config says otherwise (Gemma's omit the key); Llama4TextConfig defaults to untied.
+    tieEmbeddings: typeof config.tie_word_embeddings === 'boolean' ? config.tie_word_embeddings : family !== 'llama4_text',
     maxContext,
     attention,
     slidingWindow: readSlidingWindow(config, layers, family),
@@ -59,12 +63,15 @@ function readMixtureOfExperts(fields: ConfigFields, layers: number, family: stri
   const mlpOnlyLayers = Array.isArray(fields.config.mlp_only_layers) ? fields.config.mlp_only_layers.length : 0;
   return {
     experts,
-    sharedExperts: fields.optionalNumber('n_shared_experts') ?? (fields.optionalNumber('shared_expert_intermediate_size') ? 1 : 0),
+    // Llama-4's MoE layers always add one shared expert (Llama4TextMoe.shared_expert); its config has no key for it.
+    sharedExperts:
+      fields.optionalNumber('n_shared_experts') ??
+      (fields.optionalNumber('shared_expert_intermediate_size') || family === 'llama4_text' ? 1 : 0),
     expertsPerToken: fields.number('num_experts_per_tok', 'experts_per_token', 'num_experts_per_token'),
     // Mixtral and gpt-oss size their experts with intermediate_size; the others have a separate key.
     intermediateSize: fields.optionalNumber('moe_intermediate_size') ?? fields.number('intermediate_size'),
     denseLayers: Math.min(layers, (fields.optionalNumber('first_k_dense_replace') ?? 0) + mlpOnlyLayers),
-    layerFrequency: fields.optionalNumber('moe_layer_freq', 'decoder_sparse_step') ?? 1,
+    layerFrequency: fields.optionalNumber('moe_layer_freq', 'decoder_sparse_step', 'interleave_moe_layer_step') ?? 1,
     bias: family === 'gpt_oss',
   };
 }
@@ -104,4 +111,20 @@ function readWeights(config: Record<string, unknown>): ArchitectureSpec['weights
   const declared =
     typeof config.torch_dtype === 'string' ? config.torch_dtype : typeof config.dtype === 'string' ? config.dtype : 'bfloat16';
   return { dtype: dtypes[declared] ?? 'bf16' };
+}
+
+/**
+ * Hybrid stacks (NemotronH's Mamba layers, Qwen3-Next's linear attention) have layers the planner
+ * does not size; counting them as attention layers would give numbers that look right and are not.
+ */
+function refuseHybridLayers(config: Record<string, unknown>, source: string, family: string): void {
+  const layerTypes = Array.isArray(config.layer_types) ? config.layer_types : [];
+  const other = layerTypes.find((type) => typeof type === 'string' && !/^(full|sliding)_attention$/.test(type));
+  if (typeof config.hybrid_override_pattern === 'string' || other !== undefined) {
+    throw new DevupError(
+      'invalid_request',
+      `Cannot plan from ${source}: ${family} mixes attention with ${other ?? 'Mamba'} layers, which the planner does not size`,
+      { param: 'config' },
+    );
+  }
 }

@@ -8,7 +8,7 @@ import type { RepoDownloads } from '../model-downloads.js';
 import type { ModelImport } from '../model-input.js';
 import type { ArchitectureFacts, ModelSizer, VariantMemory } from '../model-sizer.js';
 import type { HubClient } from './hub-client.js';
-import type { HubReference } from './hub-reference.js';
+import { hubPageUrl, type HubReference } from './hub-reference.js';
 import { readVariantHeader } from './read-remote-gguf.js';
 import { ggufVariants, safetensorsVariant, type VariantFiles } from './repo-variants.js';
 
@@ -75,15 +75,13 @@ export async function readHubRepo(hub: HubClient, sizer: ModelSizer, request: Hu
     variants: variants.map((variant) => ({ ...variant, memory: memoryOf(sizer, architecture?.description, variant, pinned, warnings) })),
   };
   const [owner, name] = request.repo.split('/');
+  const { links, tags, ...cardFacts } = card ?? { id };
   const model: ModelImport = {
-    id,
-    name,
-    publisher: owner,
-    links: [{ label: 'Hugging Face', url: `https://huggingface.co/${request.repo}` }],
     ...architecture?.model,
-    ...card,
+    name,
+    ...cardFacts,
+    id,
     ...(variants.length > 0 ? { openWeights: true } : {}),
-    ...(gguf.length > 0 ? { tags: [...new Set([...(card?.tags ?? []), 'gguf'])] } : {}),
     source: `${hub.baseUrl}/${request.repo}/tree/${pinned.revision}`,
   };
   const created = info.createdAt ? /^\d{4}-\d{2}-\d{2}/.exec(info.createdAt)?.[0] : undefined;
@@ -93,7 +91,11 @@ export async function readHubRepo(hub: HubClient, sizer: ModelSizer, request: Hu
       source: `${hub.baseUrl}/api/models/${request.repo} at ${pinned.revision}`,
       fieldSources,
       manual: false,
-      ...(created ? { defaults: { releaseDate: created } } : {}),
+      defaults: { publisher: owner, ...(created ? { releaseDate: created } : {}) },
+      additions: {
+        links: links ?? [{ label: 'Hugging Face', url: hubPageUrl(request.repo) }],
+        tags: [...(tags ?? []), ...(gguf.length > 0 ? ['gguf'] : [])],
+      },
     },
     downloads,
     facts: architecture?.facts,
