@@ -142,6 +142,64 @@ describe.each(dialects)('hub import on %s', (dialect) => {
     expect(hub.requests.some((request) => request.range.startsWith('bytes=0-'))).toBe(true);
   });
 
+  it('imports genuine model cards: front matter facts, the body, model-index results each with its source, counts from config.json', async () => {
+    const mixtral = (await library.importHubRepo({ repo: 'mistralai/Mixtral-8x7B-Instruct-v0.1', revision: 'main' })).model;
+    // 32 layers of 8 experts (2 per token) of 3 × 4096 × 14336, GQA 32/8 heads of 128, untied 32000 vocabulary.
+    const attention = 2 * 4096 * 4096 + 2 * 1024 * 4096 + 2 * 4096;
+    const common = 2 * 32_000 * 4096 + 4096;
+    expect(mixtral).toMatchObject({
+      name: 'Mixtral-8x7B-Instruct-v0.1',
+      publisher: 'mistralai',
+      license: 'apache-2.0',
+      architecture: 'MoE',
+      totalParams: common + 32 * (attention + 8 * 3 * 4096 * 14_336 + 8 * 4096),
+      activatedParams: common + 32 * (attention + 2 * 3 * 4096 * 14_336 + 8 * 4096),
+      results: [],
+    });
+    expect(mixtral.description).toMatch(/^# Model Card for Mixtral-8x7B\nThe Mixtral-8x7B Large Language Model/);
+    const phi = (await library.importHubRepo({ repo: 'microsoft/phi-4', revision: 'main' })).model;
+    // 40 layers: 40 query heads and 10 KV heads of 128, MLP 3 × 5120 × 17920; untied 100352 vocabulary.
+    const layer = 2 * 5120 * 5120 + 2 * 1280 * 5120 + 3 * 5120 * 17_920 + 2 * 5120;
+    expect(phi).toMatchObject({ license: 'mit', totalParams: 2 * 100_352 * 5120 + 5120 + 40 * layer, contextLength: 16_384 });
+    expect(phi.totalParams).toBe(14_659_507_200);
+    expect(phi.tags).toEqual(['phi', 'nlp', 'math', 'code', 'chat', 'conversational']);
+
+    const zephyr = (await library.importHubRepo({ repo: 'HuggingFaceH4/zephyr-7b-beta', revision: 'main' })).model;
+    const leaderboard = 'https://huggingface.co/spaces/HuggingFaceH4/open_llm_leaderboard?query=HuggingFaceH4/zephyr-7b-beta';
+    expect(zephyr).toMatchObject({ name: 'zephyr-7b-beta', license: 'mit', totalParams: null });
+    expect(zephyr.links).toEqual([
+      { label: 'Hugging Face', url: 'https://huggingface.co/HuggingFaceH4/zephyr-7b-beta' },
+      { label: 'Base model: mistralai/Mistral-7B-v0.1', url: 'https://huggingface.co/mistralai/Mistral-7B-v0.1' },
+    ]);
+    expect(zephyr.results).toHaveLength(9);
+    expect(zephyr.results[0]).toMatchObject({
+      benchmark: 'AI2 Reasoning Challenge',
+      metric: 'normalized accuracy',
+      shots: 25,
+      value: 62.03071672354948,
+      source: leaderboard,
+    });
+    expect(zephyr.results.at(-1)).toMatchObject({
+      benchmark: 'MT-Bench',
+      metric: 'score',
+      shots: null,
+      value: 7.34,
+      source: 'https://huggingface.co/spaces/lmsys/mt-bench',
+    });
+    // stable-code-3b's model-index calls its model StarCoderBase-3B; its results name no source, so they carry the card's.
+    const stableCode = (await library.importHubRepo({ repo: 'stabilityai/stable-code-3b', revision: 'main' })).model;
+    const card = `${hub.url}/stabilityai/stable-code-3b/blob/${hub.commitOf('stabilityai/stable-code-3b')}/README.md`;
+    expect(stableCode).toMatchObject({ id: 'stable-code-3b', name: 'stable-code-3b', license: 'other' });
+    expect(stableCode.results.map((result) => [result.benchmark, result.metric, result.value, result.source])).toEqual([
+      ['MultiPL-HumanEval (Python)', 'pass@1', 32.4, card],
+      ['MultiPL-HumanEval (C++)', 'pass@1', 30.9, card],
+      ['MultiPL-HumanEval (Java)', 'pass@1', 32.1, card],
+      ['MultiPL-HumanEval (JavaScript)', 'pass@1', 32.1, card],
+      ['MultiPL-HumanEval (PHP)', 'pass@1', 24.2, card],
+      ['MultiPL-HumanEval (Rust)', 'pass@1', 23, card],
+    ]);
+  });
+
   it('refuses a missing repo, a gated one without a token, a card or config that does not parse and a stalled hub, naming repo and file, writing nothing', async () => {
     const before = await count();
     const missing = await refusal(library.importHubRepo({ repo: 'nobody/nothing', revision: 'main' }));

@@ -1,11 +1,13 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { referenceDir, storiesPath } from './fixtures.js';
+import { fixturesDir, referenceDir, storiesPath } from './fixtures.js';
 import { quantizeQ8_0, splitGguf } from './gguf-variants.js';
 import type { HubPeerRepo } from './upstreams/hub-peer.js';
 
 const reference = (file: string) => fs.readFileSync(path.join(referenceDir, 'configs', file));
+/** Genuine hub files (test/fixtures/hub/SOURCES.md). */
+const hubFile = (repo: string, file: string) => ({ bytes: fs.readFileSync(path.join(fixturesDir, 'hub', repo.replace('/', '__'), file)) });
 
 export const stories = fs.readFileSync(storiesPath);
 /** stories260K quantized to Q8_0 and split in two, as llama-quantize and llama-gguf-split write them. */
@@ -28,8 +30,8 @@ function listedCheckpoint(parameters: number, parts: number): Record<string, { l
 }
 
 /**
- * The repos the hub test peer serves: genuine `config.json` files (test/fixtures/reference), the
- * genuine stories260K GGUF with its Q8_0 split set, a gated repo, and broken ones.
+ * The repos the hub test peer serves: genuine model cards and `config.json` files (test/fixtures/hub,
+ * test/fixtures/reference), the genuine stories260K GGUF with its Q8_0 split set, a gated repo, and broken ones.
  */
 export function hubRepos(): Record<string, HubPeerRepo> {
   return {
@@ -38,6 +40,17 @@ export function hubRepos(): Record<string, HubPeerRepo> {
       createdAt: '2024-09-16T11:55:40.000Z',
     },
     'deepseek-ai/DeepSeek-V2-Lite': { files: { 'config.json': { bytes: reference('DeepSeek-V2-Lite.json') } } },
+    'mistralai/Mixtral-8x7B-Instruct-v0.1': {
+      files: {
+        'README.md': hubFile('mistralai/Mixtral-8x7B-Instruct-v0.1', 'README.md'),
+        'config.json': hubFile('mistralai/Mixtral-8x7B-Instruct-v0.1', 'config.json'),
+      },
+    },
+    'microsoft/phi-4': {
+      files: { 'README.md': hubFile('microsoft/phi-4', 'README.md'), 'config.json': hubFile('microsoft/phi-4', 'config.json') },
+    },
+    'HuggingFaceH4/zephyr-7b-beta': { files: { 'README.md': hubFile('HuggingFaceH4/zephyr-7b-beta', 'README.md') } },
+    'stabilityai/stable-code-3b': { files: { 'README.md': hubFile('stabilityai/stable-code-3b', 'README.md') } },
     'ggml-org/stories260K-GGUF': {
       files: {
         'stories260K-F32.gguf': { bytes: stories },

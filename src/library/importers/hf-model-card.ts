@@ -46,7 +46,8 @@ export function parseModelCard(text: string, options: ModelCardOptions = {}): Mo
   const exported = isRecord(data.devup) ? data.devup : undefined;
   const { benchmarks, ...entry } = exported ?? {};
   const [organisation, repoName] = options.repo?.split('/') ?? [];
-  const name = index[0]?.name ?? repoName ?? /^#\s+(.+)$/m.exec(body)?.[1]?.trim() ?? options.id ?? 'unnamed';
+  // A repo's own name first: model-index names the model evaluated, which is not always the repo's (stable-code-3b's says StarCoderBase-3B).
+  const name = repoName ?? index[0]?.name ?? /^#\s+(.+)$/m.exec(body)?.[1]?.trim() ?? options.id ?? 'unnamed';
   const tags = stringList(data.tags);
   const suite =
     options.suite ?? (tags.some((tag) => /instruct|chat|conversational/i.test(tag)) || /instruct|chat/i.test(name) ? 'chat' : 'base');
