@@ -131,7 +131,7 @@ export class LibraryService {
   }
 
   async get(id: string): Promise<Model> {
-    return readModel(this.store.db, id);
+    return readModel(this.store.db, id, this.options.sizer);
   }
 
   async search(query: SearchQueryInput = {}): Promise<SearchPage> {

@@ -76,6 +76,10 @@ export const modelSchema = modelSummarySchema.extend({
   links: z.array(linkSchema),
   notes: z.array(z.string()),
   spec: z.record(z.string(), z.unknown()).nullable().describe('Architecture parameters for the planner'),
+  attention: z
+    .enum(['MHA', 'GQA', 'MQA', 'MLA'])
+    .nullable()
+    .describe('The attention kind the planner reads from `spec`; null when it cannot read it'),
   source: z.string().nullable(),
   results: z.array(resultSchema),
   niah: z.array(niahResultSchema),

@@ -2,11 +2,12 @@ import type { Kysely } from 'kysely';
 import { notFound } from '../errors.js';
 import type { Database } from '../store/schema.js';
 import type { Model } from './library-shapes.js';
+import type { ModelSizer } from './model-sizer.js';
 import { readDownloads } from './model-downloads.js';
 import { toModelSummary, toResult } from './model-rows.js';
 
 /** Reads one model card with its results (grouped as the source tables are), NIAH scores, family variants and download variants. */
-export async function readModel(db: Kysely<Database>, id: string): Promise<Model> {
+export async function readModel(db: Kysely<Database>, id: string, sizer?: ModelSizer): Promise<Model> {
   const row = await db.selectFrom('models').selectAll().where('id', '=', id).executeTakeFirst();
   if (!row) throw notFound('Model', id);
   const [results, niah, variants, downloads] = await Promise.all([
@@ -43,12 +44,14 @@ export async function readModel(db: Kysely<Database>, id: string): Promise<Model
           .execute(),
     readDownloads(db, id),
   ]);
+  const spec: Record<string, unknown> | null = row.spec === null ? null : JSON.parse(row.spec);
   return {
     ...toModelSummary(row),
     description: row.description,
     links: JSON.parse(row.links),
     notes: JSON.parse(row.notes),
-    spec: row.spec === null ? null : JSON.parse(row.spec),
+    spec,
+    attention: spec && sizer ? attentionOf(sizer, spec, id) : null,
     source: row.source,
     results: results.map((result) => toResult(result, { ...result, id: result.benchmark_id })),
     niah: niah.map((entry) => ({
@@ -62,4 +65,12 @@ export async function readModel(db: Kysely<Database>, id: string): Promise<Model
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
+}
+
+function attentionOf(sizer: ModelSizer, spec: Record<string, unknown>, id: string): Model['attention'] {
+  try {
+    return sizer.describe(spec, `the spec of '${id}'`).attention;
+  } catch {
+    return null; // an architecture the planner cannot read has no attention kind to show
+  }
 }

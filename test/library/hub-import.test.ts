@@ -83,6 +83,7 @@ describe.each(dialects)('hub import on %s', (dialect) => {
       links: [{ label: 'Hugging Face', url: 'https://huggingface.co/Qwen/Qwen2.5-72B-Instruct' }],
     });
     expect(model.spec).toMatchObject({ model_type: 'qwen2', hidden_size: 8192, num_hidden_layers: 80 });
+    expect(model.attention).toBe('GQA');
     expect(summary).toMatchObject({ created: true, kept: [], variants: 1, warnings: [] });
     const [checkpoint] = model.downloads;
     const listed = Object.entries(repos['Qwen/Qwen2.5-72B-Instruct'].files).filter(([name]) => name.endsWith('.safetensors'));
@@ -102,7 +103,12 @@ describe.each(dialects)('hub import on %s', (dialect) => {
 
   it('counts an MLA mixture of experts exactly: DeepSeek-V2-Lite total and activated parameters', async () => {
     const { model } = await library.importHubRepo({ repo: 'deepseek-ai/DeepSeek-V2-Lite', revision: 'main' });
-    expect(model).toMatchObject({ architecture: 'MoE', totalParams: deepseekV2Lite.total, activatedParams: deepseekV2Lite.activated });
+    expect(model).toMatchObject({
+      architecture: 'MoE',
+      attention: 'MLA',
+      totalParams: deepseekV2Lite.total,
+      activatedParams: deepseekV2Lite.activated,
+    });
     expect(model.totalParams).toBe(15_706_484_224);
     expect(model.downloads).toEqual([]);
   });

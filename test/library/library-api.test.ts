@@ -262,11 +262,14 @@ describe('library API', () => {
         '/api/benchmarks',
         '/api/benchmarks/{id}/leaderboard',
         '/api/import',
+        '/api/models/{id}/history',
       ]),
     );
+    const importBody = document.paths['/api/import'].post.requestBody.content['application/json'].schema;
+    expect(JSON.stringify(importBody)).toContain('hf-repo');
     const modelResponse = document.paths['/api/models/{id}'].get.responses['200'].content['application/json'].schema;
     expect(Object.keys(modelResponse.properties)).toEqual(
-      expect.arrayContaining(['totalParams', 'contextLength', 'results', 'variants', 'spec', 'pricing']),
+      expect.arrayContaining(['totalParams', 'contextLength', 'results', 'variants', 'downloads', 'attention', 'spec', 'pricing']),
     );
   });
 });

@@ -36,6 +36,7 @@ describe('devup models', () => {
 
   it('show prints a readable card with its benchmarks', async () => {
     const { stdout } = await devup('models', 'show', 'deepseek-v3-base');
+    expect(stdout).toMatch(/Architecture\s+MoE, MLA attention\n/);
     expect(stdout).toMatch(/Parameters\s+671B total, 37B activated/);
     expect(stdout).toMatch(/Context\s+128K \(131072 tokens\)/);
     expect(stdout).toMatch(/Pile-test \(BPB\)\s+0\.548\s+lower is better/);

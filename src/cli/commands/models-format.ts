@@ -49,7 +49,7 @@ export function modelCard(model: Model): string {
     ['ID', model.id],
     ['Publisher', model.publisher],
     ['Family', [model.family, model.variant].filter(Boolean).join(' / ') || '-'],
-    ['Architecture', model.architecture],
+    ['Architecture', model.attention ? `${model.architecture}, ${model.attention} attention` : model.architecture],
     ['Parameters', `${formatCount(model.totalParams)} total, ${formatCount(model.activatedParams)} activated`],
     ['Context', model.contextLength === null ? '-' : `${formatTokens(model.contextLength)} (${model.contextLength} tokens)`],
     ['License', model.license ?? '-'],
