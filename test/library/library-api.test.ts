@@ -45,11 +45,7 @@ describe('library API', () => {
       setting: '',
       source: 'https://github.com/deepseek-ai/DeepSeek-V3',
     });
-    // The family: the seeded base model and the catalog's DeepSeek-V3.2.
-    expect(model.variants).toEqual([
-      { id: 'deepseek-v3-base', name: 'DeepSeek-V3-Base', variant: 'Base' },
-      { id: 'deepseek-v3.2', name: 'DeepSeek-V3.2', variant: null },
-    ]);
+    expect(model.variants).toEqual([{ id: 'deepseek-v3-base', name: 'DeepSeek-V3-Base', variant: 'Base' }]);
   });
 
   it('searches with query parameters, facets and a benchmark sort', async () => {
