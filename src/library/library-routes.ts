@@ -12,7 +12,7 @@ import {
   resultSchema,
   searchPageSchema,
 } from './library-shapes.js';
-import { benchmarkInputSchema, modelInputSchema, modelPatchSchema, resultInputSchema, slugSchema, suiteSchema } from './model-input.js';
+import { benchmarkInputSchema, modelCreateSchema, modelPatchSchema, resultInputSchema, slugSchema, suiteSchema } from './model-input.js';
 import { searchQuerySchema } from './search-query.js';
 
 const idParams = z.object({ id: z.string().min(1).max(200) });
@@ -122,10 +122,10 @@ export const libraryRoutes: RouteModule<{ library: LibraryService }> = ({ router
   router.route({
     method: 'POST',
     url: '/api/models',
-    summary: 'Create a model',
+    summary: 'Create a model (its given fields count as entered by hand)',
     tags,
     status: 201,
-    body: modelInputSchema,
+    body: modelCreateSchema,
     response: modelSchema,
     handler: ({ body }) => library.createModel(body),
   });

@@ -14,11 +14,11 @@ import type { ModelChange } from './merge-model-change.js';
 import type { RepoDownloads } from './model-downloads.js';
 import {
   bundleSchema,
-  modelInputSchema,
+  modelCreateSchema,
   modelPatchSchema,
   type LibraryBundleDraft,
+  type ModelCreate,
   type ModelImport,
-  type ModelInputDraft,
   type ModelPatch,
 } from './model-input.js';
 import { readModelHistory } from './model-history.js';
@@ -155,8 +155,8 @@ export class LibraryService {
   }
 
   /** Creates a model; its fields count as entered by hand (imports keep them). */
-  async createModel(input: ModelInputDraft): Promise<Model> {
-    const model = parseOrThrow(modelInputSchema, input, 'input', ['body']);
+  async createModel(input: ModelCreate): Promise<Model> {
+    const model = parseOrThrow(modelCreateSchema, input, 'input', ['body']);
     await this.store.db
       .transaction()
       .execute((transaction) => writeModelChange(transaction, { model, source: 'admin API', manual: true }, this.writeOptions('create')));

@@ -122,6 +122,17 @@ export const modelInputSchema = z
 /** PATCH body: any model field; `results`/`niah`, when present, replace the model's lists. */
 export const modelPatchSchema = z.object(modelFields).partial().strict().refine(activatedWithinTotal, activatedIssue);
 
+/**
+ * POST body: id, name and publisher, any other field; the ones left out take their defaults when
+ * written, and only the ones given count as entered by hand.
+ */
+export const modelCreateSchema = z
+  .object({ id: slugSchema, ...modelFields })
+  .partial()
+  .required({ id: true, name: true, publisher: true })
+  .strict()
+  .refine(activatedWithinTotal, activatedIssue);
+
 export const bundleSchema = z
   .object({
     benchmarks: z.array(benchmarkInputSchema).max(10_000).default([]),
@@ -134,6 +145,7 @@ export type ModelInputDraft = z.input<typeof modelInputSchema>;
 /** What an importer knows about a model: merged over the existing card, or completed with defaults. */
 export type ModelImport = Partial<ModelInputDraft> & { id: string };
 export type ModelPatch = z.input<typeof modelPatchSchema>;
+export type ModelCreate = z.input<typeof modelCreateSchema>;
 export type BenchmarkInput = z.output<typeof benchmarkInputSchema>;
 export type BenchmarkDescriptor = z.output<typeof benchmarkDescriptorSchema>;
 export type ResultInput = z.output<typeof resultInputSchema>;

@@ -248,6 +248,20 @@ describe.each(dialects)('hub import on %s', (dialect) => {
     await library.deleteModel('llama-3.1-8b-instruct');
   });
 
+  it('imports into a model created by hand: fills the fields left out, keeps the ones given', async () => {
+    await library.createModel({ id: 'hand-made', name: 'Hand Made', publisher: 'Me', license: 'mine' });
+    const { model, summary } = await library.importHubRepo({ repo: 'deepseek-ai/DeepSeek-V2-Lite', revision: 'main', id: 'hand-made' });
+    expect(summary.kept).toEqual([{ field: 'name', source: 'admin API' }]);
+    expect(model).toMatchObject({
+      name: 'Hand Made',
+      publisher: 'Me',
+      license: 'mine',
+      architecture: 'MoE',
+      totalParams: deepseekV2Lite.total,
+    });
+    await library.deleteModel('hand-made');
+  });
+
   it('re-imports: changed values replace the earlier ones, kept in the history with their source and date; hand edits stay', async () => {
     const repo = 'deepseek-ai/DeepSeek-V2-Lite';
     const first = hub.commitOf(repo);
