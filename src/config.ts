@@ -29,7 +29,7 @@ export interface Config {
   hubUrl: string;
   /** Hugging Face access token (`HF_TOKEN`), sent as a Bearer token to the hub for gated repos; never logged. */
   hubToken?: string;
-  /** How long one hub request may wait for an answer (or between body bytes) before it fails. */
+  /** How long one hub request of an import may take, answer included, and how long a download may go without data. */
   hubTimeoutMs: number;
   /** Seed the library from data/ when the store is empty. */
   seedLibrary: boolean;

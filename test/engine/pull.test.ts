@@ -21,6 +21,7 @@ beforeAll(async () => {
         files: {
           'tinyllamas/stories260K.gguf': { bytes: stories, interruptFirstAfter: 300_000 },
           'plain/stories260K.gguf': { bytes: stories, lfs: false },
+          'stalling/stories260K.gguf': { bytes: stories, stallFirstAfter: 400_000 },
         },
       },
       'someone/broken': {
@@ -72,6 +73,22 @@ describe('devup pull', () => {
     expect(pulled.info.architecture).toBe('llama');
     expect(fs.readdirSync(dir)).toEqual(['stories260K.gguf']);
     expect(crypto.createHash('sha256').update(fs.readFileSync(pulled.path)).digest('hex')).toBe(storiesSha);
+  });
+
+  it('resumes a download whose server goes silent, once no data came for the idle timeout', async () => {
+    const dir = freshModelsDir();
+    const logs: string[] = [];
+    const pulled = await pullModel('ggml-org/models/stalling/stories260K.gguf', {
+      modelsDir: dir,
+      hubUrl: hub.url,
+      idleTimeoutMs: 500,
+      onLog: (message) => logs.push(message),
+    });
+    expect(logs.join('\n')).toMatch(/interrupted after \d+ bytes \(no data for 0\.5 s\).*retrying/);
+    const ranges = hub.requests.filter((request) => request.cdn && request.url.includes('stalling')).map((request) => request.range);
+    expect(ranges[0]).toBe('');
+    expect(ranges[1]).toMatch(/^bytes=\d+-$/);
+    expect(pulled).toMatchObject({ sha256: storiesSha, verified: true, bytes: stories.length });
   });
 
   it('checks --sha256 when the hub gives no checksum, and refuses a mismatch', async () => {

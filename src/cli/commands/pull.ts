@@ -34,6 +34,7 @@ export const pullCommand: Command = {
         modelsDir: path.join(config.dataDir, 'models'),
         hubUrl: config.hubUrl,
         sha256: values.sha256 as string | undefined,
+        idleTimeoutMs: config.hubTimeoutMs,
         signal: abort.signal,
         onProgress: (progress) => reporter.update(progress),
         onLog: (message) => process.stderr.write(`${message}\n`),

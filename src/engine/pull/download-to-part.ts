@@ -28,9 +28,26 @@ export async function downloadToPart(
     onProgress?(progress: DownloadProgress): void;
     /** Sent to `url`'s own origin only, never to where it redirects (the CDN): the hub token for gated repos. */
     authorization?: string;
+    /** A server that sends nothing this long (before the answer or between body bytes) counts as a dropped connection. */
+    idleTimeoutMs?: number;
   } = {},
 ): Promise<DownloadResult> {
+  const idle = new IdleTimer(options.idleTimeoutMs ?? 60_000);
+  try {
+    return await download(url, partPath, options, idle);
+  } finally {
+    idle.stop();
+  }
+}
+
+async function download(
+  url: string,
+  partPath: string,
+  options: { signal?: AbortSignal; onProgress?(progress: DownloadProgress): void; authorization?: string },
+  idle: IdleTimer,
+): Promise<DownloadResult> {
   const start = fs.existsSync(partPath) ? fs.statSync(partPath).size : 0;
+  const signal = options.signal ? AbortSignal.any([options.signal, idle.signal]) : idle.signal;
   let hubSha256: string | undefined;
   let linkedSize: number | undefined;
   let location = url;
@@ -38,12 +55,15 @@ export async function downloadToPart(
   for (let hop = 0; hop <= maxRedirects; hop++) {
     response = await fetch(location, {
       redirect: 'manual',
-      signal: options.signal,
+      signal,
       headers: {
         ...(start > 0 ? { range: `bytes=${start}-` } : {}),
         ...(options.authorization && new URL(location).origin === new URL(url).origin ? { authorization: options.authorization } : {}),
       },
+    }).catch((error: unknown) => {
+      throw idle.fired ? interrupted(start, idle.reason, error) : error;
     });
+    idle.restart();
     hubSha256 ??= sha256From(response.headers.get('x-linked-etag'));
     linkedSize ??= numberFrom(response.headers.get('x-linked-size'));
     const next = response.headers.get('location');
@@ -74,21 +94,61 @@ export async function downloadToPart(
   let receivedBytes = offset;
   try {
     for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+      idle.restart();
       receivedBytes += chunk.length;
       if (!output.write(chunk)) await new Promise<void>((resolve) => output.once('drain', () => resolve()));
       options.onProgress?.({ receivedBytes, totalBytes });
     }
   } catch (error) {
     if (options.signal?.aborted) throw error;
-    throw new DevupError(
-      'upstream_error',
-      `download interrupted after ${receivedBytes} bytes (${(error as Error).message}); the bytes are kept and the next attempt resumes`,
-      { cause: error },
-    );
+    throw interrupted(receivedBytes, idle.fired ? idle.reason : (error as Error).message, error);
   } finally {
     await new Promise((resolve, reject) => output.end((error?: Error | null) => (error ? reject(error) : resolve(undefined))));
   }
   return { totalBytes, hubSha256 };
+}
+
+function interrupted(receivedBytes: number, reason: string, cause: unknown): DevupError {
+  return new DevupError(
+    'upstream_error',
+    `download interrupted after ${receivedBytes} bytes (${reason}); the bytes are kept and the next attempt resumes`,
+    { cause },
+  );
+}
+
+/** Aborts its signal when `restart` has not been called for `timeoutMs`. */
+class IdleTimer {
+  private readonly controller = new AbortController();
+  private timer: NodeJS.Timeout;
+
+  constructor(private readonly timeoutMs: number) {
+    this.timer = this.arm();
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  get fired(): boolean {
+    return this.controller.signal.aborted;
+  }
+
+  get reason(): string {
+    return `no data for ${this.timeoutMs / 1000} s`;
+  }
+
+  restart(): void {
+    clearTimeout(this.timer);
+    this.timer = this.arm();
+  }
+
+  stop(): void {
+    clearTimeout(this.timer);
+  }
+
+  private arm(): NodeJS.Timeout {
+    return setTimeout(() => this.controller.abort(new Error(this.reason)), this.timeoutMs);
+  }
 }
 
 function sha256From(etag: string | null): string | undefined {

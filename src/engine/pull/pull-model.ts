@@ -18,6 +18,8 @@ export interface PullOptions {
   attempts?: number;
   /** `Bearer <HF_TOKEN>` for the hub (gated repos); never sent to the CDN it redirects to. */
   authorization?: string;
+  /** No data this long counts as a dropped connection (retried, resumed); default 60 s. */
+  idleTimeoutMs?: number;
   signal?: AbortSignal;
   /** Bytes of the whole pull (every file of a split set together). */
   onProgress?(progress: DownloadProgress): void;
@@ -85,6 +87,7 @@ export async function pullFiles(files: PullFile[], options: PullOptions): Promis
         const result = await downloadToPart(file.url, partPath, {
           signal: options.signal,
           authorization: options.authorization,
+          idleTimeoutMs: options.idleTimeoutMs,
           onProgress: (progress) =>
             options.onProgress?.({
               receivedBytes: doneBytes + progress.receivedBytes,

@@ -15,6 +15,8 @@ export interface HubPeerFile {
   announcedSha256?: string;
   /** Drop the connection after this many body bytes, on the first download of this file. */
   interruptFirstAfter?: number;
+  /** Send this many body bytes and then nothing (the connection left open), on the first download of this file. */
+  stallFirstAfter?: number;
   /** Never answer a download of this file (a stalled hub). */
   stall?: boolean;
 }
@@ -164,6 +166,10 @@ export async function startHubPeer(options: {
     });
     const count = (downloads.get(key) ?? 0) + 1;
     downloads.set(key, count);
+    if (count === 1 && file.stallFirstAfter !== undefined && file.stallFirstAfter < body.length) {
+      response.write(body.subarray(0, file.stallFirstAfter));
+      return;
+    }
     if (count === 1 && file.interruptFirstAfter !== undefined && file.interruptFirstAfter < body.length) {
       response.write(body.subarray(0, file.interruptFirstAfter), () => setTimeout(() => response.socket?.destroy(), 20));
       return;
