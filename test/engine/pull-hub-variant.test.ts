@@ -58,7 +58,10 @@ describe('devup pull hf:REPO --quant', () => {
     expect(fs.readdirSync(modelsDir()).sort()).toEqual(['stories260K-Q8_0-00001-of-00002.gguf', 'stories260K-Q8_0-00002-of-00002.gguf']);
     const partOne = hub.requests.filter((request) => request.cdn && request.url.includes('Q8_0-00001'));
     expect(partOne.map((request) => request.range)).toEqual(['', expect.stringMatching(/^bytes=\d+-$/)]);
-    expect(Number(/bytes=(\d+)-/.exec(partOne[1].range)![1])).toBeGreaterThanOrEqual(100_000);
+    // Resumed where the kept bytes end (what arrived before the drop depends on the socket, at most the 100 kB sent).
+    const resumedAt = Number(/bytes=(\d+)-/.exec(partOne[1].range)![1]);
+    expect(resumedAt).toBeGreaterThan(0);
+    expect(resumedAt).toBeLessThanOrEqual(100_000);
 
     const deployed = await devup(
       'deploy',
