@@ -1,52 +1,38 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import type { FastifyInstance } from 'fastify';
-import OpenAI from 'openai';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { loadConfig } from '../../src/config.js';
-import { createApp } from '../../src/server/app.js';
-import { createServices, type AppServices } from '../../src/server/services.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hubRepos, sha256, stories, storiesQ8Parts } from '../support/hub-repos.js';
 import { runCli } from '../support/run-cli.js';
+import { adminKey, startApp, type TestApp } from '../support/start-app.js';
 import { startHubPeer, type HubPeer } from '../support/upstreams/hub-peer.js';
 
-const adminKey = 'devup-admin-hub-pull-test-0123456789';
 const token = 'hf_pull_test_token';
 
 /** `devup pull hf:OWNER/REPO --quant Q`: the variant's files from the hub test peer, resumed, checked, then served as a set. */
 describe('devup pull hf:REPO --quant', () => {
-  let dataDir: string;
   let hub: HubPeer;
-  let services: AppServices;
-  let app: FastifyInstance;
-  let url: string;
-
-  const devup = (...args: string[]) => runCli([...args, '--server', url, '--data-dir', dataDir]);
-  const modelsDir = () => path.join(dataDir, 'models');
+  let server: TestApp;
+  /** The CLI as a user's shell runs it: the hub from DEVUP_HUB_URL (HF_TOKEN when given), the server's data dir. */
+  const cli = (env: Record<string, string>, args: string[]) =>
+    runCli([...args, '--server', server.url, '--data-dir', server.dataDir], { DEVUP_HUB_URL: hub.url, DEVUP_ADMIN_KEY: adminKey, ...env });
+  const devup = (...args: string[]) => cli({}, args);
+  const withToken = (...args: string[]) => cli({ HF_TOKEN: token }, args);
+  const modelsDir = () => path.join(server.dataDir, 'models');
 
   beforeAll(async () => {
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'devup-hub-pull-'));
     const repos = hubRepos();
     // The first part's first download drops after 100 kB.
     repos['ggml-org/stories260K-GGUF'].files['stories260K-Q8_0-00001-of-00002.gguf'].interruptFirstAfter = 100_000;
     repos['someone/gated-stories-GGUF'] = { files: { 'stories260K-F32.gguf': { bytes: stories } }, gated: true };
     hub = await startHubPeer({ repos, token });
-    vi.stubEnv('DEVUP_HUB_URL', hub.url);
-    vi.stubEnv('DEVUP_ADMIN_KEY', adminKey);
-    services = await createServices(loadConfig(process.env, { dataDir, adminKey, logLevel: 'silent', seedLibrary: false }));
-    app = await createApp(services);
-    await app.listen({ host: '127.0.0.1', port: 0 });
-    url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+    server = await startApp({ config: { hubUrl: hub.url } });
   });
 
   afterAll(async () => {
-    vi.unstubAllEnvs();
-    for (const deployment of services.deploymentManager.describeAll()) await services.deploymentManager.delete(deployment.name);
-    await app.close();
-    await services.close();
-    await hub.close();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    for (const deployment of server?.services.deploymentManager.describeAll() ?? [])
+      await server.services.deploymentManager.delete(deployment.name);
+    await server?.stop();
+    await hub?.close();
   });
 
   it('pulls a split Q8_0 set, resuming the dropped part, checking each SHA-256, and the set serves from its first part', async () => {
@@ -73,11 +59,10 @@ describe('devup pull hf:REPO --quant', () => {
       'stories-q8',
     );
     expect(deployed.stdout).toMatch(/stories-q8: ready/);
-    const deployment = services.deploymentManager.describeAll().find((entry) => entry.name === 'stories-q8')!;
+    const deployment = server.services.deploymentManager.describeAll().find((entry) => entry.name === 'stories-q8')!;
     // The library entry made from the header counts the tensors of both parts.
-    expect(await services.library.get(deployment.model!)).toMatchObject({ totalParams: 292_800, contextLength: 2048 });
-    const key = await devup('keys', 'create', '--name', 'pull-test', '--json');
-    const client = new OpenAI({ baseURL: `${url}/v1`, apiKey: JSON.parse(key.stdout).key });
+    expect(await server.services.library.get(deployment.model!)).toMatchObject({ totalParams: 292_800, contextLength: 2048 });
+    const client = server.client((await server.createKey()).key);
     const completion = await client.completions.create({ model: 'stories-q8', prompt: 'Once upon a time', max_tokens: 12, temperature: 0 });
     expect(completion.usage?.completion_tokens).toBeGreaterThan(0);
     expect(completion.choices[0].text.length).toBeGreaterThan(0);
@@ -97,9 +82,7 @@ describe('devup pull hf:REPO --quant', () => {
     const refused = await devup('pull', 'hf:someone/gated-stories-GGUF');
     expect(refused.exitCode).toBe(2);
     expect(refused.stderr).toMatch(/HTTP 401.*gated; set HF_TOKEN/);
-    vi.stubEnv('HF_TOKEN', token);
-    const pulled = await devup('pull', 'hf:someone/gated-stories-GGUF');
-    vi.stubEnv('HF_TOKEN', '');
+    const pulled = await withToken('pull', 'hf:someone/gated-stories-GGUF');
     expect(pulled.exitCode).toBe(0);
     expect(pulled.stdout).toContain(`sha256 ${sha256(stories)} (verified)`);
     expect(hub.requests.filter((request) => request.cdn && request.authorization)).toEqual([]);

@@ -1,42 +1,24 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { loadConfig } from '../../src/config.js';
-import { createApp } from '../../src/server/app.js';
-import { createServices, type AppServices } from '../../src/server/services.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hubRepos } from '../support/hub-repos.js';
-import { runCli } from '../support/run-cli.js';
+import { startApp, type TestApp } from '../support/start-app.js';
 import { startHubPeer, type HubPeer } from '../support/upstreams/hub-peer.js';
 
-const adminKey = 'devup-admin-hub-cli-test-0123456789';
-
 describe('devup models import / show / export against the hub test peer', () => {
-  let dataDir: string;
   let hub: HubPeer;
-  let services: AppServices;
-  let app: FastifyInstance;
-  let url: string;
-  const devup = (...args: string[]) => runCli([...args, '--server', url, '--data-dir', dataDir]);
+  let server: TestApp;
+  let dataDir: string;
+  const devup = (...args: string[]) => server.devup(...args, '--data-dir', dataDir);
 
   beforeAll(async () => {
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'devup-hub-cli-'));
     hub = await startHubPeer({ repos: hubRepos() });
-    vi.stubEnv('DEVUP_ADMIN_KEY', adminKey);
-    services = await createServices(
-      loadConfig({}, { dataDir, adminKey, logLevel: 'silent', seedLibrary: true, hubUrl: hub.url, hubTimeoutMs: 1_000 }),
-    );
-    app = await createApp(services);
-    await app.listen({ host: '127.0.0.1', port: 0 });
-    url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+    server = await startApp({ config: { seedLibrary: true, hubUrl: hub.url, hubTimeoutMs: 1_000 } });
+    dataDir = server.dataDir;
   });
   afterAll(async () => {
-    vi.unstubAllEnvs();
-    await app.close();
-    await services.close();
-    await hub.close();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await server?.stop();
+    await hub?.close();
   });
 
   it('imports a GGUF repo by name and shows its variants table with the planner’s memory', async () => {
@@ -67,11 +49,7 @@ describe('devup models import / show / export against the hub test peer', () => 
     expect(history.stdout).toMatch(
       /contextLength was 32768 \(from https:\/\/github\.com\/deepseek-ai\/DeepSeek-V2\/blob\/[0-9a-f]{40}\/README\.md, \d{4}-\d\d-\d\d\); replaced by http:.*config\.json/,
     );
-    const patched = await fetch(`${url}/api/models/deepseek-v2-lite`, {
-      method: 'PATCH',
-      headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ contextLength: 32_768 }),
-    });
+    const patched = await server.admin('PATCH', '/api/models/deepseek-v2-lite', { contextLength: 32_768 });
     expect(patched.status).toBe(200);
     const again = await devup('models', 'import', 'hf:deepseek-ai/DeepSeek-V2-Lite');
     expect(again.stdout).toMatch(/^updated deepseek-v2-lite/);
@@ -98,10 +76,9 @@ describe('devup models import / show / export against the hub test peer', () => 
     const exported = await devup('models', 'export', 'deepseek-v3', '--format', 'hf', '--out', out);
     expect(exported.stdout).toMatch(/wrote .*export\/README\.md \(24 results in model-index\)/);
     expect((await devup('models', 'export', 'deepseek-v3', '--format', 'hf', '--out', out)).stderr).toMatch(/exists; pass --force/);
-    const response = await fetch(`${url}/api/import`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ kind: 'hf-card', content: fs.readFileSync(path.join(out, 'README.md'), 'utf8') }),
+    const response = await server.admin('POST', '/api/import', {
+      kind: 'hf-card',
+      content: fs.readFileSync(path.join(out, 'README.md'), 'utf8'),
     });
     expect(response.status).toBe(201);
     const imported = await response.json();
