@@ -12,6 +12,8 @@ export interface Config {
   databaseUrl?: string;
   /** `redis://…` shares counters (rate limits, budgets) and change notifications across gateway replicas. */
   redisUrl?: string;
+  /** Completion tokens reserved against a key's limits for a request that sets no `max_tokens` (or `max_completion_tokens`, `max_output_tokens`). */
+  completionTokensEstimate: number;
   /**
    * This replica's stable name (default: the host name). Host-bound deployment targets (embedded,
    * process, kubernetes) are run by the replica that created or last started them, found by this name.
@@ -69,6 +71,7 @@ const environmentSchema = z.object({
     .string()
     .regex(/^rediss?:\/\//, 'must be a redis:// URL')
     .optional(),
+  DEVUP_COMPLETION_TOKENS_ESTIMATE: z.coerce.number().int().min(0).max(10_000_000).default(256),
   DEVUP_REPLICA_ID: z.string().min(1).max(200).optional(),
   DEVUP_ADMIN_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
   DEVUP_SECRET_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
@@ -117,6 +120,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, overrid
     dataDir: path.resolve(env.DEVUP_DATA_DIR ?? path.join(os.homedir(), '.devup')),
     databaseUrl: env.DEVUP_DATABASE_URL,
     redisUrl: env.DEVUP_REDIS_URL,
+    completionTokensEstimate: env.DEVUP_COMPLETION_TOKENS_ESTIMATE,
     replicaId: env.DEVUP_REPLICA_ID ?? os.hostname(),
     adminKey: env.DEVUP_ADMIN_KEY,
     secretKey: env.DEVUP_SECRET_KEY,

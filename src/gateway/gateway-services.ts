@@ -48,8 +48,7 @@ export async function createGatewayServices(
   const keys = new KeyStore(store, base.adminKeyHash, logger, base.changes);
   await keys.start(options.keyReloadMs ?? 10_000);
   const counters = createCounters(config);
-  const limiter = new Limiter(counters, logger);
-  await limiter.seedBudgets(store, keys.keysWithBudget());
+  const limiter = new Limiter({ counters, store, logger, completionTokensEstimate: config.completionTokensEstimate });
   const usage = new UsageRecorder(store, logger, options.usage);
   const health = new TargetHealth(policy.breaker, logger);
   let closing: Promise<void> | undefined;

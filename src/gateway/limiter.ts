@@ -1,80 +1,122 @@
 import type { Logger } from 'pino';
 import { DevupError } from '../errors.js';
+import type { Operation } from '../providers/provider.js';
+import type { Counters, LimitCheck } from '../store/counters/counters.js';
 import type { Store } from '../store/database.js';
-import type { Counters } from '../store/counters/counters.js';
-import type { ApiKey } from './keys/api-key.js';
+import type { Pricing } from './deployment-registry.js';
+import type { ApiKey, KeyLimits } from './keys/api-key.js';
+import { counterNames, KeyCounters, minuteMs, windowTtlMs } from './limits/key-counters.js';
+import { estimateUsage } from './limits/request-estimate.js';
+import { costUsd } from './usage/cost.js';
 
-const minuteMs = 60_000;
+export interface LimiterOptions {
+  /** The key counters: in process, or in Redis shared by replicas. */
+  counters: Counters;
+  /** Where lost counters are rebuilt from (the usage records). */
+  store: Store;
+  logger: Logger;
+  /** Completion tokens reserved for a request without `max_tokens`. */
+  completionTokensEstimate: number;
+}
+
+/** What `admit` reserved for one request; `settle` replaces it by what the request used. */
+export interface Reservation {
+  readonly keyId: string;
+  readonly epoch: string;
+  /** Counter names, for the limits the key has. */
+  readonly tokensCounter: string | undefined;
+  readonly spendCounter: string | undefined;
+  readonly tokens: number;
+  readonly costUsd: number;
+}
 
 /**
- * Per-key limits over the counters (in process, or Redis shared by replicas): requests and
- * tokens per minute in fixed one-minute windows, and a lifetime USD budget.
+ * Per-key limits: requests and tokens per minute (fixed one-minute windows) and a lifetime USD
+ * budget. A request reserves before it is routed (one request; its prompt tokens estimated from
+ * its text plus its completion bound; their cost at the deployment's price) and is admitted while
+ * every counter of the key, reservations in flight included, is below its limit: so a burst at any
+ * concurrency passes a limit by at most the last admitted request's reservation. `settle` then
+ * puts the real usage in place of the reservation (none for a request that failed).
  * Keys without limits cost nothing here.
  *
  * @example
- *   await limiter.admit(key);             // throws rate_limited / quota_exceeded (429)
- *   limiter.account(key, 120, 0.0003);    // after the answer, off the request path
+ *   outcome.reservation = await limiter.admit(key, 'chat', body, deployment.pricing); // throws rate_limited / quota_exceeded (429)
+ *   limiter.settle(outcome.reservation, usedTokens, usedUsd);                     // after the answer, off the request path
  */
 export class Limiter {
-  constructor(
-    private readonly counters: Counters,
-    private readonly logger: Logger,
-  ) {}
+  private readonly counters: KeyCounters;
+  private readonly logger: Logger;
+  private readonly completionTokensEstimate: number;
 
-  async admit(key: ApiKey): Promise<void> {
+  constructor(options: LimiterOptions) {
+    this.counters = new KeyCounters(options.counters, options.store);
+    this.logger = options.logger;
+    this.completionTokensEstimate = options.completionTokensEstimate;
+  }
+
+  /** Reserves the request's share of each of the key's limits, or throws `quota_exceeded` / `rate_limited` (429) or `unavailable` (503). */
+  async admit(
+    key: ApiKey,
+    operation: Operation,
+    body: Record<string, unknown>,
+    pricing: Pricing | undefined,
+  ): Promise<Reservation | undefined> {
     const limits = key.limits;
-    if (!limits || key.id === null) return;
+    const keyId = key.id;
+    if (!limits || keyId === null) return undefined;
     const now = Date.now();
-    const window = Math.floor(now / minuteMs);
-    const retryAfterSeconds = Math.max(1, Math.ceil(((window + 1) * minuteMs - now) / 1000));
-    const [requests, tokens, spend] = await Promise.all([
-      limits.requestsPerMinute === undefined ? 0 : this.counters.add(`rpm:${key.id}:${window}`, 1, minuteMs + 1_000),
-      limits.tokensPerMinute === undefined ? 0 : this.counters.get(`tpm:${key.id}:${window}`),
-      limits.budgetUsd === undefined ? 0 : this.counters.get(`spend:${key.id}`),
-    ]);
-    if (limits.budgetUsd !== undefined && spend >= limits.budgetUsd) {
-      throw new DevupError('quota_exceeded', `This key has used its budget of $${limits.budgetUsd} ($${spend.toFixed(6)} spent)`);
+    const minute = Math.floor(now / minuteMs);
+    const ttlMs = windowTtlMs(minute, now);
+    const usage =
+      limits.tokensPerMinute === undefined && limits.budgetUsd === undefined
+        ? undefined
+        : estimateUsage(operation, body, this.completionTokensEstimate);
+    const tokens = usage ? usage.promptTokens + usage.completionTokens : 0;
+    const cost = costUsd(usage, pricing) ?? 0;
+    // Budget first: when both are reached, the lasting reason is the one to tell.
+    const checks: LimitCheck[] = [];
+    const kinds: LimitKind[] = [];
+    let spendCounter: string | undefined;
+    let tokensCounter: string | undefined;
+    if (limits.budgetUsd !== undefined) {
+      spendCounter = counterNames.spend(keyId);
+      checks.push({ name: spendCounter, limit: limits.budgetUsd, amount: cost });
+      kinds.push('budget');
     }
-    if (limits.requestsPerMinute !== undefined && requests > limits.requestsPerMinute) {
-      throw new DevupError('rate_limited', `Rate limit reached: ${limits.requestsPerMinute} requests per minute for this key`, {
-        retryAfterSeconds,
-      });
+    if (limits.requestsPerMinute !== undefined) {
+      checks.push({ name: counterNames.requests(keyId, minute), limit: limits.requestsPerMinute, amount: 1, ttlMs });
+      kinds.push('requests');
     }
-    if (limits.tokensPerMinute !== undefined && tokens >= limits.tokensPerMinute) {
-      throw new DevupError('rate_limited', `Rate limit reached: ${limits.tokensPerMinute} tokens per minute for this key`, {
-        retryAfterSeconds,
-      });
+    if (limits.tokensPerMinute !== undefined) {
+      tokensCounter = counterNames.tokens(keyId, minute);
+      checks.push({ name: tokensCounter, limit: limits.tokensPerMinute, amount: tokens, ttlMs });
+      kinds.push('tokens');
     }
+
+    const result = await this.counters.reserve(keyId, limits, checks, minute);
+    if (result.outcome === 'refused') throw refusal(limits, kinds[result.index], result.used, minute, now);
+    return { keyId, epoch: result.epoch, tokensCounter, spendCounter, tokens, costUsd: cost };
   }
 
-  /** Adds a request's tokens and cost to the key's counters; failures are logged, never thrown. */
-  account(key: ApiKey, tokens: number, costUsd: number | null): void {
-    const limits = key.limits;
-    if (!limits || key.id === null) return;
-    const window = Math.floor(Date.now() / minuteMs);
-    if (limits.tokensPerMinute !== undefined && tokens > 0) {
-      this.counters.add(`tpm:${key.id}:${window}`, tokens, minuteMs + 1_000).catch((error) => this.failed(error));
-    }
-    if (limits.budgetUsd !== undefined && costUsd) {
-      this.counters.add(`spend:${key.id}`, costUsd).catch((error) => this.failed(error));
-    }
+  /** Puts what the request used in place of its reservation (0 and 0 release it); failures are logged, never thrown. */
+  settle(reservation: Reservation, tokens: number, costUsd: number): void {
+    const adjustments = [];
+    if (reservation.tokensCounter) adjustments.push({ name: reservation.tokensCounter, reserved: reservation.tokens, actual: tokens });
+    if (reservation.spendCounter) adjustments.push({ name: reservation.spendCounter, reserved: reservation.costUsd, actual: costUsd });
+    if (adjustments.length === 0) return;
+    this.counters.counters
+      .settle(reservation.keyId, reservation.epoch, adjustments)
+      .catch((error: unknown) => this.logger.warn({ err: error }, 'settling a limit reservation failed'));
   }
+}
 
-  /** Seeds each budget's spend counter from the usage records (a fresh process or Redis starts at the true total). */
-  async seedBudgets(store: Store, keys: ApiKey[]): Promise<void> {
-    const ids = keys.map((key) => key.id).filter((id): id is string => id !== null);
-    if (ids.length === 0) return;
-    const rows = await store.db
-      .selectFrom('usage_records')
-      .select(['key_id', (expression) => expression.fn.sum<number>('cost_usd').as('spent')])
-      .where('key_id', 'in', ids)
-      .groupBy('key_id')
-      .execute();
-    const spent = new Map(rows.map((row) => [row.key_id, Number(row.spent ?? 0)]));
-    await Promise.all(ids.map((id) => this.counters.setIfAbsent(`spend:${id}`, spent.get(id) ?? 0)));
-  }
+type LimitKind = 'budget' | 'requests' | 'tokens';
 
-  private failed(error: unknown): void {
-    this.logger.warn({ err: error }, 'updating limit counters failed');
+function refusal(limits: KeyLimits, kind: LimitKind, used: number, minute: number, now: number): DevupError {
+  if (kind === 'budget') {
+    return new DevupError('quota_exceeded', `This key has used its budget of $${limits.budgetUsd} ($${used.toFixed(6)} spent or reserved)`);
   }
+  const retryAfterSeconds = Math.max(1, Math.ceil(((minute + 1) * minuteMs - now) / 1000));
+  const what = kind === 'requests' ? `${limits.requestsPerMinute} requests` : `${limits.tokensPerMinute} tokens`;
+  return new DevupError('rate_limited', `Rate limit reached: ${what} per minute for this key`, { retryAfterSeconds });
 }

@@ -114,11 +114,6 @@ export class KeyStore {
   private announce(id: string): void {
     this.changes?.publish(changeTopics.keys, { id }).catch((error) => this.logger.warn({ err: error }, 'announcing a key change failed'));
   }
-
-  /** Live keys with a budget, for seeding spend counters at start. */
-  keysWithBudget(): ApiKey[] {
-    return [...this.byHash.values()].filter((key) => key.limits?.budgetUsd !== undefined);
-  }
 }
 
 function toApiKey(row: ApiKeyRow): ApiKey {

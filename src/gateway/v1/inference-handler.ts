@@ -47,7 +47,7 @@ export class InferenceHandler {
       const deployment = resolveDeployment(this.registry, key, body.model);
       outcome.deployment = deployment;
       this.gateway.metrics.forDeployment(deployment.name).inFlight.inc();
-      if (key.limits) await this.gateway.limiter.admit(key);
+      if (key.limits) outcome.reservation = await this.gateway.limiter.admit(key, operation, body, deployment.pricing);
       outcome.stream = body.stream === true;
       if (this.logPrompts) this.logger.info({ reqId: request.id, prompt: body.messages ?? body.prompt ?? body.input }, 'prompt');
 

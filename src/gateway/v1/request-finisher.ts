@@ -55,7 +55,7 @@ export class RequestFinisher {
       overhead_ms: round(outcome.overheadMs),
     };
     this.gateway.usage.record(record);
-    if (key && usage) this.gateway.limiter.account(key, promptTokens + completionTokens, cost);
+    if (outcome.reservation) this.gateway.limiter.settle(outcome.reservation, promptTokens + completionTokens, cost ?? 0);
     if (deployment) this.gateway.metrics.forDeployment(deployment.name).inFlight.dec();
     // Unknown model names stay out of metric labels: clients choose them, so they would be unbounded.
     this.gateway.metrics.observe(deployment?.name ?? '', record);

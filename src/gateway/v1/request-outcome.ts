@@ -2,6 +2,7 @@ import type { DevupError } from '../../errors.js';
 import type { Operation, Usage } from '../../providers/provider.js';
 import type { RoutableDeployment } from '../deployment-registry.js';
 import type { ApiKey } from '../keys/api-key.js';
+import type { Reservation } from '../limiter.js';
 import type { Exchange, Routed } from '../routing/router.js';
 
 /**
@@ -19,6 +20,8 @@ export class RequestOutcome implements Exchange {
   key: ApiKey | undefined = undefined;
   /** Set once the deployment is resolved; the deployment's in-flight gauge is raised from then until `finish`. */
   deployment: RoutableDeployment | undefined = undefined;
+  /** What the key's limits reserved for this request; settled to its usage in `finish`. */
+  reservation: Reservation | undefined = undefined;
   routed: Routed | undefined = undefined;
   stream = false;
   /** Time waiting for the upstream's answer (headers, or a stream's first chunk), retries included. */

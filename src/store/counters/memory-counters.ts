@@ -1,4 +1,5 @@
-import type { Counters } from './counters.js';
+import crypto from 'node:crypto';
+import type { Adjustment, CounterValue, Counters, LimitCheck, ReserveResult } from './counters.js';
 
 interface Entry {
   value: number;
@@ -6,38 +7,59 @@ interface Entry {
   expiresAt: number;
 }
 
-/** Counters held in this process; expired windows are swept once a minute. */
+/**
+ * Counters held in this process, with the semantics of the Redis ones: each operation runs
+ * without a pause, which is what makes it atomic here. Expired windows are swept once a minute.
+ */
 export class MemoryCounters implements Counters {
   private readonly entries = new Map<string, Entry>();
+  /** Known sets and their epochs. */
+  private readonly epochs = new Map<string, string>();
   private readonly sweeper = setInterval(() => this.sweep(), 60_000).unref();
 
-  async add(name: string, amount: number, ttlMs?: number): Promise<number> {
-    return this.addNow(name, amount, ttlMs);
+  async reserve(set: string, checks: readonly LimitCheck[]): Promise<ReserveResult> {
+    const epoch = this.epochs.get(set);
+    if (epoch === undefined) return { outcome: 'lost' };
+    const now = Date.now();
+    for (let index = 0; index < checks.length; index++) {
+      const used = this.live(checks[index].name, now)?.value ?? 0;
+      if (used >= checks[index].limit) return { outcome: 'refused', index, used };
+    }
+    for (const check of checks) if (check.amount !== 0) this.add(check.name, check.amount, check.ttlMs, now);
+    return { outcome: 'reserved', epoch };
   }
 
-  async get(name: string): Promise<number> {
-    const entry = this.live(name, Date.now());
-    return entry ? entry.value : 0;
+  async settle(set: string, epoch: string, adjustments: readonly Adjustment[]): Promise<void> {
+    const current = this.epochs.get(set);
+    if (current === undefined) return;
+    const now = Date.now();
+    for (const { name, reserved, actual } of adjustments) {
+      const entry = this.live(name, now);
+      if (entry) entry.value += current === epoch ? actual - reserved : actual;
+    }
   }
 
-  async setIfAbsent(name: string, value: number): Promise<void> {
-    if (!this.live(name, Date.now())) this.entries.set(name, { value, expiresAt: Infinity });
+  async restore(set: string, values: readonly CounterValue[]): Promise<void> {
+    if (this.epochs.has(set)) return;
+    const now = Date.now();
+    for (const { name, value, ttlMs } of values) this.entries.set(name, { value, expiresAt: ttlMs === undefined ? Infinity : now + ttlMs });
+    this.epochs.set(set, crypto.randomUUID());
+  }
+
+  async forget(set: string): Promise<void> {
+    this.epochs.delete(set);
   }
 
   async close(): Promise<void> {
     clearInterval(this.sweeper);
     this.entries.clear();
+    this.epochs.clear();
   }
 
-  private addNow(name: string, amount: number, ttlMs: number | undefined): number {
-    const now = Date.now();
+  private add(name: string, amount: number, ttlMs: number | undefined, now: number): void {
     const entry = this.live(name, now);
-    if (entry) {
-      entry.value += amount;
-      return entry.value;
-    }
-    this.entries.set(name, { value: amount, expiresAt: ttlMs === undefined ? Infinity : now + ttlMs });
-    return amount;
+    if (entry) entry.value += amount;
+    else this.entries.set(name, { value: amount, expiresAt: ttlMs === undefined ? Infinity : now + ttlMs });
   }
 
   private live(name: string, now: number): Entry | undefined {

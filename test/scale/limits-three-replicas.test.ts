@@ -1,0 +1,161 @@
+import OpenAI from 'openai';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  awayFromMinuteEnd,
+  burstMaxTokens,
+  burstMessages,
+  reservedTokens,
+  sendWaves,
+  usedTokens,
+} from '../gateway/support/limit-bursts.js';
+import { startRedisServer, type RedisServer } from '../support/redis-server.js';
+import { createTestDatabase } from '../support/stores.js';
+import { startOpenAIPeer, type OpenAIPeer } from '../support/upstreams/openai-peer.js';
+import { adminKey } from '../support/start-app.js';
+import { eventually } from './replica.js';
+import { startReplicaProcess, type ReplicaProcess } from './replica-process.js';
+
+// Three `devup serve` processes on one PostgreSQL and one Redis, as an operator runs them.
+// Regressions: a burst spread over the replicas passed budgets and token limits by up to its
+// concurrency; a Redis restarted without persistence forgot the counters, so a spent budget was
+// spent again.
+
+// $150 per million tokens: a request that uses 7 tokens costs $0.00105.
+const pricing = { inputPerMillion: 150, outputPerMillion: 150 };
+const usdPerToken = 150 / 1_000_000;
+
+describe('limits on three replica processes sharing PostgreSQL and Redis', () => {
+  let redis: RedisServer;
+  let peer: OpenAIPeer;
+  let replicas: ReplicaProcess[];
+
+  beforeAll(async () => {
+    redis = await startRedisServer();
+    peer = await startOpenAIPeer({ models: ['peer-model'] });
+    const shared = { DEVUP_DATABASE_URL: await createTestDatabase(), DEVUP_REDIS_URL: redis.url };
+    // The first one migrates the database; the others start on it together. Their outage policies differ (see the last test).
+    const first = await startReplicaProcess({ ...shared, DEVUP_REPLICA_ID: 'a' });
+    replicas = [
+      first,
+      ...(await Promise.all([
+        startReplicaProcess({
+          ...shared,
+          DEVUP_REPLICA_ID: 'b',
+          DEVUP_RATE_LIMITS_ON_REDIS_DOWN: 'closed',
+          DEVUP_BUDGETS_ON_REDIS_DOWN: 'closed',
+        }),
+        startReplicaProcess({
+          ...shared,
+          DEVUP_REPLICA_ID: 'c',
+          DEVUP_RATE_LIMITS_ON_REDIS_DOWN: 'open',
+          DEVUP_BUDGETS_ON_REDIS_DOWN: 'open',
+        }),
+      ])),
+    ];
+    const created = await first.admin('POST', '/api/deployments', {
+      name: 'm',
+      targets: [{ kind: 'endpoint', spec: { url: peer.baseUrl, upstreamModel: 'peer-model' } }],
+      settings: { pricing },
+    });
+    expect(created.status).toBe(201);
+    for (const replica of replicas) {
+      await eventually(() => replica.client(adminKey).chat.completions.create({ model: 'm', messages: burstMessages }), 20_000);
+    }
+  }, 120_000);
+
+  afterAll(async () => {
+    await Promise.all((replicas ?? []).map((replica) => replica.stop()));
+    await peer?.stop();
+    await redis?.stop();
+  });
+
+  /** A key created through the first replica, once every replica accepts it. */
+  async function createKey(limits: Record<string, number>): Promise<{ id: string; key: string }> {
+    const response = await replicas[0].admin('POST', '/api/keys', { name: 'limits', limits });
+    expect(response.status).toBe(201);
+    const created = (await response.json()) as { id: string; key: string };
+    for (const replica of replicas) await eventually(() => replica.client(created.key).models.list());
+    return created;
+  }
+
+  const clients = (key: string) => replicas.map((replica) => replica.client(key));
+
+  it('a burst of 15 over the three answers no more than a $0.02 budget plus one reservation', async () => {
+    const budgetUsd = 0.02;
+    const { key } = await createKey({ budgetUsd });
+    const answers = await sendWaves(clients(key), { concurrency: 15, maxWaves: 10, holdMs: 40 });
+    const spent = answers.reduce((sum, answer) => sum + answer.tokens, 0) * usdPerToken;
+    expect(spent).toBeLessThanOrEqual(budgetUsd + reservedTokens * usdPerToken);
+    expect(spent).toBeGreaterThanOrEqual(budgetUsd - reservedTokens * usdPerToken);
+    expect(answers.at(-1)?.code).toBe('quota_exceeded');
+  });
+
+  it('a burst of 15 over the three answers no more than a tokens-per-minute limit plus one reservation', async () => {
+    await awayFromMinuteEnd(20_000);
+    const tokensPerMinute = 60;
+    const { key } = await createKey({ tokensPerMinute });
+    const answers = await sendWaves(clients(key), { concurrency: 15, maxWaves: 10, holdMs: 40 });
+    const tokens = answers.reduce((sum, answer) => sum + answer.tokens, 0);
+    expect(tokens).toBeLessThanOrEqual(tokensPerMinute + reservedTokens);
+    expect(tokens).toBeGreaterThanOrEqual(tokensPerMinute - usedTokens);
+    expect(answers.at(-1)?.code).toBe('rate_limited');
+  });
+
+  it("Redis restarted empty: a spent budget stays spent, and the minute's requests and tokens stay counted", async () => {
+    await awayFromMinuteEnd(30_000);
+    const keys = [
+      { ...(await createKey({ budgetUsd: 0.005 })), code: 'quota_exceeded' },
+      { ...(await createKey({ requestsPerMinute: 5 })), code: 'rate_limited' },
+      { ...(await createKey({ tokensPerMinute: 30 })), code: 'rate_limited' },
+    ];
+    // Spend each key one request at a time, round the replicas, until it is refused.
+    for (const { id, key } of keys) {
+      let sent = 0;
+      for (;;) {
+        const status = await chat(replicas[sent % 3].client(key));
+        sent++;
+        if (status.status !== 200) break;
+      }
+      // Every request of the key recorded in PostgreSQL (records are written within a second).
+      await eventually(async () => expect(await recordedRequests(id)).toBe(sent), 10_000);
+    }
+
+    await redis.kill();
+    redis = await startRedisServer({ port: redis.port });
+
+    for (const { key, code } of keys) {
+      // A replica still reconnecting to Redis may fail the first requests.
+      for (const replica of replicas) {
+        const answer = await eventually(async () => {
+          const result = await chat(replica.client(key));
+          if (result.status >= 500) throw new Error('not reconnected to Redis yet');
+          return result;
+        }, 15_000);
+        expect(answer).toMatchObject({ status: 429, code });
+      }
+    }
+  });
+
+  /** Records of the key in PostgreSQL, through the admin API. */
+  async function recordedRequests(keyId: string): Promise<number> {
+    const response = await replicas[0].admin('GET', `/api/usage?key=${keyId}`);
+    const { data } = (await response.json()) as { data: Array<{ requests: number }> };
+    return data.reduce((sum, row) => sum + row.requests, 0);
+  }
+});
+
+interface ChatAnswer {
+  status: number;
+  code: string | null;
+  retryAfter: string | null;
+}
+
+async function chat(client: OpenAI): Promise<ChatAnswer> {
+  try {
+    await client.chat.completions.create({ model: 'm', messages: burstMessages, max_tokens: burstMaxTokens });
+    return { status: 200, code: null, retryAfter: null };
+  } catch (error) {
+    if (!(error instanceof OpenAI.APIError)) throw error;
+    return { status: error.status ?? 0, code: error.code ?? null, retryAfter: error.headers?.get('retry-after') ?? null };
+  }
+}
