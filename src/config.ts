@@ -12,6 +12,12 @@ export interface Config {
   databaseUrl?: string;
   /** `redis://…` shares counters (rate limits, budgets) and change notifications across gateway replicas. */
   redisUrl?: string;
+  /** A limit-counter command Redis has not answered within this fails (the outage policies below then apply). */
+  redisTimeoutMs: number;
+  /** While Redis is unreachable, keys with requests or tokens per minute are admitted on this replica's own counters (`open`) or answered 503 (`closed`). */
+  rateLimitsOnRedisDown: LimitOutagePolicy;
+  /** The same for keys with a USD budget. */
+  budgetsOnRedisDown: LimitOutagePolicy;
   /** Completion tokens reserved against a key's limits for a request that sets no `max_tokens` (or `max_completion_tokens`, `max_output_tokens`). */
   completionTokensEstimate: number;
   /**
@@ -50,6 +56,8 @@ export interface Config {
   childEnvironment: Record<string, string>;
 }
 
+export type LimitOutagePolicy = 'open' | 'closed';
+
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
@@ -71,6 +79,9 @@ const environmentSchema = z.object({
     .string()
     .regex(/^rediss?:\/\//, 'must be a redis:// URL')
     .optional(),
+  DEVUP_REDIS_TIMEOUT_MS: z.coerce.number().int().min(1).max(60_000).default(250),
+  DEVUP_RATE_LIMITS_ON_REDIS_DOWN: z.enum(['open', 'closed']).default('open'),
+  DEVUP_BUDGETS_ON_REDIS_DOWN: z.enum(['open', 'closed']).default('closed'),
   DEVUP_COMPLETION_TOKENS_ESTIMATE: z.coerce.number().int().min(0).max(10_000_000).default(256),
   DEVUP_REPLICA_ID: z.string().min(1).max(200).optional(),
   DEVUP_ADMIN_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
@@ -120,6 +131,9 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, overrid
     dataDir: path.resolve(env.DEVUP_DATA_DIR ?? path.join(os.homedir(), '.devup')),
     databaseUrl: env.DEVUP_DATABASE_URL,
     redisUrl: env.DEVUP_REDIS_URL,
+    redisTimeoutMs: env.DEVUP_REDIS_TIMEOUT_MS,
+    rateLimitsOnRedisDown: env.DEVUP_RATE_LIMITS_ON_REDIS_DOWN,
+    budgetsOnRedisDown: env.DEVUP_BUDGETS_ON_REDIS_DOWN,
     completionTokensEstimate: env.DEVUP_COMPLETION_TOKENS_ESTIMATE,
     replicaId: env.DEVUP_REPLICA_ID ?? os.hostname(),
     adminKey: env.DEVUP_ADMIN_KEY,

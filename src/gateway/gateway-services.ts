@@ -4,6 +4,7 @@ import type { ChangeBus } from '../store/change-bus/change-bus.js';
 import type { Store } from '../store/database.js';
 import type { Counters } from '../store/counters/counters.js';
 import { createCounters } from '../store/counters/create-counters.js';
+import { MemoryCounters } from '../store/counters/memory-counters.js';
 import { GatewayMetrics } from './gateway-metrics.js';
 import { KeyStore } from './keys/key-store.js';
 import { Limiter } from './limiter.js';
@@ -47,8 +48,22 @@ export async function createGatewayServices(
   const policy = { ...defaultRoutingPolicy, ...options.policy, breaker: { ...defaultRoutingPolicy.breaker, ...options.policy?.breaker } };
   const keys = new KeyStore(store, base.adminKeyHash, logger, base.changes);
   await keys.start(options.keyReloadMs ?? 10_000);
-  const counters = createCounters(config);
-  const limiter = new Limiter({ counters, store, logger, completionTokensEstimate: config.completionTokensEstimate });
+  const counters = await createCounters(config);
+  // Shared counters get this replica's own as a stand-in while Redis is unreachable (policy `open`).
+  const fallback = config.redisUrl ? new MemoryCounters() : undefined;
+  const metrics = new GatewayMetrics({ processMetrics: options.processMetrics ?? true });
+  const limiter = new Limiter({
+    counters,
+    fallback,
+    store,
+    logger,
+    registry: metrics.registry,
+    settings: {
+      completionTokensEstimate: config.completionTokensEstimate,
+      rateLimitsOnRedisDown: config.rateLimitsOnRedisDown,
+      budgetsOnRedisDown: config.budgetsOnRedisDown,
+    },
+  });
   const usage = new UsageRecorder(store, logger, options.usage);
   const health = new TargetHealth(policy.breaker, logger);
   let closing: Promise<void> | undefined;
@@ -57,7 +72,7 @@ export async function createGatewayServices(
     counters,
     limiter,
     usage,
-    metrics: new GatewayMetrics({ processMetrics: options.processMetrics ?? true }),
+    metrics,
     health,
     policy,
     close() {
@@ -66,6 +81,7 @@ export async function createGatewayServices(
         health.close();
         await usage.close();
         await counters.close();
+        await fallback?.close();
       })());
     },
   };

@@ -1,27 +1,42 @@
 import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import type { LimitOutagePolicy } from '../config.js';
 import { DevupError } from '../errors.js';
 import type { Operation } from '../providers/provider.js';
 import type { Counters, LimitCheck } from '../store/counters/counters.js';
 import type { Store } from '../store/database.js';
 import type { Pricing } from './deployment-registry.js';
 import type { ApiKey, KeyLimits } from './keys/api-key.js';
+import { CounterOutage } from './limits/counter-outage.js';
 import { counterNames, KeyCounters, minuteMs, windowTtlMs } from './limits/key-counters.js';
 import { estimateUsage } from './limits/request-estimate.js';
 import { costUsd } from './usage/cost.js';
 
+export interface LimiterSettings {
+  /** Completion tokens reserved for a request without `max_tokens`. */
+  completionTokensEstimate: number;
+  rateLimitsOnRedisDown: LimitOutagePolicy;
+  budgetsOnRedisDown: LimitOutagePolicy;
+}
+
 export interface LimiterOptions {
   /** The key counters: in process, or in Redis shared by replicas. */
   counters: Counters;
+  /** With shared counters: this replica's own, used while the shared ones are unreachable and the policy is `open`. */
+  fallback?: Counters;
   /** Where lost counters are rebuilt from (the usage records). */
   store: Store;
   logger: Logger;
-  /** Completion tokens reserved for a request without `max_tokens`. */
-  completionTokensEstimate: number;
+  /** The gateway's metrics registry, for the outage counter. */
+  registry: Registry;
+  settings: LimiterSettings;
 }
 
 /** What `admit` reserved for one request; `settle` replaces it by what the request used. */
 export interface Reservation {
   readonly keyId: string;
+  /** The counters it was reserved in (the shared ones, or this replica's during an outage). */
+  readonly counters: Counters;
   readonly epoch: string;
   /** Counter names, for the limits the key has. */
   readonly tokensCounter: string | undefined;
@@ -45,13 +60,17 @@ export interface Reservation {
  */
 export class Limiter {
   private readonly counters: KeyCounters;
-  private readonly logger: Logger;
-  private readonly completionTokensEstimate: number;
+  private readonly fallback: KeyCounters | undefined;
+  private readonly outage: CounterOutage;
+  /** Keys whose shared counters missed something during an outage: rebuilt from the store once Redis answers again. */
+  private readonly stale = new Set<string>();
+  private readonly settings: LimiterSettings;
 
   constructor(options: LimiterOptions) {
     this.counters = new KeyCounters(options.counters, options.store);
-    this.logger = options.logger;
-    this.completionTokensEstimate = options.completionTokensEstimate;
+    this.fallback = options.fallback && new KeyCounters(options.fallback, options.store);
+    this.outage = new CounterOutage(options.logger, options.registry);
+    this.settings = options.settings;
   }
 
   /** Reserves the request's share of each of the key's limits, or throws `quota_exceeded` / `rate_limited` (429) or `unavailable` (503). */
@@ -70,7 +89,7 @@ export class Limiter {
     const usage =
       limits.tokensPerMinute === undefined && limits.budgetUsd === undefined
         ? undefined
-        : estimateUsage(operation, body, this.completionTokensEstimate);
+        : estimateUsage(operation, body, this.settings.completionTokensEstimate);
     const tokens = usage ? usage.promptTokens + usage.completionTokens : 0;
     const cost = costUsd(usage, pricing) ?? 0;
     // Budget first: when both are reached, the lasting reason is the one to tell.
@@ -93,20 +112,56 @@ export class Limiter {
       kinds.push('tokens');
     }
 
-    const result = await this.counters.reserve(keyId, limits, checks, minute);
+    const [counters, result] = await this.reserve(keyId, limits, checks, minute);
     if (result.outcome === 'refused') throw refusal(limits, kinds[result.index], result.used, minute, now);
-    return { keyId, epoch: result.epoch, tokensCounter, spendCounter, tokens, costUsd: cost };
+    return { keyId, counters, epoch: result.epoch, tokensCounter, spendCounter, tokens, costUsd: cost };
   }
 
-  /** Puts what the request used in place of its reservation (0 and 0 release it); failures are logged, never thrown. */
+  /** Puts what the request used in place of its reservation (0 and 0 release it); failures are reported, never thrown. */
   settle(reservation: Reservation, tokens: number, costUsd: number): void {
     const adjustments = [];
     if (reservation.tokensCounter) adjustments.push({ name: reservation.tokensCounter, reserved: reservation.tokens, actual: tokens });
     if (reservation.spendCounter) adjustments.push({ name: reservation.spendCounter, reserved: reservation.costUsd, actual: costUsd });
     if (adjustments.length === 0) return;
-    this.counters.counters
-      .settle(reservation.keyId, reservation.epoch, adjustments)
-      .catch((error: unknown) => this.logger.warn({ err: error }, 'settling a limit reservation failed'));
+    reservation.counters.settle(reservation.keyId, reservation.epoch, adjustments).catch((error: unknown) => {
+      this.stale.add(reservation.keyId);
+      this.outage.report('settle_failed', error);
+    });
+  }
+
+  private async reserve(keyId: string, limits: KeyLimits, checks: LimitCheck[], minute: number) {
+    try {
+      if (this.stale.has(keyId)) await this.recover(keyId);
+      return [this.counters.counters, await this.counters.reserve(keyId, limits, checks, minute)] as const;
+    } catch (error) {
+      // Our own errors (the store unreachable for a rebuild) are answers already; anything else is the shared counters failing.
+      if (!this.fallback || DevupError.isInstance(error)) throw error;
+      if (this.policy(limits) === 'closed') {
+        this.outage.report('refused', error);
+        throw new DevupError('unavailable', 'The limit counters are unreachable; try again shortly', {
+          retryAfterSeconds: 2,
+          cause: error,
+        });
+      }
+      this.outage.report('admitted_locally', error);
+      this.stale.add(keyId);
+      return [this.fallback.counters, await this.fallback.reserve(keyId, limits, checks, minute)] as const;
+    }
+  }
+
+  /** After an outage the shared counters lack what was counted here meanwhile: both are rebuilt from the store on next use. */
+  private async recover(keyId: string): Promise<void> {
+    await this.counters.counters.forget(keyId);
+    this.stale.delete(keyId);
+    await this.fallback?.counters.forget(keyId);
+  }
+
+  /** Closed when any limit the key has is of a kind whose policy is closed. */
+  private policy(limits: KeyLimits): LimitOutagePolicy {
+    const rate = limits.requestsPerMinute !== undefined || limits.tokensPerMinute !== undefined;
+    if (rate && this.settings.rateLimitsOnRedisDown === 'closed') return 'closed';
+    if (limits.budgetUsd !== undefined && this.settings.budgetsOnRedisDown === 'closed') return 'closed';
+    return 'open';
   }
 }
 

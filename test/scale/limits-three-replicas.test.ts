@@ -18,7 +18,8 @@ import { startReplicaProcess, type ReplicaProcess } from './replica-process.js';
 // Three `devup serve` processes on one PostgreSQL and one Redis, as an operator runs them.
 // Regressions: a burst spread over the replicas passed budgets and token limits by up to its
 // concurrency; a Redis restarted without persistence forgot the counters, so a spent budget was
-// spent again.
+// spent again; with Redis down, limited keys waited seconds for a 500, and ioredis printed
+// "Unhandled error event" stack traces.
 
 // $150 per million tokens: a request that uses 7 tokens costs $0.00105.
 const pricing = { inputPerMillion: 150, outputPerMillion: 150 };
@@ -124,16 +125,50 @@ describe('limits on three replica processes sharing PostgreSQL and Redis', () =>
     redis = await startRedisServer({ port: redis.port });
 
     for (const { key, code } of keys) {
-      // A replica still reconnecting to Redis may fail the first requests.
-      for (const replica of replicas) {
-        const answer = await eventually(async () => {
-          const result = await chat(replica.client(key));
-          if (result.status >= 500) throw new Error('not reconnected to Redis yet');
-          return result;
-        }, 15_000);
-        expect(answer).toMatchObject({ status: 429, code });
-      }
+      // Replica b never falls back on counters of its own: until it reconnects it answers 503, then from Redis.
+      const answer = await eventually(async () => {
+        const result = await chat(replicas[1].client(key));
+        if (result.status === 503) throw new Error('b has not reconnected to Redis yet');
+        return result;
+      }, 15_000);
+      expect(answer).toMatchObject({ status: 429, code });
+      for (const replica of [replicas[0], replicas[2]]) expect(await chat(replica.client(key))).toMatchObject({ status: 429, code });
     }
+  });
+
+  it('Redis down: each limit kind answers by its policy at once, never 500, and no unhandled ioredis errors', async () => {
+    const budgeted = await createKey({ budgetUsd: 100 });
+    const rated = await createKey({ requestsPerMinute: 10_000 });
+    await redis.kill();
+
+    const expected = {
+      // a: the defaults, rate limits open and budgets closed; b: both closed; c: both open.
+      a: { budget: 503, rate: 200 },
+      b: { budget: 503, rate: 503 },
+      c: { budget: 200, rate: 200 },
+    };
+    const answers = await Promise.all(
+      replicas.flatMap((replica) =>
+        [budgeted.key, rated.key, adminKey].flatMap((key) => Array.from({ length: 3 }, () => chat(replica.client(key)))),
+      ),
+    );
+    const byReplica = [0, 1, 2].map((index) => answers.slice(index * 9, index * 9 + 9));
+    for (const [index, policy] of Object.values(expected).entries()) {
+      const [budget, rate, admin] = [0, 3, 6].map((start) => byReplica[index].slice(start, start + 3));
+      expect(budget.map((answer) => answer.status)).toEqual([policy.budget, policy.budget, policy.budget]);
+      expect(rate.map((answer) => answer.status)).toEqual([policy.rate, policy.rate, policy.rate]);
+      expect(admin.map((answer) => answer.status)).toEqual([200, 200, 200]);
+    }
+    const refused = answers.filter((answer) => answer.status === 503);
+    expect(refused.every((answer) => answer.code === 'unavailable' && Number(answer.retryAfter) >= 1)).toBe(true);
+
+    // Admitted on its own counters, and said so in the metrics.
+    const metrics = await (await replicas[2].admin('GET', '/metrics')).text();
+    expect(metrics).toMatch(/devup_limit_counters_unreachable_total\{outcome="admitted_locally"\} ([6-9]|\d{2,})/);
+    const closedMetrics = await (await replicas[1].admin('GET', '/metrics')).text();
+    expect(closedMetrics).toMatch(/devup_limit_counters_unreachable_total\{outcome="refused"\} ([6-9]|\d{2,})/);
+
+    for (const replica of replicas) expect(replica.stderr()).not.toContain('Unhandled error event');
   });
 
   /** Records of the key in PostgreSQL, through the admin API. */

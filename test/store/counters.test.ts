@@ -12,8 +12,8 @@ afterAll(async () => {
 });
 
 const backends: Array<[string, () => Promise<Counters>]> = [
-  ['memory', async () => createCounters({})],
-  ['redis', async () => createCounters({ redisUrl: redis.url })],
+  ['memory', () => createCounters({ redisTimeoutMs: 250 })],
+  ['redis', () => createCounters({ redisUrl: redis.url, redisTimeoutMs: 250 })],
 ];
 
 const unique = (prefix: string) => `${prefix}:${Math.random().toString(36).slice(2)}`;
@@ -114,8 +114,8 @@ describe.each(backends)('limit counters over %s', (_name, create) => {
 
 describe('limit counters in Redis', () => {
   it('two clients of one Redis share a set', async () => {
-    const first = await createCounters({ redisUrl: redis.url });
-    const second = await createCounters({ redisUrl: redis.url });
+    const first = await createCounters({ redisUrl: redis.url, redisTimeoutMs: 250 });
+    const second = await createCounters({ redisUrl: redis.url, redisTimeoutMs: 250 });
     const set = unique('shared');
     const check = { name: `${set}:rpm`, limit: 2, amount: 1, ttlMs: 60_000 };
     await first.restore(set, []);
@@ -127,7 +127,7 @@ describe('limit counters in Redis', () => {
 
   it('a Redis restarted without its data has lost every set', async () => {
     const server = await startRedisServer();
-    const counters = await createCounters({ redisUrl: server.url });
+    const counters = await createCounters({ redisUrl: server.url, redisTimeoutMs: 250 });
     const set = unique('restart');
     await counters.restore(set, [{ name: `${set}:spend`, value: 1 }]);
     await server.kill();
@@ -137,9 +137,27 @@ describe('limit counters in Redis', () => {
     await counters.close();
     await again.stop();
   });
+
+  it('fails every call at once while Redis is down, instead of queueing it until Redis returns', async () => {
+    const server = await startRedisServer();
+    const counters = await createCounters({ redisUrl: server.url, redisTimeoutMs: 250 });
+    const set = unique('down');
+    await counters.restore(set, []);
+    await server.kill();
+    const calls = [
+      counters.reserve(set, [{ name: `${set}:rpm`, limit: 5, amount: 1 }]),
+      counters.settle(set, 'epoch', [{ name: `${set}:tpm`, reserved: 5, actual: 4 }]),
+      counters.restore(set, []),
+      counters.forget(set),
+    ];
+    // Redis never comes back in this test: a queued call would never settle.
+    const settled = await Promise.allSettled(calls);
+    expect(settled.map((result) => result.status)).toEqual(['rejected', 'rejected', 'rejected', 'rejected']);
+    await counters.close();
+  });
 });
 
-/** Retries while the client reconnects. */
+/** Retries while the client reconnects (calls fail at once until it has). */
 async function eventuallyAnswered<T>(call: () => Promise<T>): Promise<T> {
   const deadline = Date.now() + 10_000;
   for (;;) {

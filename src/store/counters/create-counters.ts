@@ -4,6 +4,6 @@ import { MemoryCounters } from './memory-counters.js';
 import { RedisCounters } from './redis-counters.js';
 
 /** In this process by default; in Redis when `config.redisUrl` is set, shared by every replica. */
-export function createCounters(config: Pick<Config, 'redisUrl'>): Counters {
-  return config.redisUrl ? new RedisCounters(config.redisUrl) : new MemoryCounters();
+export async function createCounters(config: Pick<Config, 'redisUrl' | 'redisTimeoutMs'>): Promise<Counters> {
+  return config.redisUrl ? RedisCounters.connect(config.redisUrl, { commandTimeoutMs: config.redisTimeoutMs }) : new MemoryCounters();
 }

@@ -50,20 +50,55 @@ interface ScriptCommands {
   devupRestore(keyCount: number, ...keysAndArgs: string[]): Promise<number>;
 }
 
+export interface RedisCountersOptions {
+  /** A command not answered within this fails (a hung server must not hold requests). */
+  commandTimeoutMs: number;
+  /** How long `connect` waits for the first connection before returning anyway (it keeps trying). */
+  connectTimeoutMs?: number;
+}
+
 /**
  * Counters in Redis, shared by every gateway replica that points at the same server; each
- * operation is one Lua script, so one round trip.
+ * operation is one Lua script, so one round trip. When Redis is unreachable every call fails at
+ * once (no offline queue, no retries, a command timeout) instead of waiting for it to return:
+ * what to do then is the caller's policy.
  */
 export class RedisCounters implements Counters {
   private readonly redis: Redis & ScriptCommands;
 
-  constructor(url: string) {
+  private constructor(url: string, options: RedisCountersOptions) {
     // Auto-pipelining batches the scripts of concurrent requests into one write.
-    this.redis = new Redis(url, { enableAutoPipelining: true, keyPrefix: 'devup:counter:', maxRetriesPerRequest: 2 }) as Redis &
-      ScriptCommands;
+    this.redis = new Redis(url, {
+      enableAutoPipelining: true,
+      keyPrefix: 'devup:counter:',
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      commandTimeout: options.commandTimeoutMs,
+    }) as Redis & ScriptCommands;
+    // Connection errors reach the callers as failed commands; ioredis keeps reconnecting. Without
+    // a listener each one would be printed as "[ioredis] Unhandled error event".
+    this.redis.on('error', () => {});
     this.redis.defineCommand('devupReserve', { lua: reserveScript });
     this.redis.defineCommand('devupSettle', { lua: settleScript });
     this.redis.defineCommand('devupRestore', { lua: restoreScript });
+  }
+
+  /** Connects, waiting for the first connection up to `connectTimeoutMs` (default 5 s). */
+  static async connect(url: string, options: RedisCountersOptions): Promise<RedisCounters> {
+    const counters = new RedisCounters(url, options);
+    const redis = counters.redis;
+    if (redis.status !== 'ready') {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(done, options.connectTimeoutMs ?? 5_000);
+        function done() {
+          clearTimeout(timer);
+          redis.off('ready', done);
+          resolve();
+        }
+        redis.once('ready', done);
+      });
+    }
+    return counters;
   }
 
   async reserve(set: string, checks: readonly LimitCheck[]): Promise<ReserveResult> {
@@ -97,7 +132,8 @@ export class RedisCounters implements Counters {
   }
 
   async close(): Promise<void> {
-    await this.redis.quit();
+    // quit needs a connection; without one there is nothing to say goodbye to.
+    await this.redis.quit().catch(() => this.redis.disconnect());
   }
 }
 
