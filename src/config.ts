@@ -79,7 +79,7 @@ const environmentSchema = z.object({
     .string()
     .regex(/^rediss?:\/\//, 'must be a redis:// URL')
     .optional(),
-  DEVUP_REDIS_TIMEOUT_MS: z.coerce.number().int().min(1).max(60_000).default(250),
+  DEVUP_REDIS_TIMEOUT_MS: z.coerce.number().int().min(1).max(60_000).default(1_000),
   DEVUP_RATE_LIMITS_ON_REDIS_DOWN: z.enum(['open', 'closed']).default('open'),
   DEVUP_BUDGETS_ON_REDIS_DOWN: z.enum(['open', 'closed']).default('closed'),
   DEVUP_COMPLETION_TOKENS_ESTIMATE: z.coerce.number().int().min(0).max(10_000_000).default(256),

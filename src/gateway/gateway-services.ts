@@ -79,6 +79,7 @@ export async function createGatewayServices(
       return (closing ??= (async () => {
         keys.stop();
         health.close();
+        limiter.close();
         await usage.close();
         await counters.close();
         await fallback?.close();

@@ -10,6 +10,7 @@ import type { ApiKey, KeyLimits } from './keys/api-key.js';
 import { CounterOutage } from './limits/counter-outage.js';
 import { counterNames, KeyCounters, minuteMs, windowTtlMs } from './limits/key-counters.js';
 import { estimateUsage } from './limits/request-estimate.js';
+import { StaleKeys } from './limits/stale-keys.js';
 import { costUsd } from './usage/cost.js';
 
 export interface LimiterSettings {
@@ -52,7 +53,9 @@ export interface Reservation {
  * every counter of the key, reservations in flight included, is below its limit: so a burst at any
  * concurrency passes a limit by at most the last admitted request's reservation. `settle` then
  * puts the real usage in place of the reservation (none for a request that failed).
- * Keys without limits cost nothing here.
+ * Keys without limits cost nothing here. With the shared counters (Redis) unreachable, the
+ * policies of the key's limit kinds decide: `closed` answers 503, `open` counts on this replica's
+ * own counters, and `StaleKeys` has the shared ones rebuilt once Redis answers again.
  *
  * @example
  *   outcome.reservation = await limiter.admit(key, 'chat', body, deployment.pricing); // throws rate_limited / quota_exceeded (429)
@@ -62,14 +65,14 @@ export class Limiter {
   private readonly counters: KeyCounters;
   private readonly fallback: KeyCounters | undefined;
   private readonly outage: CounterOutage;
-  /** Keys whose shared counters missed something during an outage: rebuilt from the store once Redis answers again. */
-  private readonly stale = new Set<string>();
+  private readonly stale: StaleKeys;
   private readonly settings: LimiterSettings;
 
   constructor(options: LimiterOptions) {
     this.counters = new KeyCounters(options.counters, options.store);
     this.fallback = options.fallback && new KeyCounters(options.fallback, options.store);
     this.outage = new CounterOutage(options.logger, options.registry);
+    this.stale = new StaleKeys(options.counters, options.fallback);
     this.settings = options.settings;
   }
 
@@ -124,18 +127,25 @@ export class Limiter {
     if (reservation.spendCounter) adjustments.push({ name: reservation.spendCounter, reserved: reservation.costUsd, actual: costUsd });
     if (adjustments.length === 0) return;
     reservation.counters.settle(reservation.keyId, reservation.epoch, adjustments).catch((error: unknown) => {
-      this.stale.add(reservation.keyId);
+      this.stale.mark(reservation.keyId);
       this.outage.report('settle_failed', error);
     });
   }
 
+  /** Stops trying to recover stale keys (the gateway is closing). */
+  close(): void {
+    this.stale.close();
+  }
+
   private async reserve(keyId: string, limits: KeyLimits, checks: LimitCheck[], minute: number) {
     try {
-      if (this.stale.has(keyId)) await this.recover(keyId);
+      if (this.stale.has(keyId)) await this.stale.recover(keyId);
       return [this.counters.counters, await this.counters.reserve(keyId, limits, checks, minute)] as const;
     } catch (error) {
       // Our own errors (the store unreachable for a rebuild) are answers already; anything else is the shared counters failing.
       if (!this.fallback || DevupError.isInstance(error)) throw error;
+      // A command that timed out may still run in Redis, leaving a reservation nobody settles.
+      this.stale.mark(keyId);
       if (this.policy(limits) === 'closed') {
         this.outage.report('refused', error);
         throw new DevupError('unavailable', 'The limit counters are unreachable; try again shortly', {
@@ -144,16 +154,8 @@ export class Limiter {
         });
       }
       this.outage.report('admitted_locally', error);
-      this.stale.add(keyId);
       return [this.fallback.counters, await this.fallback.reserve(keyId, limits, checks, minute)] as const;
     }
-  }
-
-  /** After an outage the shared counters lack what was counted here meanwhile: both are rebuilt from the store on next use. */
-  private async recover(keyId: string): Promise<void> {
-    await this.counters.counters.forget(keyId);
-    this.stale.delete(keyId);
-    await this.fallback?.counters.forget(keyId);
   }
 
   /** Closed when any limit the key has is of a kind whose policy is closed. */

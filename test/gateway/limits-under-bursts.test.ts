@@ -49,7 +49,7 @@ describe('limits under bursts of concurrent requests on one gateway (SQLite, in-
     const refused = answers.filter((answer) => answer.status !== 200);
     expect(refused.length).toBeGreaterThan(0);
     expect(refused.every((answer) => answer.status === 429 && answer.code === 'rate_limited' && Number(answer.retryAfter) >= 1)).toBe(true);
-  });
+  }, 90_000);
 
   it('gives back the reservation of a request that failed upstream', async () => {
     // Four requests' reservations fill 32 of 33 tokens; if failures kept theirs, the fifth would be refused.
@@ -74,5 +74,5 @@ describe('limits under bursts of concurrent requests on one gateway (SQLite, in-
       max_tokens: 4,
     });
     expect(answer.usage?.total_tokens).toBe(usedTokens);
-  });
+  }, 90_000);
 });

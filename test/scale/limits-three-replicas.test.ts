@@ -1,3 +1,4 @@
+import { Redis } from 'ioredis';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -14,6 +15,7 @@ import { startOpenAIPeer, type OpenAIPeer } from '../support/upstreams/openai-pe
 import { adminKey } from '../support/start-app.js';
 import { eventually } from './replica.js';
 import { startReplicaProcess, type ReplicaProcess } from './replica-process.js';
+import { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
 
 // Three `devup serve` processes on one PostgreSQL and one Redis, as an operator runs them.
 // Regressions: a burst spread over the replicas passed budgets and token limits by up to its
@@ -29,10 +31,13 @@ describe('limits on three replica processes sharing PostgreSQL and Redis', () =>
   let redis: RedisServer;
   let peer: OpenAIPeer;
   let replicas: ReplicaProcess[];
+  /** Replica c reaches Redis through it, so that c alone can be cut off. */
+  let proxy: TcpProxy;
 
   beforeAll(async () => {
     redis = await startRedisServer();
     peer = await startOpenAIPeer({ models: ['peer-model'] });
+    proxy = await startTcpProxy(redis.port);
     const shared = { DEVUP_DATABASE_URL: await createTestDatabase(), DEVUP_REDIS_URL: redis.url };
     // The first one migrates the database; the others start on it together. Their outage policies differ (see the last test).
     const first = await startReplicaProcess({ ...shared, DEVUP_REPLICA_ID: 'a' });
@@ -47,6 +52,7 @@ describe('limits on three replica processes sharing PostgreSQL and Redis', () =>
         }),
         startReplicaProcess({
           ...shared,
+          DEVUP_REDIS_URL: `redis://127.0.0.1:${proxy.port}`,
           DEVUP_REPLICA_ID: 'c',
           DEVUP_RATE_LIMITS_ON_REDIS_DOWN: 'open',
           DEVUP_BUDGETS_ON_REDIS_DOWN: 'open',
@@ -67,6 +73,7 @@ describe('limits on three replica processes sharing PostgreSQL and Redis', () =>
   afterAll(async () => {
     await Promise.all((replicas ?? []).map((replica) => replica.stop()));
     await peer?.stop();
+    await proxy?.stop();
     await redis?.stop();
   });
 
@@ -100,10 +107,10 @@ describe('limits on three replica processes sharing PostgreSQL and Redis', () =>
     expect(tokens).toBeLessThanOrEqual(tokensPerMinute + reservedTokens);
     expect(tokens).toBeGreaterThanOrEqual(tokensPerMinute - usedTokens);
     expect(answers.at(-1)?.code).toBe('rate_limited');
-  });
+  }, 90_000);
 
   it("Redis restarted empty: a spent budget stays spent, and the minute's requests and tokens stay counted", async () => {
-    await awayFromMinuteEnd(30_000);
+    await awayFromMinuteEnd(25_000);
     const keys = [
       { ...(await createKey({ budgetUsd: 0.005 })), code: 'quota_exceeded' },
       { ...(await createKey({ requestsPerMinute: 5 })), code: 'rate_limited' },
@@ -134,6 +141,32 @@ describe('limits on three replica processes sharing PostgreSQL and Redis', () =>
       expect(answer).toMatchObject({ status: 429, code });
       for (const replica of [replicas[0], replicas[2]]) expect(await chat(replica.client(key))).toMatchObject({ status: 429, code });
     }
+  }, 90_000);
+
+  it('a replica cut off from Redis spends a budget on its own counters (open); back, it has the shared ones rebuilt', async () => {
+    const { id, key } = await createKey({ budgetUsd: 0.005 });
+    expect((await chat(replicas[0].client(key))).status).toBe(200);
+    await eventually(async () => expect(await recordedRequests(id)).toBe(1), 10_000);
+
+    await proxy.cut();
+    const answers: ChatAnswer[] = [];
+    while (answers.at(-1)?.status !== 429 && answers.length < 10) answers.push(await chat(replicas[2].client(key)));
+    // On c's own counters, rebuilt from PostgreSQL ($0.00105 spent): four more requests, then the budget.
+    expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200, 200, 429]);
+    expect(answers.at(-1)?.code).toBe('quota_exceeded');
+    await proxy.restore();
+
+    // Redis never heard of those four. Once c reaches it again, c marks the key's shared counters
+    // lost (seen here in Redis itself), so that the next request anywhere rebuilds them from
+    // PostgreSQL, which has c's records.
+    await eventually(async () => expect(await recordedRequests(id)).toBe(6), 10_000);
+    const inspector = new Redis(redis.url);
+    try {
+      await eventually(async () => expect(await inspector.exists(`devup:counter:epoch:${id}`)).toBe(0), 15_000);
+    } finally {
+      await inspector.quit();
+    }
+    expect(await chat(replicas[0].client(key))).toMatchObject({ status: 429, code: 'quota_exceeded' });
   });
 
   it('Redis down: each limit kind answers by its policy at once, never 500, and no unhandled ioredis errors', async () => {

@@ -12,8 +12,8 @@ afterAll(async () => {
 });
 
 const backends: Array<[string, () => Promise<Counters>]> = [
-  ['memory', () => createCounters({ redisTimeoutMs: 250 })],
-  ['redis', () => createCounters({ redisUrl: redis.url, redisTimeoutMs: 250 })],
+  ['memory', () => createCounters({ redisTimeoutMs: 1_000 })],
+  ['redis', () => createCounters({ redisUrl: redis.url, redisTimeoutMs: 1_000 })],
 ];
 
 const unique = (prefix: string) => `${prefix}:${Math.random().toString(36).slice(2)}`;
@@ -114,8 +114,8 @@ describe.each(backends)('limit counters over %s', (_name, create) => {
 
 describe('limit counters in Redis', () => {
   it('two clients of one Redis share a set', async () => {
-    const first = await createCounters({ redisUrl: redis.url, redisTimeoutMs: 250 });
-    const second = await createCounters({ redisUrl: redis.url, redisTimeoutMs: 250 });
+    const first = await createCounters({ redisUrl: redis.url, redisTimeoutMs: 1_000 });
+    const second = await createCounters({ redisUrl: redis.url, redisTimeoutMs: 1_000 });
     const set = unique('shared');
     const check = { name: `${set}:rpm`, limit: 2, amount: 1, ttlMs: 60_000 };
     await first.restore(set, []);
@@ -127,7 +127,7 @@ describe('limit counters in Redis', () => {
 
   it('a Redis restarted without its data has lost every set', async () => {
     const server = await startRedisServer();
-    const counters = await createCounters({ redisUrl: server.url, redisTimeoutMs: 250 });
+    const counters = await createCounters({ redisUrl: server.url, redisTimeoutMs: 1_000 });
     const set = unique('restart');
     await counters.restore(set, [{ name: `${set}:spend`, value: 1 }]);
     await server.kill();
@@ -140,7 +140,7 @@ describe('limit counters in Redis', () => {
 
   it('fails every call at once while Redis is down, instead of queueing it until Redis returns', async () => {
     const server = await startRedisServer();
-    const counters = await createCounters({ redisUrl: server.url, redisTimeoutMs: 250 });
+    const counters = await createCounters({ redisUrl: server.url, redisTimeoutMs: 1_000 });
     const set = unique('down');
     await counters.restore(set, []);
     await server.kill();
