@@ -38,6 +38,8 @@ describe('Redis killed and restarted while two replicas serve a deployment', () 
   }, 60_000);
 
   afterAll(async () => {
+    // A stopping gateway detaches its engine processes (to re-attach them on its next start): the deployment is deleted so its engine stops.
+    await owner?.admin('DELETE', '/api/deployments/steady');
     await owner?.stop();
     await follower?.stop();
     await peer?.stop();
