@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z, ZodType } from 'zod';
 import type { FieldError } from '../errors.js';
 import { fieldErrorsOf, invalidRequest } from '../validation.js';
-import type { OpenApiRegistry } from './openapi.js';
+import type { OpenApiRegistry, OperationRecord } from './openapi.js';
 
 type Infer<T> = T extends ZodType ? z.output<T> : undefined;
 
@@ -43,6 +43,14 @@ export class ApiRouter {
     private readonly app: FastifyInstance,
     private readonly openapi: OpenApiRegistry,
   ) {}
+
+  /**
+   * Records a route that is served elsewhere (the `/v1` routes, on the gateway's own hot path) in
+   * the OpenAPI document, from the schemas that validate it.
+   */
+  describe(operation: OperationRecord): void {
+    this.openapi.add(operation);
+  }
 
   route<
     Body extends ZodType | undefined = undefined,

@@ -24,7 +24,12 @@ export interface Provider {
   close(): Promise<void>;
 }
 
-export type Operation = 'chat' | 'completion' | 'embeddings';
+/**
+ * What a Provider is asked for. `count_tokens` takes a chat request and answers its prompt's token
+ * count as JSON `{ input_tokens }`, where the upstream can count exactly (Anthropic's count_tokens,
+ * the embedded engine's tokenizer); a Provider that cannot refuses it with `invalid_request`.
+ */
+export type Operation = 'chat' | 'completion' | 'embeddings' | 'count_tokens';
 
 export interface ProviderRequest {
   operation: Operation;

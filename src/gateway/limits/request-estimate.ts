@@ -8,11 +8,13 @@ const bytesPerToken = 4;
  * limits: prompt tokens estimated from its text (UTF-8 bytes / 4 of the messages' text, the
  * prompt or the input; the upstream's own tokenizer is not at hand), and the completion's bound
  * (`max_completion_tokens`, `max_tokens` or `max_output_tokens`, else `defaultCompletionTokens`;
- * none for embeddings).
+ * none for embeddings); nothing for count_tokens.
  *
  * @example estimateUsage('chat', { messages: [{ role: 'user', content: 'one two three' }], max_tokens: 8 }, 256) // { promptTokens: 4, completionTokens: 8 }
  */
 export function estimateUsage(operation: Operation, body: Record<string, unknown>, defaultCompletionTokens: number): Usage {
+  // Counting a prompt's tokens uses none.
+  if (operation === 'count_tokens') return { promptTokens: 0, completionTokens: 0 };
   const bytes = operation === 'chat' ? messagesBytes(body.messages) : textBytes(operation === 'embeddings' ? body.input : body.prompt);
   const completionTokens = operation === 'embeddings' ? 0 : (completionBound(body) ?? defaultCompletionTokens);
   return { promptTokens: Math.ceil(bytes / bytesPerToken), completionTokens };

@@ -2,19 +2,19 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { DeploymentRegistry } from '../deployment-registry.js';
 import { DevupError } from '../../errors.js';
-import type { Operation } from '../../providers/provider.js';
+import type { Dialect } from '../dialects/dialect.js';
 import type { GatewayServices } from '../gateway-services.js';
 import { resolveDeployment } from '../resolve-deployment.js';
 import { clientGoneError, type Router } from '../routing/router.js';
-import { checkRequestBody } from './request-body.js';
 import type { RequestFinisher } from './request-finisher.js';
 import { RequestOutcome } from './request-outcome.js';
 import { forwardStream } from './stream-forwarder.js';
 
 /**
- * The OpenAI `/v1` inference path: key → body → deployment and scope → limits → router → answer
- * (JSON, or SSE forwarded chunk by chunk) → `finish` (usage record, limits, metrics, one log
- * line), everything recorded in one `RequestOutcome`. Nothing here touches the database.
+ * The `/v1` inference path of every dialect: key → body (read by the dialect into the internal
+ * request) → deployment and scope → limits → router → answer (JSON, or SSE forwarded chunk by
+ * chunk, in the dialect) → `finish` (usage record, limits, metrics, one log line), everything
+ * recorded in one `RequestOutcome`. Nothing here touches the database.
  */
 export class InferenceHandler {
   constructor(
@@ -26,8 +26,8 @@ export class InferenceHandler {
     private readonly logPrompts: boolean,
   ) {}
 
-  async handle(operation: Operation, request: FastifyRequest, reply: FastifyReply, startedAt: number): Promise<void> {
-    const outcome = new RequestOutcome(request.id, operation, startedAt, request.body);
+  async handle(dialect: Dialect, request: FastifyRequest, reply: FastifyReply, startedAt: number): Promise<void> {
+    const outcome = new RequestOutcome(request.id, dialect.recordAs, startedAt, request.body);
     const response = reply.raw;
     const socket = request.raw.socket;
     const onGone = () => {
@@ -42,25 +42,26 @@ export class InferenceHandler {
     try {
       const key = request.apiKey;
       outcome.key = key;
-      const body = request.body;
-      checkRequestBody(operation, body);
-      const deployment = resolveDeployment(this.registry, key, body.model);
+      const read = dialect.read(request.body);
+      const { body } = read;
+      const deployment = resolveDeployment(this.registry, key, read.model);
       outcome.deployment = deployment;
       this.gateway.metrics.forDeployment(deployment.name).inFlight.inc();
-      if (key.limits) outcome.reservation = await this.gateway.limiter.admit(key, operation, body, deployment.pricing);
-      outcome.stream = body.stream === true;
+      if (key.limits) outcome.reservation = await this.gateway.limiter.admit(key, dialect.operation, body, deployment.pricing);
+      outcome.stream = read.stream;
       if (this.logPrompts) this.logger.info({ reqId: request.id, prompt: body.messages ?? body.prompt ?? body.input }, 'prompt');
 
       const routeStart = performance.now();
-      const routed = await this.router.route(deployment, operation, body, outcome);
+      const routed = await this.router.route(deployment, dialect.operation, body, outcome);
       outcome.routed = routed;
       const answeredAt = performance.now();
       outcome.upstreamMs = answeredAt - routeStart;
       outcome.overheadMs = answeredAt - startedAt - outcome.upstreamMs;
       reply.hijack();
       const answer = routed.answer;
+      const context = { requestId: request.id, createdAt: Math.floor(Date.now() / 1000) };
       if (answer.kind === 'json') {
-        const text = answer.text ?? JSON.stringify(answer.body);
+        const text = read.json(answer, context);
         outcome.overheadMs = performance.now() - startedAt - outcome.upstreamMs;
         response.writeHead(200, {
           'content-type': 'application/json',
@@ -77,7 +78,8 @@ export class InferenceHandler {
           'x-request-id': request.id,
           'x-devup-overhead-ms': outcome.overheadMs.toFixed(3),
         });
-        const streamError = await forwardStream(response, answer, outcome, routed.target.target.timeouts.idleMs);
+        const encoder = read.encoder(context);
+        const streamError = await forwardStream(response, answer, outcome, routed.target.target.timeouts.idleMs, encoder);
         if (outcome.clientGone) outcome.fail(clientGoneError());
         else outcome.error = streamError;
       }

@@ -1,5 +1,6 @@
 import type { DevupError } from '../../errors.js';
-import type { Operation, Usage } from '../../providers/provider.js';
+import type { Usage } from '../../providers/provider.js';
+import type { RecordedOperation } from '../dialects/dialect.js';
 import type { RoutableDeployment } from '../deployment-registry.js';
 import type { ApiKey } from '../keys/api-key.js';
 import type { Reservation } from '../limiter.js';
@@ -38,7 +39,8 @@ export class RequestOutcome implements Exchange {
 
   constructor(
     readonly requestId: string,
-    readonly operation: Operation,
+    /** The route's operation, as usage records name it. */
+    readonly operation: RecordedOperation,
     /** `performance.now()` when the request arrived. */
     readonly startedAt: number,
     /** The body as received, for the name of a deployment that was never resolved. */

@@ -1,23 +1,23 @@
 import type { ServerResponse } from 'node:http';
 import { DevupError } from '../../errors.js';
 import { UpstreamError } from '../../providers/provider.js';
+import type { StreamEncoder } from '../dialects/dialect.js';
 import type { Exchange, StreamAnswer } from '../routing/router.js';
 
-const doneEvent = 'data: [DONE]\n\n';
-
 /**
- * Writes each upstream chunk to the client as it arrives, as an SSE event (those that arrive
- * together in one socket write). Waits for `drain` when the client reads slower than the upstream
- * writes; stops at once when the client leaves (the router's abort has already torn down the
- * upstream request). The chunks are written as the provider gave them: usage is the provider's to
- * tell (`reply.usage()`). An upstream that dies or goes quiet for `idleMs` mid-stream ends the
- * stream with an OpenAI error event; that error is returned.
+ * Writes each upstream chunk to the client as it arrives, as the dialect's SSE events (those that
+ * arrive together in one socket write). Waits for `drain` when the client reads slower than the
+ * upstream writes; stops at once when the client leaves (the router's abort has already torn down
+ * the upstream request). Usage is the provider's to tell (`reply.usage()`); the encoder's closing
+ * events get it. An upstream that dies or goes quiet for `idleMs` mid-stream ends the stream with
+ * the dialect's error event; that error is returned.
  */
 export async function forwardStream(
   response: ServerResponse,
   answer: StreamAnswer,
   exchange: Exchange,
   idleMs: number,
+  encoder: StreamEncoder,
 ): Promise<DevupError | undefined> {
   const { rest } = answer;
   let next = answer.first;
@@ -34,19 +34,27 @@ export async function forwardStream(
     exchange.controller?.abort();
   }, idleMs);
   try {
+    const opening = encoder.open();
+    if (opening) {
+      corked = true;
+      response.cork();
+      process.nextTick(uncork);
+      response.write(opening);
+    }
     while (!next.done) {
       if (!corked) {
         corked = true;
         response.cork();
         process.nextTick(uncork);
       }
-      if (!response.write(`data: ${next.value}\n\n`)) await drained(response);
+      const events = encoder.chunk(next.value);
+      if (events && !response.write(events)) await drained(response);
       if (exchange.clientGone) break;
       idleTimer.refresh();
       next = await rest.next();
     }
     if (exchange.clientGone) response.destroy();
-    else response.end(doneEvent);
+    else response.end(encoder.close(answer.reply.usage()));
     return undefined;
   } catch (error) {
     if (exchange.clientGone) {
@@ -61,7 +69,7 @@ export async function forwardStream(
         : new UpstreamError(`The upstream stream failed: ${(error as Error)?.message ?? String(error)}`, undefined, false, {
             cause: error,
           });
-    response.end(`data: ${JSON.stringify(failure.toJSON())}\n\n`);
+    response.end(encoder.fail(failure));
     return failure;
   } finally {
     clearTimeout(idleTimer);

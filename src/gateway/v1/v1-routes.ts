@@ -1,11 +1,15 @@
 import type { FastifyInstance } from 'fastify';
-import type { Operation } from '../../providers/provider.js';
+import { z } from 'zod';
 import { bearerToken } from '../../http/bearer-token.js';
 import type { Logger } from 'pino';
 import type { Config } from '../../config.js';
 import type { RouteModule } from '../../http/route-module.js';
 import type { DeploymentRegistry } from '../deployment-registry.js';
 import type { GatewayServices } from '../gateway-services.js';
+import type { Dialect } from '../dialects/dialect.js';
+import { countTokensDialect, messagesDialect } from '../dialects/messages/messages-dialect.js';
+import { openAIDialect } from '../dialects/openai/openai-dialect.js';
+import { responsesDialect } from '../dialects/responses/responses-dialect.js';
 import { mayUse, type ApiKey } from '../keys/api-key.js';
 import { resolveDeployment } from '../resolve-deployment.js';
 import { Router } from '../routing/router.js';
@@ -14,15 +18,34 @@ import { InferenceHandler } from './inference-handler.js';
 import { parseJsonBody } from './json-body.js';
 import { RequestFinisher } from './request-finisher.js';
 
-const inferenceRoutes: Array<[string, Operation]> = [
-  ['/v1/chat/completions', 'chat'],
-  ['/v1/completions', 'completion'],
-  ['/v1/embeddings', 'embeddings'],
+/** Every inference route and the dialect it speaks; all of them run the one pipeline (InferenceHandler). */
+const inferenceRoutes: Array<{ url: string; dialect: Dialect; summary: string }> = [
+  { url: '/v1/chat/completions', dialect: openAIDialect('chat'), summary: 'OpenAI chat completions, whole or streamed (SSE)' },
+  { url: '/v1/completions', dialect: openAIDialect('completion'), summary: 'OpenAI legacy completions, whole or streamed (SSE)' },
+  { url: '/v1/embeddings', dialect: openAIDialect('embeddings'), summary: 'OpenAI embeddings' },
+  {
+    url: '/v1/responses',
+    dialect: responsesDialect,
+    summary: 'OpenAI Responses API (stateless: no previous_response_id), whole or streamed as typed events',
+  },
+  {
+    url: '/v1/messages',
+    dialect: messagesDialect,
+    summary: 'Anthropic Messages API, whole or streamed as its events; Anthropic error shape',
+  },
+  {
+    url: '/v1/messages/count_tokens',
+    dialect: countTokensDialect,
+    summary: 'Anthropic token counting, where the target can count (anthropic, embedded)',
+  },
 ];
 
-/** `/v1` (OpenAI-compatible: models, chat, completions, embeddings) and `GET /metrics` (admin key, public or off). */
+const modelParams = z.object({ id: z.string().describe('a deployment name') });
+
+/** `/v1` (OpenAI's models, chat, completions, embeddings and responses; Anthropic's messages) and `GET /metrics` (admin key, public or off). */
 export const v1Routes: RouteModule<{ gateway: GatewayServices; deployments: DeploymentRegistry; logger: Logger; config: Config }> = ({
   app,
+  router: apiRouter,
   services,
 }) => {
   const { gateway, deployments } = services;
@@ -58,12 +81,24 @@ export const v1Routes: RouteModule<{ gateway: GatewayServices; deployments: Depl
         done(error as Error, undefined);
       }
     });
-    for (const [url, operation] of inferenceRoutes) {
+    for (const { url, dialect, summary } of inferenceRoutes) {
+      apiRouter.describe({ method: 'POST', url, summary, tags: ['v1'], auth: 'key', errorShape: dialect.errorShape, body: dialect.schema });
       // No per-request child logger (a few µs each): the handler writes one line with the request id itself.
-      scope.post(url, { config: { requestLog: false }, childLoggerFactory: (logger) => logger }, (request, reply) =>
-        handler.handle(operation, request, reply, request.receivedAt),
+      scope.post(
+        url,
+        { config: { requestLog: false, errorShape: dialect.errorShape }, childLoggerFactory: (logger) => logger },
+        (request, reply) => handler.handle(dialect, request, reply, request.receivedAt),
       );
     }
+    apiRouter.describe({ method: 'GET', url: '/v1/models', summary: 'The deployments this key may use', tags: ['v1'], auth: 'key' });
+    apiRouter.describe({
+      method: 'GET',
+      url: '/v1/models/:id',
+      summary: 'One deployment, if this key may use it',
+      tags: ['v1'],
+      auth: 'key',
+      params: modelParams,
+    });
     scope.get('/v1/models', { config: { requestLog: false } }, (request) => {
       const data = deployments
         .list()

@@ -23,8 +23,8 @@ export interface AnthropicProviderOptions {
 /**
  * A Provider for Anthropic's Messages API that speaks OpenAI shapes to the gateway: chat and
  * completions are translated to `POST /v1/messages` and back (see toMessagesRequest,
- * toChatCompletion and MessagesStreamTranslator); embeddings are refused with
- * `invalid_request` because Anthropic has none. Health is `GET /v1/models`.
+ * toChatCompletion and MessagesStreamTranslator), count_tokens to `POST /v1/messages/count_tokens`;
+ * embeddings are refused with `invalid_request` because Anthropic has none. Health is `GET /v1/models`.
  *
  * @example
  *   const provider = createAnthropicProvider({ apiKey, timeouts: defaultTimeouts });
@@ -44,6 +44,20 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Prov
     label,
   });
 
+  /** Anthropic's own count of a chat request's prompt (`POST /v1/messages/count_tokens` takes the prompt fields only). */
+  async function countTokens(body: Record<string, unknown>, signal: AbortSignal): Promise<ProviderReply> {
+    const { model, system, messages, tools, tool_choice, thinking } = toMessagesRequest(body, 'chat');
+    const response = await client.post(
+      '/v1/messages/count_tokens',
+      JSON.stringify({ model, system, messages, tools, tool_choice, thinking }),
+      signal,
+    );
+    const answer = (await readJson(response, signal, label)).body;
+    if (typeof answer.input_tokens !== 'number')
+      throw new UpstreamError(`${label}: count_tokens answered without input_tokens`, undefined, false);
+    return { kind: 'json', body: { input_tokens: answer.input_tokens } };
+  }
+
   return {
     kind: 'anthropic',
 
@@ -53,6 +67,7 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Prov
           param: 'model',
         });
       }
+      if (operation === 'count_tokens') return countTokens(body, signal);
       const request = toMessagesRequest(body, operation);
       const response = await client.post('/v1/messages', JSON.stringify(request), signal);
       if (request.stream === true) {

@@ -31,6 +31,20 @@ export function finishReason(stopReason: string | null | undefined): string {
   return (stopReason && finishReasons[stopReason]) || 'stop';
 }
 
+/** The other way: Anthropic stop_reason for an OpenAI finish_reason (the first stop_reason that maps to it). */
+const stopReasons: Record<string, string> = {
+  stop: 'end_turn',
+  length: 'max_tokens',
+  tool_calls: 'tool_use',
+  function_call: 'tool_use',
+  content_filter: 'refusal',
+};
+
+/** Anthropic stop_reason for an OpenAI finish_reason (stop → end_turn, length → max_tokens, tool_calls → tool_use). */
+export function stopReason(finishReason: string | null | undefined): string {
+  return (finishReason && stopReasons[finishReason]) || 'end_turn';
+}
+
 /**
  * OpenAI usage for Anthropic usage. Anthropic's input_tokens exclude cached input, so the
  * prompt is input + cache writes + cache reads; cache reads are also reported as cached_tokens.
@@ -44,6 +58,21 @@ export function openAIUsage(usage: AnthropicUsage) {
     completion_tokens: completionTokens,
     total_tokens: promptTokens + completionTokens,
     prompt_tokens_details: { cached_tokens: cacheRead },
+  };
+}
+
+/** The other way: Anthropic usage for OpenAI usage, cached prompt tokens as cache reads (input_tokens excludes them). */
+export function anthropicUsage(usage: {
+  prompt_tokens?: number;
+  completion_tokens?: number;
+  prompt_tokens_details?: { cached_tokens?: number } | null;
+}) {
+  const cacheRead = usage.prompt_tokens_details?.cached_tokens ?? 0;
+  return {
+    input_tokens: (usage.prompt_tokens ?? 0) - cacheRead,
+    cache_creation_input_tokens: 0,
+    cache_read_input_tokens: cacheRead,
+    output_tokens: usage.completion_tokens ?? 0,
   };
 }
 

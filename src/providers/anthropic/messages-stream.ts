@@ -1,18 +1,6 @@
 import { UpstreamError, type Usage } from '../provider.js';
+import { anthropicErrorStatus } from './anthropic-errors.js';
 import { finishReason, normalizedUsage, openAIUsage, type AnthropicUsage } from './messages-response.js';
-
-/** HTTP status Anthropic uses for each error type, for errors that arrive inside a stream. */
-const errorStatuses: Record<string, number> = {
-  invalid_request_error: 400,
-  authentication_error: 401,
-  permission_error: 403,
-  not_found_error: 404,
-  request_too_large: 413,
-  rate_limit_error: 429,
-  api_error: 500,
-  timeout_error: 504,
-  overloaded_error: 529,
-};
 
 const json = JSON.stringify;
 
@@ -139,7 +127,7 @@ export class MessagesStreamTranslator {
   }
 
   private streamError(error: { type?: string; message?: string }): UpstreamError {
-    const status = errorStatuses[error.type ?? ''] ?? 500;
+    const status = anthropicErrorStatus(error.type);
     // Retryable only while the client has nothing yet: overloads, rate limits, server errors.
     const retryable = !this.emitted && (status === 429 || status >= 500);
     return new UpstreamError(`${this.label} stream error ${error.type ?? 'error'}: ${error.message ?? 'unknown'}`, status, retryable);

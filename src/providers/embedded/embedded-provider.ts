@@ -20,7 +20,7 @@ export interface EmbeddedProviderOptions {
 
 /**
  * Provider over the in-process llama.cpp engine: chat, completions and embeddings, whole or
- * streamed, in OpenAI shapes. Requests share one context's parallel sequences; beyond them they
+ * streamed, in OpenAI shapes, and exact prompt token counts (count_tokens). Requests share one context's parallel sequences; beyond them they
  * queue, and a full queue answers 503 `overloaded` with Retry-After.
  *
  * @example
@@ -41,6 +41,12 @@ export class EmbeddedProvider implements Provider {
         const { body, promptTokens } = await embeddingsResponse(use.engine, request.body, model);
         use.done();
         return { kind: 'json', body, usage: { promptTokens, completionTokens: 0 } };
+      }
+      if (request.operation === 'count_tokens') {
+        // Exact: the prompt as the model would read it, chat template included.
+        const prompt = await chatPromptTokens(use.engine, request.body, this.options.hasChatTemplate);
+        use.done();
+        return { kind: 'json', body: { input_tokens: prompt.tokens.length } };
       }
       return await this.generate(use, request, request.operation, model);
     } catch (error) {

@@ -1,5 +1,6 @@
 import { redactUrl } from '../../redact-url.js';
 import type { TargetTimeouts } from '../target-timeouts.js';
+import { DevupError } from '../../errors.js';
 import { UpstreamError, type Operation, type Provider, type ProviderReply, type Usage } from '../provider.js';
 import { assertNotErrorPayload, readSseStream, type SseStreamOptions } from '../sse-payloads.js';
 import { readJson, UpstreamClient } from '../upstream-client.js';
@@ -14,7 +15,7 @@ export interface OpenAICompatibleProviderOptions {
   timeouts: TargetTimeouts;
 }
 
-const paths: Record<Operation, string> = {
+const paths: Record<Exclude<Operation, 'count_tokens'>, string> = {
   chat: '/chat/completions',
   completion: '/completions',
   embeddings: '/embeddings',
@@ -45,6 +46,15 @@ export function createOpenAICompatibleProvider(options: OpenAICompatibleProvider
     kind: 'openai-compatible',
 
     async call({ operation, body, signal }): Promise<ProviderReply> {
+      if (operation === 'count_tokens') {
+        throw new DevupError(
+          'invalid_request',
+          'This deployment cannot count tokens: OpenAI-compatible servers have no token-counting API',
+          {
+            param: 'model',
+          },
+        );
+      }
       if (body.stream === true) {
         // Every stream is accounted: usage is asked for always, and its chunk dropped if the client did not ask.
         const streamOptions = body.stream_options as Record<string, unknown> | null | undefined;

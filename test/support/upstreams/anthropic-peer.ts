@@ -12,7 +12,8 @@ export interface AnthropicPeerOptions {
 
 /**
  * A small real Anthropic Messages API server for tests (`127.0.0.1`, free port): `POST
- * /v1/messages` (whole or streamed) and `GET /v1/models`. It requires `anthropic-version` and
+ * /v1/messages` (whole or streamed), `POST /v1/messages/count_tokens` (the input_tokens its answer
+ * would report) and `GET /v1/models`. It requires `anthropic-version` and
  * `max_tokens` as Anthropic does, and answers deterministically:
  * - text: `Echo: <text of the last user turn>` (its text blocks and tool_result contents);
  * - usage: input_tokens = words of the system prompt and all turns (see `countWords`),
@@ -47,6 +48,11 @@ export async function startAnthropicPeer(options: AnthropicPeerOptions = {}) {
         first_id: 'claude-peer',
         last_id: 'claude-peer',
       });
+    }
+    if (method === 'POST' && path === '/v1/messages/count_tokens') {
+      if (!body || !Array.isArray(body.messages)) return fail(exchange, 400, 'messages: Field required');
+      if (body.max_tokens !== undefined) return fail(exchange, 400, 'max_tokens: Extra inputs are not permitted');
+      return exchange.json(200, { input_tokens: inputWords(body) });
     }
     if (method !== 'POST' || path !== '/v1/messages') return fail(exchange, 404, `Unknown route ${method} ${path}`);
     if (!body || !Array.isArray(body.messages)) return fail(exchange, 400, 'messages: Field required');
@@ -100,9 +106,8 @@ function answer(exchange: PeerExchange, sequence: number, options: AnthropicPeer
   const tool = toolCall(exchange, userText);
   if (tool) stopReason = 'tool_use';
 
-  const systemText = typeof body.system === 'string' ? body.system : blocksText(body.system);
   const usage = {
-    input_tokens: countWords([systemText, ...body.messages.map((turn: any) => blocksText(turn.content))].join(' ')),
+    input_tokens: inputWords(body),
     cache_creation_input_tokens: options.cacheCreationTokens ?? 0,
     cache_read_input_tokens: options.cacheReadTokens ?? 0,
     output_tokens: countWords(text) + (tool ? countWords(JSON.stringify(tool.input)) : 0),
@@ -181,6 +186,12 @@ function toolCall(exchange: PeerExchange, userText: string): { name: string; inp
   const { tools, tool_choice: choice } = exchange.request.body;
   if (!Array.isArray(tools) || tools.length === 0 || (choice?.type !== 'any' && choice?.type !== 'tool')) return undefined;
   return { name: choice.type === 'tool' ? choice.name : tools[0].name, input: { text: userText } };
+}
+
+/** The peer's input tokens: words of the system prompt and of every turn. */
+function inputWords(body: any): number {
+  const systemText = typeof body.system === 'string' ? body.system : blocksText(body.system);
+  return countWords([systemText, ...body.messages.map((turn: any) => blocksText(turn.content))].join(' '));
 }
 
 /** Text of Anthropic content: a string, or text blocks and tool_result contents joined by spaces. */

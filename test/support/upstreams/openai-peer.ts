@@ -14,9 +14,14 @@ export interface OpenAIPeerOptions {
  * `GET /models`, `GET /models/{id}`, `POST /chat/completions`, `POST /completions`,
  * `POST /embeddings`, streaming or not. Answers are derived from the input so tests can check
  * them:
- * - chat: `Echo: <text of the last user message>` (text parts joined by spaces); completions:
- *   `Echo: <prompt>`; `max_tokens`/`max_completion_tokens` below the word count cut the reply
- *   to that many words with finish_reason `length`, else `stop`;
+ * - chat: `Echo: <text of the last user message>` (text parts joined by spaces; a tool result after
+ *   it counts as its text); completions: `Echo: <prompt>`; `max_tokens`/`max_completion_tokens`
+ *   below the word count cut the reply to that many words with finish_reason `length`, else `stop`;
+ * - tools: with `tool_choice` `required` or a named function, a call of the named (or first) tool
+ *   with arguments `{"text": <that text>}` and finish_reason `tool_calls` (streamed as id and name,
+ *   then the arguments in two pieces);
+ * - `response_format`: `json_object` → `{"echo": <text>}`; `json_schema` → a document that fits the
+ *   schema (see `sampleOf`);
  * - usage: prompt_tokens = words in all messages (or the prompt), completion_tokens = words in
  *   the reply (see `countWords`);
  * - stream: a role chunk, the reply split into one delta per word (or `behavior.chunks` deltas),
@@ -52,7 +57,14 @@ export async function startOpenAIPeer(options: OpenAIPeerOptions = {}) {
     if (method === 'POST' && !body) return fail(exchange, 400, 'The body must be JSON');
     const id = ++sequence;
     if (route === 'POST /v1/chat/completions')
-      return generate(exchange, 'chat', id, messagesText(body.messages), lastUserText(body.messages));
+      return generate(
+        exchange,
+        'chat',
+        id,
+        messagesText(body.messages),
+        lastUserText(body.messages),
+        toolCallOf(body, lastUserText(body.messages)),
+      );
     if (route === 'POST /v1/completions') {
       const prompt = Array.isArray(body.prompt) ? body.prompt.join(' ') : String(body.prompt ?? '');
       return generate(exchange, 'completion', id, prompt, prompt);
@@ -81,24 +93,38 @@ function fail(exchange: PeerExchange, status: number, message?: string, code: st
   exchange.json(status, { error: { message: message ?? `peer failure ${status}`, type, param: null, code } }, headers);
 }
 
-function generate(exchange: PeerExchange, kind: 'chat' | 'completion', sequence: number, promptText: string, replyTo: string) {
+function generate(
+  exchange: PeerExchange,
+  kind: 'chat' | 'completion',
+  sequence: number,
+  promptText: string,
+  replyTo: string,
+  toolCall?: { name: string; arguments: string },
+) {
   const body = exchange.request.body;
   const maxTokens = body.max_completion_tokens ?? body.max_tokens;
-  let reply = `Echo: ${replyTo}`;
+  let reply = kind === 'chat' ? formatted(body.response_format, replyTo) : `Echo: ${replyTo}`;
   let finishReason = 'stop';
-  if (typeof maxTokens === 'number' && countWords(reply) > maxTokens) {
+  if (toolCall) {
+    reply = '';
+    finishReason = 'tool_calls';
+  } else if (typeof maxTokens === 'number' && countWords(reply) > maxTokens) {
     reply = reply.split(/\s+/).filter(Boolean).slice(0, maxTokens).join(' ');
     finishReason = 'length';
   }
   const promptTokens = countWords(promptText);
-  const completionTokens = countWords(reply);
+  const completionTokens = countWords(reply) + (toolCall ? countWords(toolCall.arguments) : 0);
+  const call = toolCall && { id: `call_peer_${sequence}`, type: 'function', function: toolCall };
   const usage = { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens };
   const id = kind === 'chat' ? `chatcmpl-peer-${sequence}` : `cmpl-peer-${sequence}`;
   const model = body.model;
   if (body.stream !== true) {
+    const message = call
+      ? { role: 'assistant', content: null, refusal: null, tool_calls: [call] }
+      : { role: 'assistant', content: reply, refusal: null };
     const choice =
       kind === 'chat'
-        ? { index: 0, message: { role: 'assistant', content: reply, refusal: null }, logprobs: null, finish_reason: finishReason }
+        ? { index: 0, message, logprobs: null, finish_reason: finishReason }
         : { index: 0, text: reply, logprobs: null, finish_reason: finishReason };
     return exchange.json(200, {
       id,
@@ -122,9 +148,25 @@ function generate(exchange: PeerExchange, kind: 'chat' | 'completion', sequence:
           finish_reason: finish,
         }
       : { index: 0, text: text ?? '', logprobs: null, finish_reason: finish };
-  const pieces = splitText(reply, exchange.behavior.chunks);
+  const pieces = call ? [] : splitText(reply, exchange.behavior.chunks);
+  // A tool call streams as OpenAI's does: its id and name first, then its arguments in pieces.
+  const callDeltas = (call: { id: string; function: { name: string; arguments: string } }) => {
+    const half = Math.floor(call.function.arguments.length / 2);
+    const delta = (toolCall: Record<string, unknown>) => ({
+      index: 0,
+      delta: { tool_calls: [toolCall] },
+      logprobs: null,
+      finish_reason: null,
+    });
+    return [
+      event([delta({ index: 0, id: call.id, type: 'function', function: { name: call.function.name, arguments: '' } })]),
+      event([delta({ index: 0, function: { arguments: call.function.arguments.slice(0, half) } })]),
+      event([delta({ index: 0, function: { arguments: call.function.arguments.slice(half) } })]),
+    ];
+  };
   const events = [
     ...(kind === 'chat' ? [event([choice('', null, 'assistant')])] : []),
+    ...(call ? callDeltas(call) : []),
     ...pieces.map((piece) => event([choice(piece, null)])),
     event([choice(undefined, finishReason)]),
     ...(includeUsage ? [event([], { usage })] : []),
@@ -171,8 +213,52 @@ function messagesText(messages: unknown): string {
   return Array.isArray(messages) ? messages.map((message) => contentText(message?.content)).join(' ') : '';
 }
 
+/** The text the reply echoes: the last user message's, or a tool result's that came after it. */
 function lastUserText(messages: unknown): string {
   if (!Array.isArray(messages)) return '';
-  const last = [...messages].reverse().find((message) => message?.role === 'user');
+  const last = [...messages].reverse().find((message) => message?.role === 'user' || message?.role === 'tool');
   return contentText(last?.content);
+}
+
+/**
+ * The tool call the peer answers with when the request forces one (`tool_choice` `required` or a
+ * named function): the named (or first) tool, with arguments `{ "text": <the last user text> }`.
+ */
+function toolCallOf(body: any, text: string): { name: string; arguments: string } | undefined {
+  const { tools, tool_choice: choice } = body;
+  if (!Array.isArray(tools) || tools.length === 0) return undefined;
+  if (choice !== 'required' && choice?.type !== 'function') return undefined;
+  const name = choice?.type === 'function' ? choice.function.name : tools[0].function.name;
+  return { name, arguments: JSON.stringify({ text }) };
+}
+
+/** The reply in the asked format: `Echo: …`, `{"echo": …}` for json_object, or a JSON document that fits a json_schema. */
+function formatted(format: any, text: string): string {
+  if (format?.type === 'json_object') return JSON.stringify({ echo: text });
+  if (format?.type === 'json_schema') return JSON.stringify(sampleOf(format.json_schema?.schema ?? {}, text));
+  return `Echo: ${text}`;
+}
+
+/** A value that fits a JSON schema (objects, arrays, enums, strings, numbers, booleans), strings holding `text`. */
+export function sampleOf(schema: any, text: string): unknown {
+  if (Array.isArray(schema.enum)) return schema.enum[0];
+  if ('const' in schema) return schema.const;
+  const union = schema.anyOf ?? schema.oneOf;
+  if (Array.isArray(union)) return sampleOf(union.find((option: any) => option.type !== 'null') ?? union[0], text);
+  const type = Array.isArray(schema.type) ? schema.type.find((option: string) => option !== 'null') : schema.type;
+  switch (type ?? (schema.properties ? 'object' : undefined)) {
+    case 'object':
+      return Object.fromEntries(Object.entries(schema.properties ?? {}).map(([name, property]) => [name, sampleOf(property, text)]));
+    case 'array':
+      return [sampleOf(schema.items ?? {}, text)];
+    case 'integer':
+    case 'number':
+      return countWords(text);
+    case 'boolean':
+      return true;
+    case 'null':
+      return null;
+    default:
+      return text;
+  }
 }

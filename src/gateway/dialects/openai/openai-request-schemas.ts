@@ -1,5 +1,8 @@
 import { z } from 'zod';
-import type { Operation } from '../../providers/provider.js';
+import type { Operation } from '../../../providers/provider.js';
+
+/** The operations the OpenAI routes ask of Providers as they are (count_tokens is the Messages API's). */
+export type OpenAIOperation = Exclude<Operation, 'count_tokens'>;
 
 /**
  * The fields of the OpenAI request bodies the gateway serves, as the OpenAI API defines them
@@ -166,7 +169,7 @@ export const embeddingsRequestSchema = z
   })
   .loose();
 
-export const openAIRequestSchemas: Record<Operation, z.ZodType> = {
+export const openAIRequestSchemas: Record<OpenAIOperation, z.ZodType> = {
   chat: chatCompletionRequestSchema,
   completion: completionRequestSchema,
   embeddings: embeddingsRequestSchema,
