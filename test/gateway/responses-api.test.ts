@@ -159,7 +159,7 @@ describe.each(dialectTargets)('Responses API over $kind targets', (target) => {
       text: { format: { type: 'json_schema', name: 'forecast', schema, strict: true } },
     });
     expect(JSON.parse(response.output_text)).toEqual({ city: 'forecast for Paris', days: 3 });
-    expect(response.text.format).toMatchObject({ type: 'json_schema', name: 'forecast' });
+    expect(response.text?.format).toMatchObject({ type: 'json_schema', name: 'forecast' });
     expect(fixture.peer!.requests.at(-1)!.body.response_format).toEqual({
       type: 'json_schema',
       json_schema: { name: 'forecast', schema, strict: true },
@@ -180,10 +180,12 @@ describe.each(dialectTargets)('Responses API over $kind targets', (target) => {
     expect(stateful?.error).toMatchObject({ type: 'invalid_request_error', code: 'invalid_request', param: 'previous_response_id' });
     expect(stateful?.message).toContain('stateless');
 
-    // @ts-expect-error: input is required
     const missing = await failure(limited.responses.create({ model: 'model', instructions: 'no input' }));
     expect(missing).toBeInstanceOf(OpenAI.BadRequestError);
     expect(missing?.param).toBe('input');
+
+    const reference = await failure(limited.responses.create({ model: 'model', input: [{ type: 'item_reference', id: 'msg_earlier' }] }));
+    expect(reference?.message).toContain('store = false');
 
     const builtIn = await failure(limited.responses.create({ model: 'model', input: 'x', tools: [{ type: 'web_search' }] }));
     expect(builtIn?.message).toContain('only function tools are supported');

@@ -48,7 +48,8 @@ const functionCallOutputItem = z.object({
 // Reasoning items of an earlier answer, sent back by agents: nothing to translate, so they are dropped.
 const reasoningItem = z.object({ type: z.literal('reasoning') });
 const itemReference = z.object({ type: z.literal('item_reference'), id: z.string().nullish() }).refine(() => false, {
-  message: 'item_reference is not supported: DevUp keeps no items (stateless); send the item itself',
+  message:
+    'item_reference is not supported: DevUp keeps no items (stateless), so send the items themselves (the AI SDK does with providerOptions.openai.store = false)',
 });
 
 // A message may leave out its type ({ role, content }), as the SDK's EasyInputMessage does.
