@@ -67,7 +67,7 @@ const toolChoice = z.discriminatedUnion('type', [
 /** What `count_tokens` reads: the prompt of a Messages request, without the answer's settings. */
 export const countTokensRequestSchema = z.object({
   model: z.string({ error: required('must be a deployment name') }).min(1, 'must be a deployment name'),
-  messages: z.array(message, { error: required('must be an array of messages') }).min(1),
+  messages: z.array(message, { error: required('must be an array of messages') }).min(1, 'must not be empty'),
   system: z.union([z.string(), z.array(textBlock)]).optional(),
   tools: z.array(tool).optional(),
   tool_choice: toolChoice.optional(),
