@@ -2,7 +2,8 @@
 # npm run bench:gateway — the mock upstream directly, DevUp and Portkey, measured the same way in one
 # run with bench/harness/gateway-overhead.sh (gateway pinned to one core, wrk and the mock on the
 # other), then compared side by side. DevUp runs with keys, limits, usage records, metrics and
-# request logs on. Writes the results to docs/benchmarks.md (section "Gateway overhead").
+# request logs on; its Responses and Messages routes are measured on the same streams as its chat
+# route. Writes the results to docs/benchmarks.md (section "Gateway overhead").
 # Knobs: the harness's (DURATION, REPEATS, …); SKIP_PORTKEY=1 measures DevUp only.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -23,9 +24,18 @@ uptime >"$OUT/load.txt"
 KEY=$(DEVUP_DATA_DIR="$DATA" DEVUP_LOG_LEVEL=warn node dist-bench/bench/gateway-server.js --create-key)
 echo "# DevUp: user key with limits created in $DATA"
 
+# The Responses and Messages routes stream the same prompt through the same gateway, in the same repeats as chat.
+cat >"$OUT/responses-stream.json" <<'JSON'
+{"model":"gpt-4o-mini","instructions":"You are a helpful assistant.","input":"What is the capital of France? Answer briefly.","max_output_tokens":128,"temperature":0,"stream":true}
+JSON
+cat >"$OUT/messages-stream.json" <<'JSON'
+{"model":"gpt-4o-mini","system":"You are a helpful assistant.","messages":[{"role":"user","content":"What is the capital of France? Answer briefly."}],"max_tokens":128,"temperature":0,"stream":true}
+JSON
+
 AUTH="Bearer $KEY" "$HARNESS/gateway-overhead.sh" --name devup \
   --start "exec env DEVUP_DATA_DIR=$DATA DEVUP_PORT=8788 node $ROOT/dist-bench/bench/gateway-server.js" \
-  --url http://127.0.0.1:8788/v1 --out "$OUT/devup"
+  --url http://127.0.0.1:8788/v1 --out "$OUT/devup" \
+  --route "responses /responses $OUT/responses-stream.json" --route "messages /messages $OUT/messages-stream.json"
 
 RESULTS=("$OUT/devup/results.tsv")
 if [[ "${SKIP_PORTKEY:-0}" != 1 ]]; then

@@ -2,6 +2,7 @@ import type { DevupError } from '../../../errors.js';
 import { anthropicErrorBody } from '../../../providers/anthropic/anthropic-errors.js';
 import { stopReason } from '../../../providers/anthropic/messages-response.js';
 import type { Usage } from '../../../providers/provider.js';
+import { readChatDelta, type ToolCallDelta } from '../chat-chunk.js';
 import type { AnswerContext, StreamEncoder } from '../dialect.js';
 import { messageId } from './message-object.js';
 
@@ -50,16 +51,15 @@ export class MessagesEncoder implements StreamEncoder {
   }
 
   chunk(payload: string): string {
-    const choice = JSON.parse(payload).choices?.[0];
-    if (!choice) return ''; // the usage chunk: usage comes from the provider at the end
-    const delta = choice.delta ?? {};
+    const delta = readChatDelta(payload);
+    if (!delta) return ''; // the usage chunk: usage comes from the provider at the end
     let events = '';
-    if (typeof delta.content === 'string' && delta.content) {
+    if (delta.content) {
       if (this.openBlock !== 'text') events += this.start('text', { type: 'text', text: '' });
       events += `${this.deltaHead}{"type":"text_delta","text":${json(delta.content)}}}\n\n`;
     }
-    if (Array.isArray(delta.tool_calls)) for (const call of delta.tool_calls) events += this.toolDelta(call);
-    if (choice.finish_reason) this.finishReason = choice.finish_reason;
+    if (delta.toolCalls) for (const call of delta.toolCalls) events += this.toolDelta(call);
+    if (delta.finishReason) this.finishReason = delta.finishReason;
     return events;
   }
 
@@ -73,7 +73,7 @@ export class MessagesEncoder implements StreamEncoder {
     return `event: error\ndata: ${json(anthropicErrorBody(error.status, error.message))}\n\n`;
   }
 
-  private toolDelta(call: { index?: number; id?: string; function?: { name?: string; arguments?: string } }): string {
+  private toolDelta(call: ToolCallDelta): string {
     const index = call.index ?? 0;
     let events = '';
     if (this.openBlock !== 'tool' || index !== this.toolIndex) {

@@ -1,5 +1,6 @@
 import type { DevupError } from '../../../errors.js';
 import type { Usage } from '../../../providers/provider.js';
+import { readChatDelta, type ToolCallDelta } from '../chat-chunk.js';
 import type { AnswerContext, StreamEncoder } from '../dialect.js';
 import { messageItem, outputText, responseObject, responsesUsage, statusOf, type OutputItem } from './response-object.js';
 import type { ResponsesRequest } from './responses-schema.js';
@@ -42,20 +43,16 @@ export class ResponsesEncoder implements StreamEncoder {
   ) {}
 
   open(): string {
-    const response = responseObject(this.request, this.context, { status: 'in_progress', output: [] });
-    return (
-      this.event('response.created', `"response":${json(response)}`) + this.event('response.in_progress', `"response":${json(response)}`)
-    );
+    const response = `"response":${json(responseObject(this.request, this.context, { status: 'in_progress', output: [] }))}`;
+    return this.event('response.created', response) + this.event('response.in_progress', response);
   }
 
   chunk(payload: string): string {
-    const choice = JSON.parse(payload).choices?.[0];
-    if (!choice) return ''; // the usage chunk: usage comes from the provider at the end
-    const delta = choice.delta ?? {};
-    let events = '';
-    if (typeof delta.content === 'string' && delta.content) events += this.textDelta(delta.content);
-    if (Array.isArray(delta.tool_calls)) for (const call of delta.tool_calls) events += this.callDelta(call);
-    if (choice.finish_reason) this.finishReason = choice.finish_reason;
+    const delta = readChatDelta(payload);
+    if (!delta) return ''; // the usage chunk: usage comes from the provider at the end
+    let events = delta.content ? this.textDelta(delta.content) : '';
+    if (delta.toolCalls) for (const call of delta.toolCalls) events += this.callDelta(call);
+    if (delta.finishReason) this.finishReason = delta.finishReason;
     return events;
   }
 
@@ -102,7 +99,7 @@ export class ResponsesEncoder implements StreamEncoder {
     );
   }
 
-  private callDelta(call: { index?: number; id?: string; function?: { name?: string; arguments?: string } }): string {
+  private callDelta(call: ToolCallDelta): string {
     const index = call.index ?? 0;
     let open = this.calls.get(index);
     let events = '';
