@@ -166,6 +166,21 @@ describe.each(dialectTargets)('Responses API over $kind targets', (target) => {
     });
   });
 
+  it('ends a stream that breaks midway with an error event and response.failed, recorded as a failure', async () => {
+    if (!fixture.peer) return;
+    fixture.peer.queue({ errorAfterChunks: 1, message: 'broke midway' });
+    const stream = await client.responses.create({ model: 'model', input: 'one two three four', stream: true });
+    const events: ResponseStreamEvent[] = [];
+    for await (const event of stream) events.push(event);
+    expect(events.at(-2)).toMatchObject({ type: 'error', message: expect.stringContaining('broke midway') });
+    expect(events.at(-1)).toMatchObject({
+      type: 'response.failed',
+      response: { status: 'failed', error: { message: expect.stringContaining('broke midway') } },
+    });
+    expect(events.map((event) => event.sequence_number)).toEqual(events.map((_, index) => index));
+    expect(await lastLog()).toMatchObject({ operation: 'responses', stream: true, status: 200, error_code: expect.any(String) });
+  });
+
   it('refuses bad input with an OpenAI error before any limit is charged or the upstream is called', async () => {
     const limited = gateway.client((await gateway.createKey({ limits: { requestsPerMinute: 1 } })).key);
     const upstreamRequests = fixture.peer?.requests.length;
