@@ -4,11 +4,11 @@
 # other), then compared side by side. DevUp runs with keys, limits, usage records, metrics and
 # request logs on; its Responses and Messages routes are measured on the same streams as its chat
 # route. Writes the results to docs/benchmarks.md (section "Gateway overhead").
-# Knobs: the harness's (DURATION, REPEATS, …); SKIP_PORTKEY=1 measures DevUp only.
+# Knobs: the harness's (DURATION, REPEATS, …); SKIP_PORTKEY=1 measures DevUp only; BENCH_OUT=DIR keeps the run there.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 HARNESS="${BENCH_HARNESS:-$ROOT/bench/harness}"
-OUT="$(mktemp -d /tmp/devup-bench-XXXXXX)"
+OUT="${BENCH_OUT:-$(mktemp -d /tmp/devup-bench-XXXXXX)}"
 DATA="$OUT/data"
 cd "$ROOT"
 # The harness stops itself after MAX_SECONDS; on a busy machine a run takes longer than its 295 s default.
