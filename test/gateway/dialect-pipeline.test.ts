@@ -63,7 +63,7 @@ describe('the /v1 pipeline under every dialect', () => {
     const [responses, messages] = await logs(2);
     expect(messages).toMatchObject({ operation: 'messages', deployment: 'primary', target_id: 'backup-1', status: 200 });
     expect(responses).toMatchObject({ operation: 'responses', deployment: 'primary', target_id: 'backup-1', status: 200 });
-    const metrics = await (await fetch(`${gateway.url}/metrics`)).text();
+    const metrics = await (await gateway.admin('GET', '/metrics')).text();
     expect(metrics).toMatch(/devup_requests_total\{deployment="primary",status="200"\} 2/);
     expect(metrics).toMatch(/devup_upstream_errors_total\{deployment="primary",target="primary-1",code="upstream_error"\} 4/);
   });
