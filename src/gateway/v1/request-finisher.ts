@@ -62,6 +62,7 @@ export class RequestFinisher {
     this.requestLog.info(
       {
         reqId: outcome.requestId,
+        operation: outcome.operation,
         key: record.key_id,
         deployment: deploymentName,
         target: target?.id,
