@@ -5,8 +5,8 @@ import { checkRequestBody } from './request-body.js';
 import type { Dialect, DialectRequest, StreamEncoder } from '../dialect.js';
 
 /**
- * The OpenAI routes (chat completions, completions, embeddings): the body goes to the Provider as
- * the client sent it (only the fields the gateway needs are checked), the answer comes back as
+ * The OpenAI routes (chat completions, completions, embeddings): the body is checked against the
+ * fields OpenAI defines and goes to the Provider as the client sent it; the answer comes back as
  * the Provider gave it, JSON text and stream chunks alike.
  */
 export function openAIDialect(operation: OpenAIOperation): Dialect {
