@@ -13,14 +13,22 @@ describe('readChatDelta', () => {
     ['escaped quotes and backslashes', text('say "hi" \\ then \\"bye\\"')],
     ['unicode escapes and emoji', '{"choices":[{"index":0,"delta":{"content":"caf\\u00e9 \\ud83d\\ude00"},"finish_reason":null}]}'],
     ['text that looks like a key', text('"content":"x" "finish_reason":null')],
-    ['the empty role chunk', chunk([{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }])],
+    ['the empty text', text('')],
+    ['an escape at the very end', text('ends with a quote"')],
   ])('reads %s as a full parse does', (_name, payload) => {
     const parsed = JSON.parse(payload).choices[0];
     expect(readChatDelta(payload)).toEqual({ content: parsed.delta.content });
   });
 
-  it('reads finishes, tool calls, spaced JSON and several choices through the full parse', () => {
+  it('reads finishes, tool calls, other delta fields, spaced JSON and several choices through the full parse', () => {
     expect(readChatDelta(text('', 'stop'))).toEqual({ content: '', toolCalls: undefined, finishReason: 'stop' });
+    expect(readChatDelta(text('the last words', 'length'))).toEqual({
+      content: 'the last words',
+      toolCalls: undefined,
+      finishReason: 'length',
+    });
+    const withRole = chunk([{ index: 0, delta: { role: 'assistant', content: 'Hi', refusal: null }, finish_reason: null }]);
+    expect(readChatDelta(withRole)).toEqual({ content: 'Hi', toolCalls: undefined, finishReason: null });
     const call = { index: 0, id: 'call_1', type: 'function', function: { name: 'f', arguments: '{"a":' } };
     expect(readChatDelta(chunk([{ index: 0, delta: { tool_calls: [call] }, finish_reason: null }]))).toEqual({
       content: '',
