@@ -43,8 +43,8 @@ export class EmbeddedProvider implements Provider {
         return { kind: 'json', body, usage: { promptTokens, completionTokens: 0 } };
       }
       if (request.operation === 'count_tokens') {
-        // Exact: the prompt as the model would read it, chat template included.
-        const prompt = await chatPromptTokens(use.engine, request.body, this.options.hasChatTemplate);
+        // Exact: the prompt as the model would read it, chat template and tool instructions included.
+        const prompt = await chatPromptTokens(use.engine, request.body, this.options.hasChatTemplate, readAnswerFormat(request.body));
         use.done();
         return { kind: 'json', body: { input_tokens: prompt.tokens.length } };
       }
