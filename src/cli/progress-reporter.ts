@@ -1,5 +1,6 @@
 import { formatBytes } from './output.js';
 import type { DownloadProgress } from '../engine/pull/download-to-part.js';
+import { TransferRate } from '../engine/pull/transfer-rate.js';
 
 interface Output {
   write(text: string): unknown;
@@ -13,8 +14,7 @@ interface Output {
  * @example const reporter = new ProgressReporter(process.stderr); reporter.update({ receivedBytes, totalBytes }); reporter.finish();
  */
 export class ProgressReporter {
-  private readonly startedAt = Date.now();
-  private firstBytes?: number;
+  private readonly rate: TransferRate;
   private lastDraw = 0;
   private lastDecile = -1;
   private last?: DownloadProgress;
@@ -22,10 +22,11 @@ export class ProgressReporter {
   constructor(
     private readonly output: Output,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.rate = new TransferRate(now);
+  }
 
   update(progress: DownloadProgress): void {
-    this.firstBytes ??= progress.receivedBytes;
     this.last = progress;
     if (this.output.isTTY) {
       if (this.now() - this.lastDraw < 100) return;
@@ -40,13 +41,18 @@ export class ProgressReporter {
     }
   }
 
+  /** Takes the bar off a terminal's line so other output can be printed; the next update draws it again. */
+  clear(): void {
+    if (this.output.isTTY && this.last) this.output.write('\r\x1b[K');
+    this.lastDraw = 0;
+  }
+
   finish(): void {
     if (this.output.isTTY && this.last) this.output.write(`\r${this.line(this.last)}\x1b[K\n`);
   }
 
   line(progress: DownloadProgress): string {
-    const seconds = Math.max((this.now() - this.startedAt) / 1000, 0.001);
-    const speed = (progress.receivedBytes - (this.firstBytes ?? 0)) / seconds;
+    const speed = this.rate.bytesPerSecond(progress.receivedBytes);
     const parts = [formatBytes(progress.receivedBytes) + (progress.totalBytes ? ` / ${formatBytes(progress.totalBytes)}` : '')];
     if (progress.totalBytes) parts.unshift(`${((progress.receivedBytes / progress.totalBytes) * 100).toFixed(0).padStart(3)}%`);
     parts.push(`${formatBytes(speed)}/s`);

@@ -66,12 +66,30 @@ export async function pullModel(source: string, options: PullOptions): Promise<P
   return { ...pulled, files: [{ path: pulled.path, bytes: pulled.bytes, sha256: pulled.sha256, verified: pulled.verified }] };
 }
 
+/** Pulls under way in this process, by the path of their first file. */
+const pullsUnderWay = new Map<string, Promise<unknown>>();
+
 /**
  * Pulls files from the hub into the models folder, one after the other (a split GGUF set keeps
  * its `-0000N-of-0000M` names, so llama.cpp finds the other parts next to the first), each
- * resumed on dropped connections and checked like `pullModel`'s. Answers the first file.
+ * resumed on dropped connections and checked like `pullModel`'s. A file already there with the
+ * expected SHA-256 is kept, not downloaded again. Two pulls of the same files in one process run
+ * one after the other (the second keeps what the first verified). Answers the first file.
  */
 export async function pullFiles(files: PullFile[], options: PullOptions): Promise<PulledModel> {
+  const key = path.join(options.modelsDir, files[0].fileName);
+  const earlier = pullsUnderWay.get(key);
+  if (earlier) options.onLog?.(`waiting for the pull of ${files[0].fileName} already under way`);
+  const pull = (earlier ?? Promise.resolve()).catch(() => undefined).then(() => pullFilesNow(files, options));
+  pullsUnderWay.set(key, pull);
+  try {
+    return await pull;
+  } finally {
+    if (pullsUnderWay.get(key) === pull) pullsUnderWay.delete(key);
+  }
+}
+
+async function pullFilesNow(files: PullFile[], options: PullOptions): Promise<PulledModel> {
   fs.mkdirSync(options.modelsDir, { recursive: true });
   const pulled: Array<Omit<PulledModel, 'files'>> = [];
   const listedBytes = files.every((file) => file.bytes !== undefined) ? files.reduce((sum, file) => sum + file.bytes!, 0) : undefined;
@@ -80,6 +98,14 @@ export async function pullFiles(files: PullFile[], options: PullOptions): Promis
     const target = path.join(options.modelsDir, file.fileName);
     const partPath = `${target}.part`;
     let expected = expectedSha256(file.sha256);
+    const kept = expected ? await keptFile(target, file.bytes, expected) : undefined;
+    if (kept) {
+      options.onLog?.(`${file.fileName} is already in ${options.modelsDir} with the expected SHA-256; kept`);
+      pulled.push(kept);
+      doneBytes += kept.bytes;
+      options.onProgress?.({ receivedBytes: doneBytes, totalBytes: listedBytes ?? (files.length === 1 ? kept.bytes : undefined) });
+      continue;
+    }
     const attempts = options.attempts ?? 5;
     let totalBytes: number | undefined;
     for (let attempt = 1; ; attempt++) {
@@ -123,8 +149,21 @@ function expectedSha256(sha256: string | undefined): string | undefined {
   return expected;
 }
 
-async function verify(file: string, target: string, expected: string | undefined): Promise<Omit<PulledModel, 'files'>> {
-  const sha256 = await sha256Of(file);
+/** A file already at its final name whose size and SHA-256 are the expected ones (and whose header reads), else undefined. */
+async function keptFile(target: string, bytes: number | undefined, expected: string): Promise<Omit<PulledModel, 'files'> | undefined> {
+  if (!fs.existsSync(target) || (bytes !== undefined && fs.statSync(target).size !== bytes)) return undefined;
+  if ((await sha256Of(target)) !== expected) return undefined;
+  return verify(target, target, expected, expected);
+}
+
+async function verify(
+  file: string,
+  target: string,
+  expected: string | undefined,
+  /** The file's SHA-256 when it was already computed. */
+  computedSha256?: string,
+): Promise<Omit<PulledModel, 'files'>> {
+  const sha256 = computedSha256 ?? (await sha256Of(file));
   const refuse = (message: string, cause?: unknown) => {
     if (file !== target) fs.rmSync(file, { force: true });
     return new DevupError('invalid_request', message, { cause });
