@@ -18,7 +18,16 @@ export class ApiClient {
     return new ApiClient(baseUrl, readAdminKey(config.dataDir, config.adminKey));
   }
 
+  /** A GET that answers undefined for a 404 instead of failing (does the library have this model?). */
+  async find<T>(path: string): Promise<T | undefined> {
+    return this.send<T>('GET', path, undefined, true);
+  }
+
   async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    return (await this.send<T>(method, path, body, false)) as T;
+  }
+
+  private async send<T>(method: string, path: string, body: unknown, notFoundAsUndefined: boolean): Promise<T | undefined> {
     let response: Response;
     try {
       response = await fetch(`${this.baseUrl}${path}`, {
@@ -36,6 +45,7 @@ export class ApiClient {
       );
     }
     const text = await response.text();
+    if (response.status === 404 && notFoundAsUndefined) return undefined;
     const payload = text ? JSON.parse(text) : undefined;
     if (!response.ok) {
       const error = payload?.error;

@@ -3,7 +3,7 @@ import type { DeploymentInput, TargetKinds } from './deployment-input.js';
 import type { DeploymentLifecycle } from './deployment-lifecycle.js';
 import type { PricingOf } from './deployment-pricing.js';
 import type { DeploymentRecord } from './deployment-record.js';
-import { checkReferences, nameTaken, resolveModel } from './deployment-references.js';
+import { checkReferences, checkTargets, nameTaken, resolveModel } from './deployment-references.js';
 import type { DeploymentStore } from './deployment-store.js';
 import { toDeploymentView, type DeploymentView } from './deployment-view.js';
 import type { KeyedQueue } from './keyed-queue.js';
@@ -41,6 +41,7 @@ export class DeploymentCommands {
     const { table, queue, lifecycle, channel, persistence, kinds, models, pricingOf } = this.options;
     return queue.run(input.name, async () => {
       await checkReferences(input, (name) => table.has(name), models);
+      await checkTargets(input, kinds);
       const record = this.newRecord(input, input.model ?? (await resolveModel(input, kinds)));
       try {
         await persistence.insert(record, {

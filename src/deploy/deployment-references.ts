@@ -24,6 +24,21 @@ export async function checkReferences(input: DeploymentInput, exists: (name: str
   if (fieldErrors.length > 0) throw invalidRequest('deployment', fieldErrors);
 }
 
+/**
+ * Lets each target check what needs I/O (`checkSpec`: a hub variant exists, its trained context
+ * holds the one asked for). A refused field becomes `body.targets.N.spec.FIELD` of a 400, as when the spec's schema refuses it.
+ */
+export async function checkTargets(input: DeploymentInput, kinds: TargetKinds): Promise<void> {
+  for (const [index, target] of input.targets.entries()) {
+    try {
+      await kinds.get(target.kind)?.checkSpec?.(target.spec);
+    } catch (error) {
+      if (!DevupError.isInstance(error) || error.code !== 'invalid_request' || !error.param) throw error;
+      throw invalidRequest('deployment', [{ path: `body.targets.${index}.spec.${error.param}`, message: error.message }]);
+    }
+  }
+}
+
 /** Asks the targets that can tell (an embedded GGUF file) which library model they serve. */
 export async function resolveModel(input: DeploymentInput, kinds: TargetKinds): Promise<string | undefined> {
   for (const target of input.targets) {

@@ -1,4 +1,4 @@
-import type { DeploymentTarget, RunningTarget, TargetEvent } from './deployment-target.js';
+import type { DeploymentTarget, RunningTarget, TargetEvent, TargetProgress } from './deployment-target.js';
 import type { DeploymentRecord, DeploymentState, TargetRecord } from './deployment-record.js';
 import { HealthMonitor } from './health-monitor.js';
 import { RestartPolicy } from './restart-policy.js';
@@ -15,6 +15,8 @@ export interface TargetEntry {
   running?: RunningTarget;
   /** Why the target is down or failed. */
   detail?: string;
+  /** The download the target reported last while starting; cleared once it loads, runs or fails. */
+  progress?: TargetProgress;
 }
 
 export interface RunReporter {
@@ -157,10 +159,12 @@ export class DeploymentRun {
       }
       entry.running = running;
       entry.status = 'up';
+      entry.progress = undefined;
       reporter.event('target', `${label(entry.record)} ready${running.address ? ` at ${running.address}` : ''}`);
     } catch (error) {
       entry.status = 'failed';
       entry.detail = (error as Error).message;
+      entry.progress = undefined;
     }
   }
 
@@ -187,7 +191,10 @@ export class DeploymentRun {
   private onTargetEvent(entry: TargetEntry, event: TargetEvent): void {
     const { reporter } = this.options;
     if (this.abort.signal.aborted) return;
-    if (event.type === 'state') {
+    if (event.type === 'progress') {
+      entry.progress = event.progress;
+    } else if (event.type === 'state') {
+      if (event.state === 'loading') entry.progress = undefined;
       if (event.state === 'loading' && !this.loading && !this.settled) {
         this.loading = true;
         reporter.state('loading', null, `${label(entry.record)}: ${event.message}`);

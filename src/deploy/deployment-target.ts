@@ -24,6 +24,12 @@ export interface DeploymentTarget<Spec = unknown> {
    * Kinds without it have nothing secret in their spec.
    */
   splitSecrets?(spec: Spec): SplitSpec<Spec>;
+  /**
+   * Optional: checks at create what needs I/O beyond the spec itself (a hub variant exists, the
+   * context it asks for is within the model's trained length), so a bad request is refused before
+   * it is recorded. Throws DevupError; an `invalid_request` names the spec field in `param`.
+   */
+  checkSpec?(spec: Spec): Promise<void>;
 }
 
 export interface TargetContext {
@@ -48,7 +54,21 @@ export type TargetEvent =
   /** The running target failed after it was ready (process died, pod lost); the manager decides what next. */
   | { type: 'failed'; message: string }
   /** The target recovered by itself (process restarted). */
-  | { type: 'recovered'; message: string };
+  | { type: 'recovered'; message: string }
+  /** How far a download the target needs before it can load has come: shown live on the deployment, not logged. */
+  | { type: 'progress'; progress: TargetProgress };
+
+/** A download under way while a target starts (the embedded target pulling a hub variant). */
+export interface TargetProgress {
+  phase: 'pulling';
+  /** What is downloaded: `hf:ggml-org/stories260K-GGUF@main Q8_0 (2 files)`. */
+  label: string;
+  receivedBytes: number;
+  /** Null when the server does not say. */
+  totalBytes: number | null;
+  /** Average since the download (re)started. */
+  bytesPerSecond: number;
+}
 
 export interface RunningTarget {
   provider: Provider;

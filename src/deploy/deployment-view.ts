@@ -1,5 +1,6 @@
 import type { DeploymentRecord, DeploymentSettings, DeploymentState, DesiredState, Pricing } from './deployment-record.js';
 import { label, type DeploymentRun, type TargetStatus } from './deployment-run.js';
+import type { TargetProgress } from './deployment-target.js';
 
 /** A deployment as the admin API and CLI show it; secrets never appear: `hasSecret`, and `***` in the spec. */
 export interface DeploymentView {
@@ -30,6 +31,8 @@ export interface TargetView {
   detail: string | null;
   /** Bytes the running target holds (an embedded model's weights and KV cache); null when unknown or not running. */
   memoryBytes: number | null;
+  /** A download under way while the target starts (a hub variant being pulled), else null. */
+  progress: TargetProgress | null;
 }
 
 export function toDeploymentView(record: DeploymentRecord, pricing: Pricing | undefined, run: DeploymentRun | undefined): DeploymentView {
@@ -57,6 +60,7 @@ export function toDeploymentView(record: DeploymentRecord, pricing: Pricing | un
         address: entry?.running?.address ?? null,
         detail: entry?.detail ?? null,
         memoryBytes: entry?.running?.memoryBytes?.() ?? null,
+        progress: entry?.progress ?? null,
       };
     }),
     createdAt: new Date(record.createdAt).toISOString(),

@@ -41,7 +41,14 @@ describe('devup pull hf:REPO --quant', () => {
     expect(pulled.exitCode).toBe(0);
     expect(pulled.stdout).toMatch(/saved .*models\/stories260K-Q8_0-00001-of-00002\.gguf \(.*, 2 parts\)/);
     for (const part of storiesQ8Parts) expect(pulled.stdout).toContain(`sha256 ${sha256(part)} (verified)`);
-    expect(fs.readdirSync(modelsDir()).sort()).toEqual(['stories260K-Q8_0-00001-of-00002.gguf', 'stories260K-Q8_0-00002-of-00002.gguf']);
+    const files = fs.readdirSync(modelsDir()).filter((name) => !name.startsWith('.'));
+    expect(files.sort()).toEqual(['stories260K-Q8_0-00001-of-00002.gguf', 'stories260K-Q8_0-00002-of-00002.gguf']);
+    // The pull is recorded, so a deployment of this variant finds it without the hub.
+    const record = path.join(modelsDir(), '.hub', encodeURIComponent('ggml-org/stories260K-GGUF@main'), 'Q8_0.json');
+    expect(JSON.parse(fs.readFileSync(record, 'utf8'))).toMatchObject({
+      commit: hub.commitOf('ggml-org/stories260K-GGUF'),
+      files: storiesQ8Parts.map((part, index) => ({ fileName: files[index], bytes: part.length, sha256: sha256(part) })),
+    });
     const partOne = hub.requests.filter((request) => request.cdn && request.url.includes('Q8_0-00001'));
     expect(partOne.map((request) => request.range)).toEqual(['', expect.stringMatching(/^bytes=\d+-$/)]);
     // Resumed where the kept bytes end (what arrived before the drop depends on the socket, at most the 100 kB sent).

@@ -85,6 +85,15 @@ export function quantizeQ8_0(file: Buffer): Buffer {
   return writeGguf(layout.version, entries, tensors);
 }
 
+/** The file with another trained context (`<arch>.context_length`), as a model fine-tuned for longer contexts states it. */
+export function withContextLength(file: Buffer, tokens: number): Buffer {
+  const layout = readGgufLayout(file);
+  const entries = layout.entries.map((entry) =>
+    entry.key.endsWith('.context_length') ? { key: entry.key, raw: typed(4, tokens) } : entry,
+  );
+  return writeGguf(layout.version, entries, layout.tensors);
+}
+
 /** The file split in `parts` as llama-gguf-split writes it (tensors shared out in order). */
 export function splitGguf(file: Buffer, parts: number): Buffer[] {
   const layout = readGgufLayout(file);

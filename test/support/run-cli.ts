@@ -7,12 +7,15 @@ export interface CliRun {
   exitCode: number;
 }
 
-/** Runs `devup ARGS` in this process, with `env` added to the environment, and returns what it printed and its exit code. */
-export async function runCli(args: string[], env: Record<string, string> = {}): Promise<CliRun> {
+/**
+ * Runs `devup ARGS` in this process, with `env` added to the environment, and returns what it
+ * printed and its exit code; `onStderr` hears stderr as it is written (a progress bar mid-run).
+ */
+export async function runCli(args: string[], env: Record<string, string> = {}, onStderr?: (text: string) => void): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
   const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true));
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), true));
+  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), onStderr?.(String(chunk)), true));
   const previous = Object.fromEntries(Object.keys(env).map((name) => [name, process.env[name]]));
   Object.assign(process.env, env);
   process.exitCode = undefined;

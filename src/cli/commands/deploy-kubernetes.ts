@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { findArchitecture, readArchitectureFile } from '../../deploy/planner/architecture-source.js';
 import { planDeployment } from '../../deploy/planner/plan-deployment.js';
+import { readArchitecture } from '../../deploy/planner/read-architecture.js';
 import { planOptionsSchema } from '../../deploy/planner/plan-request-schema.js';
 import { renderManifests } from '../../deploy/kubernetes/render-manifests.js';
 import { writeManifests } from '../../deploy/kubernetes/write-manifests.js';
@@ -12,10 +13,17 @@ type Flags = Record<string, string | boolean | string[] | undefined>;
 
 /** `devup deploy --target kubernetes` flags, spread into the deploy command's options. */
 export const kubernetesDeployOptions: Record<string, CommandOption> = {
-  gpu: { type: 'string', description: 'kubernetes: GPU model of the nodes (h200, h100, b200, mi300x…; default h100)' },
-  dtype: { type: 'string', description: 'kubernetes: weights dtype (fp8, bf16, int4…; default the checkpoint’s)' },
-  engine: { type: 'string', description: 'kubernetes: vllm, sglang or llama-server (default vllm)' },
-  context: { type: 'string', description: 'kubernetes: tokens per sequence (default the model’s, at most 32768)' },
+  gpu: {
+    type: 'string',
+    description: 'kubernetes (and process with hf:): GPU model of the nodes (h200, h100, b200, mi300x…; default h100)',
+  },
+  dtype: { type: 'string', description: 'kubernetes (and process with hf:): weights dtype (fp8, bf16, int4…; default the checkpoint’s)' },
+  engine: { type: 'string', description: 'kubernetes (and process with hf:): vllm, sglang or llama-server (default vllm)' },
+  context: {
+    type: 'string',
+    description:
+      'Tokens per sequence: embedded (default what fits in free memory, up to the trained length); kubernetes/process plans (default the model’s, at most 32768)',
+  },
   concurrency: { type: 'string', description: 'kubernetes: sequences that must fit at once (default 1)' },
   gpus: { type: 'string', description: 'kubernetes: pin the GPU count' },
   config: { type: 'string', description: 'kubernetes: plan from this config.json instead of the library' },
@@ -32,13 +40,22 @@ export const kubernetesDeployOptions: Record<string, CommandOption> = {
  *
  * @example await deployKubernetesToDirectory({ model: 'deepseek-v3', name: 'deepseek-v3', flags: { out: './k8s', gpu: 'h100' } })
  */
-export async function deployKubernetesToDirectory(input: { model: string | undefined; name: string; flags: Flags }): Promise<boolean> {
+export async function deployKubernetesToDirectory(input: {
+  model: string | undefined;
+  name: string;
+  flags: Flags;
+  architecture?: Record<string, unknown>;
+}): Promise<boolean> {
   const { flags } = input;
   if (typeof flags.out !== 'string') return false;
   const configPath = flags.config as string | undefined;
   if (!input.model && !configPath) throw new CliError('give MODEL or --config PATH');
   const options = parsePlanFlags(flags);
-  const spec = configPath ? readArchitectureFile(configPath) : await findArchitecture(input.model as string);
+  const spec = configPath
+    ? readArchitectureFile(configPath)
+    : input.architecture
+      ? readArchitecture(input.architecture, `${input.model}'s spec in the library`)
+      : await findArchitecture(input.model as string);
   const plan = planDeployment({
     ...options,
     spec,

@@ -32,7 +32,10 @@ export const targetSpecFromFlags: Record<string, (flags: DeployFlags, problems: 
     };
   },
   // A path that exists here is sent absolute; anything else is a name in the gateway's <dataDir>/models/.
-  embedded: (flags, problems) => ({ file: localFileOrName(required(flags, 'file', problems)) }),
+  embedded: (flags, problems) => ({
+    file: localFileOrName(required(flags, 'file', problems)),
+    ...(flags.context === undefined ? {} : { contextSize: integer(flags, 'context', problems) }),
+  }),
   kubernetes: kubernetesSpecFromFlags,
 };
 
@@ -40,7 +43,13 @@ export const targetSpecFromFlags: Record<string, (flags: DeployFlags, problems: 
  * Kinds whose `devup deploy` runs on the CLI side instead of through the gateway, e.g.
  * `--target kubernetes --out DIR` writing manifests. Returns true when it handled the deploy.
  */
-export type LocalDeployer = (input: { model: string | undefined; name: string; flags: DeployFlags }) => Promise<boolean>;
+export type LocalDeployer = (input: {
+  model: string | undefined;
+  name: string;
+  flags: DeployFlags;
+  /** The model's architecture as the gateway's library holds it (an imported hub repo's config.json), when known. */
+  architecture?: Record<string, unknown>;
+}) => Promise<boolean>;
 export const localDeployers: Record<string, LocalDeployer> = { kubernetes: deployKubernetesToDirectory };
 
 function httpFields(flags: DeployFlags, problems: string[]): Record<string, unknown> {

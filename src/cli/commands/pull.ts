@@ -1,9 +1,9 @@
 import path from 'node:path';
 import type { Config } from '../../config.js';
-import { pullFiles, pullModel, type PullOptions, type PulledModel } from '../../engine/pull/pull-model.js';
-import { findHubVariant } from '../../library/hub/find-hub-variant.js';
+import { pullModel, type PullOptions, type PulledModel } from '../../engine/pull/pull-model.js';
 import { HubClient } from '../../library/hub/hub-client.js';
 import { parseHubReference } from '../../library/hub/hub-reference.js';
+import { pullHubVariant } from '../../library/hub/pull-hub-variant.js';
 import { ProgressReporter } from '../progress-reporter.js';
 import type { Command } from '../command.js';
 import { CliError } from '../cli-error.js';
@@ -39,7 +39,7 @@ export const pullCommand: Command = {
         onProgress: (progress) => reporter.update(progress),
         onLog: (message) => process.stderr.write(`${message}\n`),
       };
-      const pulled = source.startsWith('hf:') ? await pullHubVariant(config, source, quant, options) : await pullModel(source, options);
+      const pulled = source.startsWith('hf:') ? await pullFromHub(config, source, quant, options) : await pullModel(source, options);
       reporter.finish();
       if (values.json) return printJson(pulled);
       const { info } = pulled;
@@ -70,18 +70,11 @@ export const pullCommand: Command = {
 };
 
 /** `hf:OWNER/REPO[@REV]`: the variant's files (every part of a split set), checked against the hub's LFS SHA-256s. */
-async function pullHubVariant(config: Config, source: string, quant: string | undefined, options: PullOptions): Promise<PulledModel> {
+async function pullFromHub(config: Config, source: string, quant: string | undefined, options: PullOptions): Promise<PulledModel> {
   if (options.sha256) throw new CliError('--sha256 is for single files; hub variants are checked against the hub’s LFS SHA-256s');
-  const hub = HubClient.fromConfig(config);
-  const { pinned, variant } = await findHubVariant(hub, parseHubReference(source), quant);
-  process.stderr.write(`${pinned.repo} ${variant.label}: ${variant.files.map((file) => file.path).join(', ')}\n`);
-  return pullFiles(
-    variant.files.map((file) => ({
-      url: hub.fileUrl(pinned, file.path),
-      fileName: path.posix.basename(file.path),
-      sha256: file.sha256,
-      bytes: file.bytes,
-    })),
-    { ...options, authorization: hub.authorization },
-  );
+  return pullHubVariant(HubClient.fromConfig(config), parseHubReference(source), quant, {
+    ...options,
+    onVariant: (pinned, variant) =>
+      process.stderr.write(`${pinned.repo} ${variant.label}: ${variant.files.map((file) => file.path).join(', ')}\n`),
+  });
 }

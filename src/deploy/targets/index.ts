@@ -1,4 +1,5 @@
 import type { Config } from '../../config.js';
+import { HubClient } from '../../library/hub/hub-client.js';
 import type { ModelImport } from '../../library/model-input.js';
 import type { TargetKinds } from '../deployment-input.js';
 import type { DeploymentTarget } from '../deployment-target.js';
@@ -25,7 +26,7 @@ export function createTargetKinds(dependencies: TargetDependencies): TargetKinds
     endpointTarget,
     anthropicTarget,
     createProcessTarget({ environment: dependencies.config.childEnvironment }),
-    createEmbeddedTarget(dependencies),
+    createEmbeddedTarget({ ...dependencies, hub: HubClient.fromConfig(dependencies.config) }),
     kubernetesTarget,
   ];
   return new Map(targets.map((target) => [target.kind, target]));

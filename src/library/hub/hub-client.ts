@@ -28,7 +28,8 @@ const maxTreePages = 200;
  */
 export class HubClient {
   readonly baseUrl: string;
-  private readonly timeoutMs: number;
+  /** Each request's limit, and how long a download may go without data. */
+  readonly timeoutMs: number;
 
   constructor(private readonly options: HubClientOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');

@@ -19,6 +19,11 @@ export interface HubPeerFile {
   stallFirstAfter?: number;
   /** Never answer a download of this file (a stalled hub). */
   stall?: boolean;
+  /**
+   * On the first pull of this file (a download to its end, not a header read of a closed Range),
+   * send `bytes`, then the rest once `until` resolves: a slow hub the test controls.
+   */
+  pauseFirst?: { bytes: number; until: Promise<void> };
 }
 
 export interface HubPeerRepo {
@@ -68,6 +73,7 @@ export async function startHubPeer(options: {
 }): Promise<HubPeer> {
   const requests: HubPeerRequest[] = [];
   const downloads = new Map<string, number>();
+  const pullCounts = new Map<string, number>();
   const sockets = new Set<Socket>();
   let cdnOrigin = '';
 
@@ -168,6 +174,15 @@ export async function startHubPeer(options: {
     downloads.set(key, count);
     if (count === 1 && file.stallFirstAfter !== undefined && file.stallFirstAfter < body.length) {
       response.write(body.subarray(0, file.stallFirstAfter));
+      return;
+    }
+    // Header reads ask for a closed range; a pull reads to the end.
+    const pulls = (pullCounts.get(key) ?? 0) + (range?.[2] ? 0 : 1);
+    pullCounts.set(key, pulls);
+    const pause = file.pauseFirst;
+    if (!range?.[2] && pulls === 1 && pause && pause.bytes < body.length) {
+      response.write(body.subarray(0, pause.bytes));
+      void pause.until.then(() => response.end(body.subarray(pause.bytes)));
       return;
     }
     if (count === 1 && file.interruptFirstAfter !== undefined && file.interruptFirstAfter < body.length) {
