@@ -75,6 +75,16 @@ describe('devup pull hf:REPO --quant', () => {
     expect(completion.choices[0].text.length).toBeGreaterThan(0);
   });
 
+  it('keeps files already pulled with the expected SHA-256 instead of downloading them again', async () => {
+    const before = hub.requests.length;
+    const again = await devup('pull', 'hf:ggml-org/stories260K-GGUF', '--quant', 'Q8_0');
+    expect(again.exitCode).toBe(0);
+    expect(again.stderr).toMatch(/stories260K-Q8_0-00001-of-00002\.gguf is already in .*models with the expected SHA-256; kept/);
+    expect(again.stderr).toMatch(/stories260K-Q8_0-00002-of-00002\.gguf is already in .*models with the expected SHA-256; kept/);
+    for (const part of storiesQ8Parts) expect(again.stdout).toContain(`sha256 ${sha256(part)} (verified)`);
+    expect(hub.requests.slice(before).filter((request) => request.cdn || request.url.includes('/resolve/'))).toEqual([]);
+  });
+
   it('asks for --quant when the repo has several variants and names the ones there are', async () => {
     const ambiguous = await devup('pull', 'hf:ggml-org/stories260K-GGUF');
     expect(ambiguous.exitCode).toBe(2);
