@@ -5,7 +5,7 @@ import { withContextLength } from '../support/gguf-variants.js';
 import { hubRepos, stories, storiesQ8Parts } from '../support/hub-repos.js';
 import { runCli } from '../support/run-cli.js';
 import { adminKey, startApp, type TestApp } from '../support/start-app.js';
-import { startHubPeer, type HubPeer } from '../support/upstreams/hub-peer.js';
+import { downloadGate, startHubPeer, type HubPeer } from '../support/upstreams/hub-peer.js';
 
 interface View {
   state: string;
@@ -14,19 +14,12 @@ interface View {
   targets: Array<{ status: string; spec: Record<string, unknown>; progress: Record<string, unknown> | null }>;
 }
 
-/** A promise the test resolves: the hub peer holds a download until then. */
-function gate(): { until: Promise<void>; open(): void } {
-  let open = () => {};
-  const until = new Promise<void>((resolve) => (open = resolve));
-  return { until, open };
-}
-
 /** Deploying a hub variant: the gateway pulls it as the deployment starts (progress on the deployment), then serves it. */
 describe('deploy from the hub: devup deploy hf:REPO --quant and the embedded target’s source', () => {
   let hub: HubPeer;
   let server: TestApp;
-  const f32Gate = gate();
-  const q8Gate = gate();
+  const f32Gate = downloadGate();
+  const q8Gate = downloadGate();
   const q8Total = storiesQ8Parts.reduce((sum, part) => sum + part.length, 0);
   const cli = (args: string[], onStderr?: (text: string) => void) =>
     runCli(

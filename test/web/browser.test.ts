@@ -4,6 +4,8 @@ import { gzipSync } from 'node:zlib';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { storiesPath } from '../support/fixtures.js';
+import { hubRepos } from '../support/hub-repos.js';
+import { downloadGate, startHubPeer, type HubPeer } from '../support/upstreams/hub-peer.js';
 import { baseColumns, chatColumns, openEndedRows, readSeedTables } from '../support/seed-tables.js';
 import { buildUi, startUiServer, webDist, type UiServer } from './ui-server.js';
 
@@ -45,6 +47,9 @@ function overflowingTables(page: Page) {
 
 describe('web UI in Chromium', () => {
   let server: UiServer;
+  let hub: HubPeer;
+  // The hub holds the first part of stories260K's Q8_0 set after 100 kB until the deployment page has shown the pull.
+  const q8Gate = downloadGate();
   let browser: Browser;
   let page: Page;
   const shot = (name: string) => page.screenshot({ path: `${artifacts}${name}.png`, fullPage: true });
@@ -58,7 +63,10 @@ describe('web UI in Chromium', () => {
   beforeAll(async () => {
     await mkdir(artifacts, { recursive: true });
     await buildUi();
-    server = await startUiServer();
+    const repos = hubRepos();
+    repos['ggml-org/stories260K-GGUF'].files['stories260K-Q8_0-00001-of-00002.gguf'].pauseFirst = { bytes: 100_000, until: q8Gate.until };
+    hub = await startHubPeer({ repos });
+    server = await startUiServer({ hubUrl: hub.url, hubTimeoutMs: 30_000 });
     browser = await chromium.launch({
       executablePath: '/usr/bin/chromium',
       args: [
@@ -87,8 +95,10 @@ describe('web UI in Chromium', () => {
   });
 
   afterAll(async () => {
+    q8Gate.open();
     await browser?.close();
     await server?.close();
+    await hub?.close();
   });
 
   it('loads under 250 KB of gzipped JavaScript up front, from one entry with no chained requests', async () => {
@@ -416,6 +426,8 @@ describe('web UI in Chromium', () => {
     await page.goto(`${server.url}/models/deepseek-v3/deploy`);
     await page.getByTestId('plan').waitFor();
     await expect(page.getByTestId('plan').textContent()).resolves.toContain('Launch command');
+    // The wizard is part of deploying, not of the library.
+    await expect(page.locator('nav[aria-label="Main"] a[aria-current="page"]').allTextContents()).resolves.toEqual(['Deployments']);
     await shot('deploy-wizard');
   });
 
@@ -556,11 +568,83 @@ describe('web UI in Chromium', () => {
     await page.locator('main h1').waitFor();
   });
 
+  it('imports a hub repo from the library, deploys a variant from its page, shows the pull, then chats with it', async () => {
+    await page.goto(server.url);
+    const field = page.getByLabel('Import from Hugging Face');
+    const importButton = page.getByRole('button', { name: 'Import', exact: true });
+    expectConsoleErrors(/status of 404/);
+    await field.fill('nobody/nothing');
+    await importButton.click();
+    await page.getByRole('alert').filter({ hasText: "Not imported: Hugging Face repo 'nobody/nothing' does not exist" }).waitFor();
+    await field.fill('ggml-org/stories260K-GGUF');
+    await importButton.click();
+    await page.waitForURL(`${server.url}/models/stories260k-gguf`);
+
+    // The variants as the hub lists them: the Q8_0 split set and the F32 file, with the planner's memory.
+    const rows = await page
+      .locator('[data-testid="hub-downloads"] tbody tr')
+      .evaluateAll((all) => all.map((row) => Array.from(row.children).map((cell) => cell.textContent!.trim())));
+    expect(rows).toEqual([
+      [
+        'Q8_0',
+        'gguf',
+        expect.stringMatching(/^\d+ KB$/),
+        '2',
+        expect.stringMatching(/ MB$/),
+        expect.stringMatching(/ MB$/),
+        'ggml-org/stories260K-GGUF',
+        'Deploy',
+      ],
+      ['F32', 'gguf', '1.2 MB', '1', expect.stringMatching(/ MB$/), expect.stringMatching(/ MB$/), 'ggml-org/stories260K-GGUF', 'Deploy'],
+    ]);
+    await shot('model-hub-variants');
+
+    await page.getByRole('link', { name: 'Deploy Q8_0' }).click();
+    await page.waitForURL(/\/models\/stories260k-gguf\/deploy\?source=/);
+    await page.getByTestId('hub-variant').waitFor();
+    await expect(page.getByLabel('Embedded GGUF').isChecked()).resolves.toBe(true);
+    await expect(page.getByTestId('hub-variant').textContent()).resolves.toMatch(
+      /^Pulls Q8_0 of ggml-org\/stories260K-GGUF@[0-9a-f]{40} \(2 files, \d+ KB\) into the gateway’s models folder/,
+    );
+    await expect(page.getByLabel('GGUF file path').count()).resolves.toBe(0);
+    await expect(page.getByLabel('Context size (tokens, optional)').getAttribute('placeholder')).resolves.toBe(
+      'up to 2K (2048 tokens, trained)',
+    );
+    await expect(page.getByLabel('Deployment name').inputValue()).resolves.toBe('stories260k-gguf-q8_0');
+    await expect(page.locator('nav[aria-label="Main"] a[aria-current="page"]').allTextContents()).resolves.toEqual(['Deployments']);
+    await shot('deploy-wizard-hub-variant');
+    await page.getByRole('button', { name: 'Create deployment' }).click();
+
+    await page.waitForURL(`${server.url}/deployments/stories260k-gguf-q8_0`);
+    const progress = page.getByTestId('pull-progress');
+    await progress
+      .filter({ hasText: /^Pulling hf:ggml-org\/stories260K-GGUF@[0-9a-f]{40} Q8_0 \(2 files\): \d+% · 100 KB of \d+ KB · / })
+      .waitFor();
+    await expect(progress.locator('progress').getAttribute('value')).resolves.toBe('100000');
+    await page.getByTestId('deployment-state').locator('.badge', { hasText: 'provisioning' }).waitFor();
+    await shot('deployment-pulling');
+    q8Gate.open();
+    await page.getByTestId('deployment-state').locator('.badge', { hasText: 'ready' }).waitFor({ timeout: 60_000 });
+    await expect(progress.count()).resolves.toBe(0);
+    await page.locator('[data-testid="deployment-events"] li', { hasText: /pulled \d+ bytes .* SHA-256 verified/ }).waitFor();
+
+    await page.getByRole('link', { name: 'Open in playground' }).click();
+    await page.waitForURL(`${server.url}/playground?deployment=stories260k-gguf-q8_0`);
+    await page.getByLabel('Max tokens').fill('24');
+    await page.getByLabel('Message').fill('Once upon a time');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await page.getByTestId('chat-stats').waitFor();
+    expect(Number(await page.locator('[data-stat="chunks"]').textContent())).toBeGreaterThan(1);
+    await expect(page.locator('[data-role="assistant"]').textContent()).resolves.toMatch(/\w{3,}/);
+    await shot('playground-hub-variant');
+  }, 120_000);
+
   it('lays out on a narrow screen without horizontal overflow', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     for (const [name, path] of [
       ['library-narrow', '/'],
       ['model-narrow', '/models/deepseek-v3'],
+      ['model-hub-narrow', '/models/stories260k-gguf'],
       ['compare-narrow', '/compare?models=deepseek-v3,qwen2.5-72b-instruct,llama-3.1-405b-instruct'],
       ['deployment-narrow', '/deployments/stories'],
       ['playground-narrow', '/playground'],

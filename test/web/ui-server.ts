@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Config } from '../../src/config.js';
 import { adminKey, startApp } from '../support/start-app.js';
 
 export const webDist = fileURLToPath(new URL('../../web/dist/', import.meta.url));
@@ -25,8 +26,8 @@ export interface UiServer {
   close(): Promise<void>;
 }
 
-/** The real server in process (`startApp`) with the seeded library, serving the built UI. */
-export async function startUiServer(): Promise<UiServer> {
-  const server = await startApp({ config: { seedLibrary: true } });
+/** The real server in process (`startApp`) with the seeded library, serving the built UI; `config` over that (the hub it imports from). */
+export async function startUiServer(config: Partial<Config> = {}): Promise<UiServer> {
+  const server = await startApp({ config: { seedLibrary: true, ...config } });
   return { url: server.url, adminKey, close: () => server.stop() };
 }

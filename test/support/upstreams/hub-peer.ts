@@ -214,6 +214,13 @@ export async function startHubPeer(options: {
   };
 }
 
+/** A gate for `pauseFirst.until`: the peer holds the download until the test opens it. */
+export function downloadGate(): { until: Promise<void>; open(): void } {
+  let open = () => {};
+  const until = new Promise<void>((resolve) => (open = resolve));
+  return { until, open };
+}
+
 function record(request: http.IncomingMessage, cdn: boolean): HubPeerRequest {
   return {
     method: request.method ?? 'GET',

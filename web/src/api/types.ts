@@ -36,12 +36,27 @@ export interface ModelSummary {
   score?: number | null;
 }
 
+/** A download variant of a hub repo: one GGUF quantization (a file or a split set) or the safetensors checkpoint. */
+export interface ModelDownload {
+  repo: string;
+  /** The commit the file list was read at. */
+  revision: string;
+  /** `Q4_K_M`, `Q8_0`…, or the checkpoint's dtype. */
+  label: string;
+  format: 'gguf' | 'safetensors';
+  bytes: number;
+  files: Array<{ path: string; bytes: number; sha256?: string }>;
+  /** The planner's estimate for one sequence of `context` tokens; RAM is null where the engine needs a GPU. */
+  memory: { context: number; ramBytes: number | null; vramBytes: number } | null;
+}
+
 export interface Model extends ModelSummary {
   description: string;
   links: ModelLink[];
   notes: string[];
   results: ModelResult[];
   variants?: ModelSummary[];
+  downloads: ModelDownload[];
   spec?: Record<string, unknown> | null;
   niah: Array<{ contextLength: number; depthPercent: number; score: number }>;
 }

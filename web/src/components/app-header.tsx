@@ -1,10 +1,17 @@
 import { setAdminKey, useAdminKey } from '../api/admin-session.js';
 import { Link, useLocation } from '../router.js';
 
+/** `/models/:id/deploy` is the deploy wizard: it belongs to Deployments, not to the Library. */
+const isDeployWizard = (path: string) => /^\/models\/[^/]+\/deploy$/.test(path);
+
 const navigation = [
-  { to: '/', label: 'Library', match: (path: string) => path === '/' || path.startsWith('/models') },
+  { to: '/', label: 'Library', match: (path: string) => path === '/' || (path.startsWith('/models') && !isDeployWizard(path)) },
   { to: '/compare', label: 'Compare', match: (path: string) => path.startsWith('/compare') },
-  { to: '/deployments', label: 'Deployments', match: (path: string) => path.startsWith('/deployments') || path.startsWith('/deploy') },
+  {
+    to: '/deployments',
+    label: 'Deployments',
+    match: (path: string) => path.startsWith('/deployments') || path.startsWith('/deploy') || isDeployWizard(path),
+  },
   { to: '/playground', label: 'Playground', match: (path: string) => path.startsWith('/playground') },
   { to: '/keys', label: 'Keys', match: (path: string) => path.startsWith('/keys') },
   { to: '/usage', label: 'Usage', match: (path: string) => path.startsWith('/usage') },

@@ -1,17 +1,18 @@
 import { useState, type FormEvent } from 'react';
 import { ApiError, request } from '../../api/client.js';
-import type { Model } from '../../api/types.js';
+import type { Model, ModelDownload } from '../../api/types.js';
+import { formatBytes, formatContext } from '../../components/format.js';
 import { useDocumentTitle } from '../../components/use-document-title.js';
 import type { DeploymentDetails } from './deployment-details.js';
 import { useResource } from '../../api/use-resource.js';
-import { Link, navigate } from '../../router.js';
+import { Link, navigate, useLocation } from '../../router.js';
 import { PlanPanel, type Plan } from './plan-panel.js';
 import { dtypeChoices, engineChoices, gpuChoices, targetKinds } from './target-kinds.js';
 
-/** A deployment name from the model id: `deepseek-v3` → `deepseek-v3`, a file → its base name. */
-function suggestName(modelId: string | undefined, file: string): string {
+/** A deployment name from the model id (`deepseek-v3`, a variant's `stories260k-gguf-q8_0`), else a file's base name. */
+function suggestName(modelId: string | undefined, quant: string | undefined, file: string): string {
   const base =
-    modelId ??
+    (modelId && quant ? `${modelId}-${quant}` : modelId) ??
     file
       .split('/')
       .pop()
@@ -27,16 +28,31 @@ function suggestName(modelId: string | undefined, file: string): string {
  * The target the wizard opens on: a library model with weights opens on a managed process, so its
  * hardware plan and launch command are in view; an API-only one on an endpoint; no model on a GGUF file.
  */
-function initialKind(modelId: string | undefined, openWeights: boolean | undefined): string {
-  if (!modelId) return 'embedded';
+function initialKind(modelId: string | undefined, openWeights: boolean | undefined, hubVariant: boolean): string {
+  if (!modelId || hubVariant) return 'embedded';
   return openWeights === false ? 'endpoint' : 'process';
 }
 
-/** `/models/:id/deploy` and `/deploy`: choose a target, see the plan, name it, create it. */
+/** The GGUF variant a model page's Deploy asked for (`?source=hf:OWNER/REPO@REV&quant=Q8_0`), with its files when the card lists it. */
+function useHubVariant(model: Model | undefined): { source: string; quant: string; download?: ModelDownload } | undefined {
+  const { query } = useLocation();
+  const source = query.get('source');
+  const quant = query.get('quant');
+  if (!source || !quant) return undefined;
+  const download = model?.downloads.find((entry) => `hf:${entry.repo}@${entry.revision}` === source && entry.label === quant);
+  return { source, quant, download };
+}
+
+/**
+ * `/models/:id/deploy` and `/deploy`: choose a target, see the plan, name it, create it. From a
+ * GGUF variant's Deploy it opens on the embedded target, which pulls the variant when it starts.
+ */
 export function DeployWizard({ modelId }: { modelId?: string }) {
   const model = useResource<Model>(modelId ? `/api/models/${encodeURIComponent(modelId)}` : null);
+  const hubVariant = useHubVariant(model.data);
   const [chosenKind, setKind] = useState<string>();
-  const kind = chosenKind ?? initialKind(modelId, model.data?.openWeights);
+  const kind = chosenKind ?? initialKind(modelId, model.data?.openWeights, hubVariant !== undefined);
+  const fromHub = kind === 'embedded' && hubVariant !== undefined;
   const title = `Deploy ${model.data?.name ?? modelId ?? 'a model'}`;
   useDocumentTitle(title);
   const [values, setValues] = useState<Record<string, string>>({});
@@ -48,7 +64,9 @@ export function DeployWizard({ modelId }: { modelId?: string }) {
   const [errors, setErrors] = useState<string[]>([]);
   const [creating, setCreating] = useState(false);
   const target = targetKinds.find((entry) => entry.kind === kind) ?? targetKinds[0];
-  const effectiveName = name || suggestName(modelId, values['embedded.file'] ?? '');
+  const effectiveName = name || suggestName(modelId, hubVariant?.quant, values['embedded.file'] ?? '');
+  // A variant from the hub replaces the file: the target pulls it.
+  const fields = target.fields.filter((field) => !(fromHub && field.name === 'file'));
   const useRecipe = () => {
     const argv = plan?.recipe?.nodes[0]?.argv;
     if (!argv) return;
@@ -63,12 +81,13 @@ export function DeployWizard({ modelId }: { modelId?: string }) {
     setCreating(true);
     const spec: Record<string, unknown> = {};
     let secret: string | undefined;
-    for (const field of target.fields) {
+    for (const field of fields) {
       const value = values[`${kind}.${field.name}`]?.trim();
       if (!value) continue;
       if (field.secret) secret = value;
-      else spec[field.name] = field.words ? value.split(/\s+/) : value;
+      else spec[field.name] = field.words ? value.split(/\s+/) : field.numeric ? Number(value) : value;
     }
+    if (fromHub) Object.assign(spec, { source: hubVariant.source, quant: hubVariant.quant });
     // A cluster target is sized by the plan; a local process runs the command it is given.
     if (kind === 'kubernetes') Object.assign(spec, { gpu, dtype, engine });
     try {
@@ -116,8 +135,17 @@ export function DeployWizard({ modelId }: { modelId?: string }) {
 
       <section className="panel">
         <h2>2. Configure {target.title.toLowerCase()}</h2>
+        {fromHub && (
+          <p className="notice notice-info" data-testid="hub-variant">
+            Pulls <strong>{hubVariant.quant}</strong> of <code>{hubVariant.source.replace(/^hf:/, '')}</code>
+            {hubVariant.download &&
+              ` (${hubVariant.download.files.length} file${hubVariant.download.files.length > 1 ? 's' : ''}, ${formatBytes(hubVariant.download.bytes)})`}{' '}
+            into the gateway’s models folder when the deployment starts (the deployment page shows the download), then loads it. A variant
+            pulled before is used as it is.
+          </p>
+        )}
         <div className="form-grid">
-          {target.fields.map((field) => {
+          {fields.map((field) => {
             const id = `field-${kind}-${field.name}`;
             const valueKey = `${kind}.${field.name}`;
             return (
@@ -125,8 +153,12 @@ export function DeployWizard({ modelId }: { modelId?: string }) {
                 <label htmlFor={id}>{field.label}</label>
                 <input
                   id={id}
-                  type={field.secret ? 'password' : 'text'}
-                  placeholder={field.placeholder}
+                  type={field.secret ? 'password' : field.numeric ? 'number' : 'text'}
+                  placeholder={
+                    field.name === 'contextSize' && model.data?.contextLength
+                      ? `up to ${formatContext(model.data.contextLength)} (${model.data.contextLength} tokens, trained)`
+                      : field.placeholder
+                  }
                   required={field.required}
                   value={values[valueKey] ?? ''}
                   onChange={(event) => setValues({ ...values, [valueKey]: event.target.value })}

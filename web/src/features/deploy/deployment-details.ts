@@ -16,7 +16,17 @@ export interface DeploymentDetails {
     status: string;
     address: string | null;
     detail: string | null;
+    /** A download under way while the target starts (a hub variant being pulled). */
+    progress: TargetProgress | null;
   }>;
   createdAt: string;
   updatedAt: string;
+}
+
+export interface TargetProgress {
+  phase: 'pulling';
+  label: string;
+  receivedBytes: number;
+  totalBytes: number | null;
+  bytesPerSecond: number;
 }

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { Fragment, useState } from 'react';
 import { request } from '../../api/client.js';
 import type { DeploymentEvent } from '../../api/types.js';
 import { usePolling, useResource } from '../../api/use-resource.js';
@@ -10,6 +10,7 @@ import { useDocumentTitle } from '../../components/use-document-title.js';
 import { Link, navigate } from '../../router.js';
 import { codeSnippets } from './code-snippets.js';
 import type { DeploymentDetails } from './deployment-details.js';
+import { PullProgress } from './pull-progress.js';
 
 const settling = new Set(['pending', 'provisioning', 'loading']);
 
@@ -108,15 +109,24 @@ export function DeploymentPage({ name }: { name: string }) {
             </thead>
             <tbody>
               {data.targets.map((target) => (
-                <tr key={target.id}>
-                  <td>{target.label}</td>
-                  <td>{target.kind}</td>
-                  <td>
-                    <StateBadge state={target.status} />
-                  </td>
-                  <td>{target.address ?? '-'}</td>
-                  <td className="muted">{target.detail ?? '-'}</td>
-                </tr>
+                <Fragment key={target.id}>
+                  <tr>
+                    <td>{target.label}</td>
+                    <td>{target.kind}</td>
+                    <td>
+                      <StateBadge state={target.status} />
+                    </td>
+                    <td>{target.address ?? '-'}</td>
+                    <td className="muted">{target.detail ?? '-'}</td>
+                  </tr>
+                  {target.progress && (
+                    <tr>
+                      <td colSpan={5}>
+                        <PullProgress progress={target.progress} />
+                      </td>
+                    </tr>
+                  )}
+                </Fragment>
               ))}
             </tbody>
           </table>

@@ -9,6 +9,8 @@ export interface TargetField {
   secret?: boolean;
   /** Space-separated words sent as a string array (process arguments). */
   words?: boolean;
+  /** Sent as a number (a context size). */
+  numeric?: boolean;
 }
 
 export interface TargetKind {
@@ -33,6 +35,12 @@ export const targetKinds: TargetKind[] = [
         placeholder: '/models/model.gguf',
         hint: 'Absolute, or relative to the data directory’s models/ folder (where devup pull saves).',
         required: true,
+      },
+      {
+        name: 'contextSize',
+        label: 'Context size (tokens, optional)',
+        hint: 'Per sequence. Default: what fits in the gateway’s free memory, up to the model’s trained context.',
+        numeric: true,
       },
     ],
   },

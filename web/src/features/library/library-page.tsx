@@ -5,6 +5,7 @@ import { EmptyState, ErrorNotice, Loading } from '../../components/status.js';
 import { useDocumentTitle } from '../../components/use-document-title.js';
 import { Link, navigate, useLocation } from '../../router.js';
 import { FacetPanel } from './facet-panel.js';
+import { HubImportForm } from './hub-import-form.js';
 import { libraryApiPath, pageSize, setParam, toggleFilter, toHref } from './library-query.js';
 import { ModelCard } from './model-card.js';
 import { RangeFacets } from './range-facets.js';
@@ -71,6 +72,7 @@ export function LibraryPage() {
             Search
           </button>
         </form>
+        <HubImportForm />
       </section>
       <div className="library">
         {facets && (

@@ -8,6 +8,7 @@ import { Badge, ErrorNotice, Loading } from '../../components/status.js';
 import { useDocumentTitle } from '../../components/use-document-title.js';
 import { Link } from '../../router.js';
 import { BenchmarkTable } from './benchmark-table.js';
+import { HubDownloadsTable } from './hub-downloads-table.js';
 import { loadModelTables, type ModelTables } from './load-model-tables.js';
 import { OpenEndedTable } from './open-ended-table.js';
 import { VariantsTable } from './variants-table.js';
@@ -117,6 +118,17 @@ export function ModelPage({ id }: { id: string }) {
           </p>
         )}
       </section>
+
+      {model.downloads.length > 0 && (
+        <section aria-labelledby="hub-files">
+          <h2 id="hub-files">Quantizations and files</h2>
+          <p className="muted">
+            As listed on the hub when the card was imported. RAM and VRAM are the planner’s estimate for one sequence; Deploy pulls the
+            variant into the gateway and serves it on the embedded engine.
+          </p>
+          <HubDownloadsTable modelId={model.id} downloads={model.downloads} />
+        </section>
+      )}
 
       {tablesError && <ErrorNotice error={tablesError} />}
       {!tables && !tablesError && <Loading label="Loading evaluation results…" />}
