@@ -603,9 +603,10 @@ describe('web UI in Chromium', () => {
     await page.waitForURL(/\/models\/stories260k-gguf\/deploy\?source=/);
     await page.getByTestId('hub-variant').waitFor();
     await expect(page.getByLabel('Embedded GGUF').isChecked()).resolves.toBe(true);
-    await expect(page.getByTestId('hub-variant').textContent()).resolves.toMatch(
-      /^Pulls Q8_0 of ggml-org\/stories260K-GGUF@[0-9a-f]{40} \(2 files, \d+ KB\) into the gateway’s models folder/,
-    );
+    // The variant's files show once the model's card has loaded: poll rather than read the first render.
+    await expect
+      .poll(() => page.getByTestId('hub-variant').textContent())
+      .toMatch(/^Pulls Q8_0 of ggml-org\/stories260K-GGUF@[0-9a-f]{40} \(2 files, \d+ KB\) into the gateway’s models folder/);
     await expect(page.getByLabel('GGUF file path').count()).resolves.toBe(0);
     await expect(page.getByLabel('Context size (tokens, optional)').getAttribute('placeholder')).resolves.toBe(
       'up to 2K (2048 tokens, trained)',
