@@ -106,8 +106,11 @@ describe('planner: sliding-window layers', () => {
     expect(kvBytesPerSequence(spec, 2, 2048)).toBe(perLayer * 42 * 2048);
     const plan = planDeployment({ spec, model: 'gemma-2-9b-it', gpu: 'l40s', context: 8192 });
     expect(plan.kvBytesPerSequence).toBe(perLayer * (21 * 8192 + 21 * 4096));
-    // Tied embeddings: 9.24B parameters, not 10.2B.
-    expect(plan.parameters.total / 1e9).toBeCloseTo(9.24, 2);
+    // Tied embeddings (9.24B parameters, not 10.2B); a pre- and a post-norm around attention and around the MLP.
+    const hidden = 3584;
+    const layer = hidden * 4096 * 2 + hidden * 2048 * 2 + 3 * hidden * 14_336 + 4 * hidden;
+    expect(plan.parameters.total).toBe(256_000 * hidden + hidden + 42 * layer);
+    expect(plan.parameters.total).toBe(9_241_705_984);
   });
 
   it('gpt-oss-120b: alternating 128-token windows, MXFP4 experts', () => {

@@ -41,6 +41,14 @@ const handCounted: Record<string, { total: number; activated: number }> = {
       activated: common + 48 * (attention + expert + expert + 16 * hidden),
     };
   })(),
+  // Gemma3TextConfig's defaults for the keys text_config omits (vocabulary 262,208, tied); four norms around attention and
+  // MLP and a q_norm and k_norm of head_dim 128 per layer; GQA 32/16 heads of 128. The vision tower is not counted.
+  'gemma-3-27b-it': (() => {
+    const hidden = 5376;
+    const attention = hidden * 32 * 128 * 2 + hidden * 16 * 128 * 2 + 2 * 128;
+    const total = 262_208 * hidden + hidden + 62 * (attention + 3 * hidden * 21_504 + 4 * hidden);
+    return { total, activated: total };
+  })(),
   // MLA without query compression; 1 dense layer, then 26 of 64 routed (6 per token) and 2 shared experts of 1408.
   'deepseek-v2-lite': (() => {
     const hidden = 2048;
@@ -51,8 +59,8 @@ const handCounted: Record<string, { total: number; activated: number }> = {
   })(),
 };
 
-/** Architectures the planner does not size: hybrid Mamba/linear-attention stacks, configs that leave keys to their class's defaults. */
-const unsized = ['gemma-3-27b-it', 'gemma-4-26b-a4b', 'nemotron-3-nano-30b-a3b-bf16', 'qwen3.5-35b-a3b', 'qwen3.5-397b-a17b'];
+/** Architectures the planner does not size: hybrid Mamba/linear-attention stacks, Gemma-4 (global heads of their own width, keys shared with values, a dense MLP beside the experts). */
+const unsized = ['gemma-4-26b-a4b', 'nemotron-3-nano-30b-a3b-bf16', 'qwen3.5-35b-a3b', 'qwen3.5-397b-a17b'];
 
 const card = ({ variants: _variants, createdAt: _createdAt, updatedAt: _updatedAt, ...model }: Model) => model;
 
@@ -94,6 +102,7 @@ describe.each(dialects)('the starting catalog on %s', (dialect) => {
     }
     expect(handCounted['mixtral-8x7b-instruct-v0.1'].total).toBe(46_702_792_704);
     expect(handCounted['llama-4-scout-17b-16e-instruct'].total).toBe(107_769_861_120);
+    expect(handCounted['gemma-3-27b-it'].total).toBe(27_009_346_304);
     expect(
       catalog
         .filter((model) => model.totalParams === null)

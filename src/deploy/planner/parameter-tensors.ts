@@ -75,11 +75,19 @@ type Add = (
   options?: { activeShare?: number; mtp?: boolean },
 ) => void;
 
+/** Gemma-2 and -3 wrap attention and MLP each in a pre- and a post-norm; the others norm before each only. */
+function normsPerLayer(family: string): number {
+  return family.startsWith('gemma2') || family.startsWith('gemma3') ? 4 : 2;
+}
+
+/** Families with an RMSNorm over each head's queries and keys (weights of head_dim, shared by the heads). */
+const queryKeyNormFamilies = new Set(['qwen3', 'qwen3_moe', 'qwen3moe', 'gemma3', 'gemma3_text']);
+
 function addDecoderLayers(spec: ArchitectureSpec, add: Add, denseLayers: number, moeLayers: number, mtp: boolean): void {
   const hidden = spec.hiddenSize;
   const layers = denseLayers + moeLayers;
   const prefix = mtp ? 'mtp.' : '';
-  add(`${prefix}layer norms`, 'norm', hidden, 1, 2 * layers, { mtp });
+  add(`${prefix}layer norms`, 'norm', hidden, 1, normsPerLayer(spec.family) * layers, { mtp });
   const attention = spec.attention;
   if (attention.kind === 'mla') {
     const queryHeadDim = attention.qkNopeHeadDim + attention.qkRopeHeadDim;
@@ -103,6 +111,7 @@ function addDecoderLayers(spec: ArchitectureSpec, add: Add, denseLayers: number,
     add(`${prefix}k_proj+v_proj`, 'attention', keyValueWidth, hidden, 2 * layers, { mtp });
     add(`${prefix}o_proj`, 'attention', hidden, queryWidth, layers, { mtp });
     if (attention.bias) add(`${prefix}qkv bias`, 'bias', queryWidth + 2 * keyValueWidth, 1, layers, { mtp });
+    if (queryKeyNormFamilies.has(spec.family)) add(`${prefix}q_norm+k_norm`, 'norm', attention.headDim, 1, 2 * layers, { mtp });
   }
   // Gated MLP: gate_proj and up_proj (intermediate × hidden), down_proj (hidden × intermediate).
   add(`${prefix}mlp gate+up`, 'mlp', spec.mlp.intermediateSize, hidden, 2 * denseLayers, { mtp });

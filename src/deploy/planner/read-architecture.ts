@@ -4,6 +4,7 @@ import { isObject } from './config-fields.js';
 import { readDeepSeekConfig } from './read-deepseek-config.js';
 import { readGgufMetadata } from './read-gguf-metadata.js';
 import { readHuggingFaceConfig } from './read-hugging-face-config.js';
+import { withTransformersDefaults } from './transformers-defaults.js';
 
 /**
  * Reads any architecture description the planner accepts, telling the formats apart by their keys:
@@ -25,6 +26,6 @@ export function readArchitecture(input: unknown, source = 'config'): Architectur
   if ('dim' in input && 'n_layers' in input) return readDeepSeekConfig(input, source);
   // Multimodal configs nest the language model (Llama-4, Gemma-3, Qwen-VL).
   if (isObject(input.text_config) && !('num_hidden_layers' in input))
-    return readHuggingFaceConfig({ ...input, ...input.text_config }, source);
-  return readHuggingFaceConfig(input, source);
+    return readHuggingFaceConfig(withTransformersDefaults({ ...input, ...input.text_config }), source);
+  return readHuggingFaceConfig(withTransformersDefaults(input), source);
 }
