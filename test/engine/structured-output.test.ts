@@ -1,13 +1,13 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Ajv } from 'ajv';
 import OpenAI from 'openai';
 import { Agent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway, type GatewayHarness } from '../gateway/support/gateway-harness.js';
 import { startEmbedded, type StartedEmbedded } from './support/embedded-deployment.js';
 import { writeWithChatTemplate } from './support/with-chat-template.js';
+import { expectFits } from '../support/expect-fits.js';
 import { storiesPath } from '../support/fixtures.js';
 
 const person = {
@@ -66,11 +66,6 @@ describe.each([
   let gateway: GatewayHarness;
   let client: OpenAI;
   const agent = new Agent();
-  const ajv = new Ajv();
-  const validates = (schema: object, value: unknown) => {
-    const validate = ajv.compile(schema);
-    expect(validate(value), `${JSON.stringify(value)}: ${ajv.errorsText(validate.errors)}`).toBe(true);
-  };
   const ask = { model: 'stories', temperature: 1, max_tokens: 200 } as const;
 
   beforeAll(async () => {
@@ -104,7 +99,7 @@ describe.each([
     );
     for (const answer of answers) {
       expect(answer.choices[0].finish_reason).toBe('stop');
-      validates(person, JSON.parse(answer.choices[0].message.content!));
+      expectFits(person, JSON.parse(answer.choices[0].message.content!));
     }
     // The seeds differ, so do the answers: the model writes them, the grammar only holds them.
     expect(new Set(answers.map((answer) => answer.choices[0].message.content)).size).toBeGreaterThan(10);
@@ -134,7 +129,7 @@ describe.each([
     });
     let content = '';
     for await (const chunk of stream) content += chunk.choices[0]?.delta.content ?? '';
-    validates(person, JSON.parse(content));
+    expectFits(person, JSON.parse(content));
   });
 
   it('calls a tool when tool_choice is required or names one, with arguments that validate', async () => {
@@ -163,7 +158,7 @@ describe.each([
       expect(choice.message.tool_calls).toHaveLength(1);
       const call = choice.message.tool_calls![0] as OpenAI.ChatCompletionMessageFunctionToolCall;
       expect(call).toMatchObject({ id: expect.stringMatching(/^call_/), type: 'function' });
-      validates(parametersOf[call.function.name], JSON.parse(call.function.arguments));
+      expectFits(parametersOf[call.function.name], JSON.parse(call.function.arguments));
     }
     expect((named.choices[0].message.tool_calls![0] as OpenAI.ChatCompletionMessageFunctionToolCall).function.name).toBe('add');
   });
@@ -201,7 +196,7 @@ describe.each([
     const call = choice.message.tool_calls![0] as OpenAI.ChatCompletionMessageFunctionToolCall;
     expect(call.id).toBe(calls[0].id);
     expect(call.function.arguments).toBe(pieces.join(''));
-    validates(weather, JSON.parse(call.function.arguments));
+    expectFits(weather, JSON.parse(call.function.arguments));
     // The strict tool's arguments were parsed by the helper itself.
     expect(parsed).toEqual(JSON.parse(call.function.arguments));
   });
@@ -228,7 +223,7 @@ describe.each([
       const [choice] = answer.choices;
       if (choice.finish_reason === 'tool_calls') {
         const call = choice.message.tool_calls![0] as OpenAI.ChatCompletionMessageFunctionToolCall;
-        validates(parametersOf[call.function.name], JSON.parse(call.function.arguments));
+        expectFits(parametersOf[call.function.name], JSON.parse(call.function.arguments));
       } else {
         expect(choice.message.tool_calls).toBeUndefined();
         expect(choice.message.content!.trimStart().startsWith('{')).toBe(false);

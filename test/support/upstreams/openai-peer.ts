@@ -1,4 +1,5 @@
 import { countWords, PeerServer, splitText, type PeerExchange } from './peer-server.js';
+import { sampleOf } from './schema-sample.js';
 
 export type { PeerBehavior, RecordedRequest } from './peer-server.js';
 
@@ -237,28 +238,4 @@ function formatted(format: any, text: string): string {
   if (format?.type === 'json_object') return JSON.stringify({ echo: text });
   if (format?.type === 'json_schema') return JSON.stringify(sampleOf(format.json_schema?.schema ?? {}, text));
   return `Echo: ${text}`;
-}
-
-/** A value that fits a JSON schema (objects, arrays, enums, strings, numbers, booleans), strings holding `text`. */
-export function sampleOf(schema: any, text: string): unknown {
-  if (Array.isArray(schema.enum)) return schema.enum[0];
-  if ('const' in schema) return schema.const;
-  const union = schema.anyOf ?? schema.oneOf;
-  if (Array.isArray(union)) return sampleOf(union.find((option: any) => option.type !== 'null') ?? union[0], text);
-  const type = Array.isArray(schema.type) ? schema.type.find((option: string) => option !== 'null') : schema.type;
-  switch (type ?? (schema.properties ? 'object' : undefined)) {
-    case 'object':
-      return Object.fromEntries(Object.entries(schema.properties ?? {}).map(([name, property]) => [name, sampleOf(property, text)]));
-    case 'array':
-      return [sampleOf(schema.items ?? {}, text)];
-    case 'integer':
-    case 'number':
-      return countWords(text);
-    case 'boolean':
-      return true;
-    case 'null':
-      return null;
-    default:
-      return text;
-  }
 }
