@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DevupError } from '../../src/errors.js';
-import { defaultMaxTokens, toMessagesRequest } from '../../src/providers/anthropic/messages-request.js';
+import { defaultMaxTokens, toMessagesCall, toMessagesRequest } from '../../src/providers/anthropic/messages-request.js';
 import { finishReason, toChatCompletion, toTextCompletion } from '../../src/providers/anthropic/messages-response.js';
 import { MessagesStreamTranslator } from '../../src/providers/anthropic/messages-stream.js';
 import { UpstreamError } from '../../src/providers/provider.js';
@@ -166,6 +166,71 @@ describe('chat request → Messages request', () => {
     ).toMatchObject({ max_tokens: 10, stop_sequences: ['a', 'b'] });
   });
 
+  it('answers response_format through a tool the model must call: json_schema named after the schema, json_object taking any object', () => {
+    const schema = { type: 'object', properties: { city: { type: 'string' } }, required: ['city'], additionalProperties: false };
+    const question = { model: 'm', messages: [{ role: 'user', content: 'Forecast?' }] };
+    const forecast = toMessagesCall(
+      {
+        ...question,
+        response_format: { type: 'json_schema', json_schema: { name: 'forecast', description: 'A forecast', schema, strict: true } },
+      },
+      'chat',
+    );
+    expect(forecast.formatTool).toBe('forecast');
+    expect(forecast.request.tools).toEqual([
+      { name: 'forecast', description: expect.stringContaining('forecast (A forecast)'), input_schema: schema },
+    ]);
+    expect(forecast.request.tool_choice).toEqual({ type: 'tool', name: 'forecast' });
+    expect(forecast.request).not.toHaveProperty('response_format');
+
+    const object = toMessagesCall({ ...question, response_format: { type: 'json_object' } }, 'chat');
+    expect(object.formatTool).toBe('json_object');
+    expect(object.request.tools).toEqual([{ name: 'json_object', description: expect.any(String), input_schema: { type: 'object' } }]);
+    expect(object.request.tool_choice).toEqual({ type: 'tool', name: 'json_object' });
+    expect(toMessagesCall({ ...question, response_format: { type: 'text' } }, 'chat')).toEqual({
+      request: { model: 'm', max_tokens: defaultMaxTokens, messages: [{ role: 'user', content: [{ type: 'text', text: 'Forecast?' }] }] },
+      formatTool: undefined,
+    });
+
+    // With tools the answer is a call or the format's tool; an answer that must be a call has no format.
+    const weather = { type: 'function', function: { name: 'weather', parameters: { type: 'object', properties: {} } } };
+    const format = { type: 'json_schema', json_schema: { name: 'forecast', schema } };
+    const either = toMessagesCall({ ...question, tools: [weather], response_format: format }, 'chat');
+    expect(either.request.tools).toEqual([
+      { name: 'weather', input_schema: { type: 'object', properties: {} } },
+      expect.objectContaining({ name: 'forecast' }),
+    ]);
+    expect(either.request.tool_choice).toEqual({ type: 'any' });
+    const none = toMessagesCall({ ...question, tools: [weather], tool_choice: 'none', response_format: format }, 'chat');
+    expect(none.request.tool_choice).toEqual({ type: 'tool', name: 'forecast' });
+    const required = toMessagesCall({ ...question, tools: [weather], tool_choice: 'required', response_format: format }, 'chat');
+    expect(required).toMatchObject({ formatTool: undefined, request: { tools: [{ name: 'weather' }], tool_choice: { type: 'any' } } });
+  });
+
+  it('refuses a response format no tool can carry, naming the field', () => {
+    const fieldsOf = (body: Record<string, unknown>) => {
+      try {
+        toMessagesRequest({ model: 'm', messages: [{ role: 'user', content: 'x' }], ...body }, 'chat');
+      } catch (error) {
+        return (error as DevupError).fieldErrors?.map((field) => field.path);
+      }
+      return [];
+    };
+    const list = { type: 'array', items: { type: 'string' } };
+    expect(fieldsOf({ response_format: { type: 'json_schema', json_schema: { name: 'list', schema: list } } })).toEqual([
+      'response_format.json_schema.schema',
+    ]);
+    expect(fieldsOf({ response_format: { type: 'json_schema', json_schema: { name: 'a list', schema: {} } } })).toEqual([
+      'response_format.json_schema.name',
+    ]);
+    expect(
+      fieldsOf({
+        tools: [{ type: 'function', function: { name: 'weather' } }],
+        response_format: { type: 'json_schema', json_schema: { name: 'weather', schema: { type: 'object' } } },
+      }),
+    ).toEqual(['response_format.json_schema.name']);
+  });
+
   it('turns a completions prompt into one user turn', () => {
     expect(toMessagesRequest({ model: 'm', prompt: 'Once upon a time' }, 'completion').messages).toEqual([
       { role: 'user', content: [{ type: 'text', text: 'Once upon a time' }] },
@@ -217,7 +282,7 @@ describe('Messages response → chat.completion', () => {
         stop_reason: 'end_turn',
         usage,
       },
-      1700000000,
+      { created: 1700000000 },
     );
     expect(completion).toEqual({
       id: 'msg_1',
@@ -251,6 +316,31 @@ describe('Messages response → chat.completion', () => {
         content: null,
         tool_calls: [{ id: 'toolu_1', type: 'function', function: { name: 'weather', arguments: '{"city":"Paris"}' } }],
       },
+      finish_reason: 'tool_calls',
+    });
+  });
+
+  it('answers the format tool’s input as the content, finished with stop, leaving out text beside it', () => {
+    const answer = {
+      id: 'msg_5',
+      model: 'c',
+      content: [
+        { type: 'text', text: 'Here it is:' },
+        { type: 'tool_use', id: 'toolu_5', name: 'forecast', input: { city: 'Paris', days: 3 } },
+      ],
+      stop_reason: 'tool_use',
+      usage,
+    };
+    expect((toChatCompletion(answer, { formatTool: 'forecast' }).choices as any)[0]).toEqual({
+      index: 0,
+      message: { role: 'assistant', content: '{"city":"Paris","days":3}' },
+      logprobs: null,
+      finish_reason: 'stop',
+    });
+    // A call of one of the request's own tools stays a call.
+    const call = { ...answer, content: [{ type: 'tool_use', id: 'toolu_6', name: 'weather', input: {} }] };
+    expect((toChatCompletion(call, { formatTool: 'forecast' }).choices as any)[0]).toMatchObject({
+      message: { content: null, tool_calls: [{ function: { name: 'weather' } }] },
       finish_reason: 'tool_calls',
     });
   });
@@ -331,6 +421,18 @@ describe('Messages stream → chat.completion.chunk', () => {
       choices: [],
       usage: { prompt_tokens: 480, completion_tokens: 89, total_tokens: 569, prompt_tokens_details: { cached_tokens: 8 } },
     });
+  });
+
+  it('streams the format tool’s input as content deltas, finished with stop', () => {
+    const translator = new MessagesStreamTranslator('chat', false, 'anthropic', 'get_weather');
+    const chunks = events.flatMap((event) => translator.translate(JSON.stringify(event))).map((chunk) => JSON.parse(chunk));
+    expect(chunks.map((chunk) => chunk.choices[0].delta)).toEqual([
+      { role: 'assistant', content: '' },
+      { content: '{"location": "San Fra' },
+      { content: 'ncisco, CA"}' },
+      {},
+    ]);
+    expect(chunks.at(-1).choices[0].finish_reason).toBe('stop');
   });
 
   it('streams thinking deltas as reasoning_content', () => {

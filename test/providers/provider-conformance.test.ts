@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UpstreamError, type Provider } from '../../src/providers/provider.js';
+import { expectFits } from '../support/expect-fits.js';
 import { peerKinds, targetKinds, type TargetFixture } from '../support/target-kinds.js';
 import { chunksOf } from './stream-chunks.js';
 
@@ -96,6 +97,37 @@ describe.each(targetKinds)('$kind provider conformance', ({ start }) => {
     const chunks = await chunksOf(await kind.provider.call({ operation: 'completion', body: { ...body, stream: true }, signal: signal() }));
     expect(chunks.map((chunk) => chunk.choices[0].text).join('')).toBe(expected.text);
     expect(chunks.at(-1).choices[0].finish_reason).toBe(expected.finishReason);
+  });
+
+  it('answers response_format json_schema and json_object with JSON that fits, finished with stop, whole and streamed', async () => {
+    const schema = {
+      type: 'object',
+      properties: { city: { type: 'string' }, days: { type: 'integer' } },
+      required: ['city', 'days'],
+      additionalProperties: false,
+    };
+    // Room to close what the grammar opened (the engine); greedy, so whole and streamed agree.
+    const ask = { model: 'm', messages: [{ role: 'user', content: 'a forecast' }], temperature: 0, max_tokens: 160 };
+    const body = { ...ask, response_format: { type: 'json_schema', json_schema: { name: 'forecast', schema, strict: true } } };
+    const whole = await kind.provider.call({ operation: 'chat', body, signal: signal() });
+    if (whole.kind !== 'json') throw new Error('expected json');
+    const [choice] = whole.body.choices as any[];
+    expect(choice).toMatchObject({ finish_reason: 'stop', message: { role: 'assistant', content: expect.any(String) } });
+    expect(choice.message.tool_calls).toBeUndefined();
+    expectFits(schema, JSON.parse(choice.message.content));
+
+    const chunks = await chunksOf(await kind.provider.call({ operation: 'chat', body: { ...body, stream: true }, signal: signal() }));
+    expect(chunks.flatMap((chunk) => chunk.choices[0]?.delta.tool_calls ?? [])).toEqual([]);
+    expect(chunks.map((chunk) => chunk.choices[0]?.delta.content ?? '').join('')).toBe(choice.message.content);
+    expect(chunks.at(-1).choices[0].finish_reason).toBe('stop');
+
+    const object = await kind.provider.call({
+      operation: 'chat',
+      body: { ...ask, response_format: { type: 'json_object' } },
+      signal: signal(),
+    });
+    const value = JSON.parse(object.kind === 'json' ? (object.body.choices as any)[0].message.content : '');
+    expect(typeof value === 'object' && value !== null && !Array.isArray(value)).toBe(true);
   });
 
   it('cuts at max_tokens with finish_reason length', async () => {

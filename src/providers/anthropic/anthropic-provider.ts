@@ -4,7 +4,7 @@ import { DevupError } from '../../errors.js';
 import { UpstreamError, type Provider, type ProviderReply } from '../provider.js';
 import { readSseStream } from '../sse-payloads.js';
 import { readJson, UpstreamClient } from '../upstream-client.js';
-import { toMessagesRequest } from './messages-request.js';
+import { toMessagesCall, toMessagesRequest } from './messages-request.js';
 import { normalizedUsage, toChatCompletion, toTextCompletion, type AnthropicMessage } from './messages-response.js';
 import { MessagesStreamTranslator } from './messages-stream.js';
 
@@ -22,8 +22,8 @@ export interface AnthropicProviderOptions {
 
 /**
  * A Provider for Anthropic's Messages API that speaks OpenAI shapes to the gateway: chat and
- * completions are translated to `POST /v1/messages` and back (see toMessagesRequest,
- * toChatCompletion and MessagesStreamTranslator), count_tokens to `POST /v1/messages/count_tokens`;
+ * completions are translated to `POST /v1/messages` and back (see toMessagesCall,
+ * toChatCompletion and MessagesStreamTranslator; a `response_format` is answered through a forced tool, see formatTool), count_tokens to `POST /v1/messages/count_tokens`;
  * embeddings are refused with `invalid_request` because Anthropic has none. Health is `GET /v1/models`.
  *
  * @example
@@ -68,11 +68,11 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Prov
         });
       }
       if (operation === 'count_tokens') return countTokens(body, signal);
-      const request = toMessagesRequest(body, operation);
+      const { request, formatTool } = toMessagesCall(body, operation);
       const response = await client.post('/v1/messages', JSON.stringify(request), signal);
       if (request.stream === true) {
         const includeUsage = (body.stream_options as { include_usage?: unknown } | undefined)?.include_usage === true;
-        const translator = new MessagesStreamTranslator(operation, includeUsage, label);
+        const translator = new MessagesStreamTranslator(operation, includeUsage, label, formatTool);
         const chunks = await readSseStream(response, signal, label, {
           isLast: isMessageStop,
           map: (payload) => translator.translate(payload),
@@ -86,7 +86,7 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Prov
       const message = (await readJson(response, signal, label)).body as unknown as AnthropicMessage;
       return {
         kind: 'json',
-        body: operation === 'chat' ? toChatCompletion(message) : toTextCompletion(message),
+        body: operation === 'chat' ? toChatCompletion(message, { formatTool }) : toTextCompletion(message),
         usage: normalizedUsage(message.usage ?? {}),
       };
     },

@@ -1,4 +1,5 @@
 import { DevupError, type FieldError } from '../../errors.js';
+import { formatTool } from './format-tool.js';
 import { toContentBlocks, type ContentBlock } from './messages-content.js';
 
 /**
@@ -18,20 +19,26 @@ interface Turn {
   content: ContentBlock[];
 }
 
+/** A Messages request, and the tool that the chat request's `response_format` became in it (its input is the answer). */
+export interface MessagesCall {
+  request: Record<string, unknown>;
+  formatTool: string | undefined;
+}
+
 /**
  * An OpenAI chat-completions (or completions) request as a Messages API request: system and
  * developer messages → `system`; user, assistant and tool turns → alternating `messages` (turns of
  * the same role merged; tool results become `tool_result` blocks of a user turn, assistant
- * `tool_calls` become `tool_use` blocks); tools and tool_choice; `max_completion_tokens` ??
- * `max_tokens` ?? `defaultMaxTokens`; temperature, top_p, stop → stop_sequences, user →
- * metadata.user_id, stream. Other OpenAI fields (response_format, logprobs, seed, penalties…)
- * have no Messages counterpart and are dropped. Throws DevupError('invalid_request') listing
- * every field it cannot translate.
+ * `tool_calls` become `tool_use` blocks); tools and tool_choice; `response_format` → a tool the
+ * model must call (see `formatTool`); `max_completion_tokens` ?? `max_tokens` ??
+ * `defaultMaxTokens`; temperature, top_p, stop → stop_sequences, user → metadata.user_id, stream.
+ * Other OpenAI fields (logprobs, seed, penalties…) have no Messages counterpart and are dropped.
+ * Throws DevupError('invalid_request') listing every field it cannot translate.
  *
- * @example toMessagesRequest({ model: 'claude-sonnet-4-5', messages: [{ role: 'user', content: 'Hi' }] }, 'chat')
+ * @example toMessagesCall({ model: 'claude-sonnet-4-5', messages: [{ role: 'user', content: 'Hi' }] }, 'chat').request
  *   // { model: 'claude-sonnet-4-5', max_tokens: 4096, messages: [{ role: 'user', content: [{ type: 'text', text: 'Hi' }] }] }
  */
-export function toMessagesRequest(body: Record<string, any>, operation: 'chat' | 'completion'): Record<string, unknown> {
+export function toMessagesCall(body: Record<string, any>, operation: 'chat' | 'completion'): MessagesCall {
   const errors: FieldError[] = [];
   const messages = operation === 'chat' ? body.messages : [{ role: 'user', content: promptOf(body.prompt, errors) }];
   if (!Array.isArray(messages) || messages.length === 0) errors.push({ path: 'messages', message: 'must be a non-empty array' });
@@ -50,7 +57,7 @@ export function toMessagesRequest(body: Record<string, any>, operation: 'chat' |
   const stop = typeof body.stop === 'string' ? [body.stop] : Array.isArray(body.stop) ? body.stop : [];
   if (stop.length > 0) request.stop_sequences = stop;
   if (typeof body.user === 'string') request.metadata = { user_id: body.user };
-  if (operation === 'chat') addTools(body, request, errors);
+  const format = operation === 'chat' ? addTools(body, request, errors) : undefined;
   if (body.stream === true) request.stream = true;
 
   if (errors.length > 0) {
@@ -60,7 +67,12 @@ export function toMessagesRequest(body: Record<string, any>, operation: 'chat' |
       { fieldErrors: errors },
     );
   }
-  return request;
+  return { request, formatTool: format };
+}
+
+/** `toMessagesCall`'s request alone. */
+export function toMessagesRequest(body: Record<string, any>, operation: 'chat' | 'completion'): Record<string, unknown> {
+  return toMessagesCall(body, operation).request;
 }
 
 function promptOf(prompt: unknown, errors: FieldError[]): string {
@@ -130,9 +142,11 @@ function toolResult(message: any, path: string, errors: FieldError[]): ContentBl
   return { type: 'tool_result', tool_use_id: message.tool_call_id, content };
 }
 
-function addTools(body: Record<string, any>, request: Record<string, unknown>, errors: FieldError[]) {
-  if (Array.isArray(body.tools) && body.tools.length > 0) {
-    request.tools = body.tools.map((tool: any, index: number) => {
+/** Adds the tools and tool_choice; answers the name of the tool that the response format became, if it became one. */
+function addTools(body: Record<string, any>, request: Record<string, unknown>, errors: FieldError[]): string | undefined {
+  const tools: Array<Record<string, unknown>> = [];
+  if (Array.isArray(body.tools)) {
+    body.tools.forEach((tool: any, index: number) => {
       if (tool?.type !== 'function' || typeof tool.function?.name !== 'string') {
         errors.push({ path: `tools[${index}]`, message: "must be { type: 'function', function: { name, … } }" });
       }
@@ -141,7 +155,7 @@ function addTools(body: Record<string, any>, request: Record<string, unknown>, e
         input_schema: tool?.function?.parameters ?? { type: 'object', properties: {} },
       };
       if (tool?.function?.description) definition.description = tool.function.description;
-      return definition;
+      tools.push(definition);
     });
   }
   const choice = body.tool_choice;
@@ -153,7 +167,19 @@ function addTools(body: Record<string, any>, request: Record<string, unknown>, e
     toolChoice = { type: 'tool', name: choice.function.name };
   else if (choice !== undefined && choice !== null)
     errors.push({ path: 'tool_choice', message: "must be 'auto', 'required', 'none' or a named function" });
+
+  // An answer that must be a call has no format to follow; any other is the format tool's input, or a call where tools are offered.
+  const format = toolChoice?.type === 'any' || toolChoice?.type === 'tool' ? undefined : formatTool(body.response_format, errors);
+  if (format) {
+    if (tools.some((tool) => tool.name === format.name)) {
+      errors.push({ path: 'response_format.json_schema.name', message: `names a tool of the request (${format.name}); rename the schema` });
+    }
+    toolChoice = tools.length > 0 && toolChoice?.type !== 'none' ? { type: 'any' } : { type: 'tool', name: format.name };
+    tools.push({ ...format });
+  }
+  if (tools.length > 0) request.tools = tools;
   if (body.parallel_tool_calls === false && request.tools && toolChoice?.type !== 'none')
     toolChoice = { ...(toolChoice ?? { type: 'auto' }), disable_parallel_tool_use: true };
   if (toolChoice) request.tool_choice = toolChoice;
+  return format?.name;
 }

@@ -84,18 +84,28 @@ export function normalizedUsage(usage: AnthropicUsage): Usage {
 /**
  * A Messages response as an OpenAI `chat.completion`: text blocks joined into `content` (null
  * when there is only tool use, as OpenAI does), tool_use blocks as `tool_calls`, thinking blocks
- * as `reasoning_content` (the field DeepSeek and vLLM use).
+ * as `reasoning_content` (the field DeepSeek and vLLM use). With `formatTool` (the tool a
+ * `response_format` became, see `formatTool`), that tool's input is the answer: its JSON is the
+ * `content`, text blocks beside it are left out (they would break the JSON the client parses), and
+ * a turn that ended only to deliver it finishes with `stop`.
  *
  * @example toChatCompletion({ id: 'msg_1', model: 'claude', content: [{ type: 'text', text: 'Hi' }], stop_reason: 'end_turn', usage })
  *   // { id: 'msg_1', object: 'chat.completion', choices: [{ message: { role: 'assistant', content: 'Hi' }, finish_reason: 'stop' }], … }
  */
-export function toChatCompletion(message: AnthropicMessage, created = Math.floor(Date.now() / 1000)): Record<string, unknown> {
-  const text = message.content
-    .filter((block) => block.type === 'text')
-    .map((block) => block.text ?? '')
-    .join('');
+export function toChatCompletion(
+  message: AnthropicMessage,
+  { created = Math.floor(Date.now() / 1000), formatTool }: { created?: number; formatTool?: string } = {},
+): Record<string, unknown> {
+  const formatted =
+    formatTool === undefined ? undefined : message.content.find((block) => block.type === 'tool_use' && block.name === formatTool);
+  const text = formatted
+    ? JSON.stringify(formatted.input ?? {})
+    : message.content
+        .filter((block) => block.type === 'text')
+        .map((block) => block.text ?? '')
+        .join('');
   const toolCalls = message.content
-    .filter((block) => block.type === 'tool_use')
+    .filter((block) => block.type === 'tool_use' && block !== formatted)
     .map((block) => ({ id: block.id, type: 'function', function: { name: block.name, arguments: JSON.stringify(block.input ?? {}) } }));
   const assistant: Record<string, unknown> = { role: 'assistant', content: text || (toolCalls.length > 0 ? null : '') };
   if (toolCalls.length > 0) assistant.tool_calls = toolCalls;
@@ -104,12 +114,13 @@ export function toChatCompletion(message: AnthropicMessage, created = Math.floor
     .map((block) => block.thinking ?? '')
     .join('');
   if (thinking) assistant.reasoning_content = thinking;
+  const finish = formatted && toolCalls.length === 0 && message.stop_reason === 'tool_use' ? 'stop' : finishReason(message.stop_reason);
   return {
     id: message.id,
     object: 'chat.completion',
     created,
     model: message.model,
-    choices: [{ index: 0, message: assistant, logprobs: null, finish_reason: finishReason(message.stop_reason) }],
+    choices: [{ index: 0, message: assistant, logprobs: null, finish_reason: finish }],
     usage: openAIUsage(message.usage),
   };
 }

@@ -11,7 +11,9 @@ const json = JSON.stringify;
  * deltas; thinking_delta → `reasoning_content` deltas (the field DeepSeek and vLLM use); tool_use blocks and input_json_delta → `tool_calls` deltas; message_delta → the final
  * chunk with finish_reason, then the usage chunk (`choices: []`) when `includeUsage`; ping and
  * block stops → nothing; an error event → UpstreamError. In `completion` mode the chunks are
- * `text_completion` objects.
+ * `text_completion` objects. With `formatTool` (the tool a `response_format` became), that tool's
+ * input_json_delta pieces are the content deltas, text blocks are left out, and a turn that ended
+ * only to deliver it finishes with `stop` (as `toChatCompletion` answers it whole).
  *
  * @example
  *   const translator = new MessagesStreamTranslator('chat', true, 'anthropic');
@@ -26,11 +28,14 @@ export class MessagesStreamTranslator {
   private emitted = false;
   private usageSoFar: AnthropicUsage = {};
   private readonly toolIndexes = new Map<number, number>();
+  /** The block index of the format tool's call, once it started. */
+  private formatIndex: number | undefined;
 
   constructor(
     private readonly operation: 'chat' | 'completion',
     private readonly includeUsage: boolean,
     private readonly label: string,
+    private readonly formatTool?: string,
   ) {
     this.rolePending = operation === 'chat';
   }
@@ -64,7 +69,9 @@ export class MessagesStreamTranslator {
       case 'message_delta': {
         this.addUsage(event.usage);
         const chunks = this.rolePending ? [this.roleChunk()] : [];
-        chunks.push(this.choice(this.operation === 'chat' ? '{}' : '""', finishReason(event.delta?.stop_reason)));
+        const stopReason = event.delta?.stop_reason;
+        const formatted = this.formatIndex !== undefined && this.toolIndexes.size === 0 && stopReason === 'tool_use';
+        chunks.push(this.choice(this.operation === 'chat' ? '{}' : '""', formatted ? 'stop' : finishReason(stopReason)));
         if (this.includeUsage) chunks.push(`${this.prefix}],"usage":${json(openAIUsage(this.usageSoFar))}}`);
         this.finished = true;
         return chunks;
@@ -77,8 +84,12 @@ export class MessagesStreamTranslator {
   }
 
   private blockStart(index: number, block: any): string[] {
-    if (block.type === 'text' && block.text) return this.content(block.text);
+    if (block.type === 'text' && block.text && this.formatTool === undefined) return this.content(block.text);
     if (block.type !== 'tool_use' || this.operation !== 'chat') return [];
+    if (block.name === this.formatTool && this.formatIndex === undefined) {
+      this.formatIndex = index;
+      return [];
+    }
     const toolIndex = this.toolIndexes.size;
     this.toolIndexes.set(index, toolIndex);
     const call = { index: toolIndex, id: block.id, type: 'function', function: { name: block.name, arguments: '' } };
@@ -86,13 +97,14 @@ export class MessagesStreamTranslator {
   }
 
   private blockDelta(index: number, delta: any): string[] {
-    if (delta.type === 'text_delta') return this.content(delta.text ?? '');
+    if (delta.type === 'text_delta') return this.formatTool === undefined ? this.content(delta.text ?? '') : [];
     if (delta.type === 'thinking_delta') {
       return this.operation === 'chat' && delta.thinking
         ? this.withRole(this.choice(`{"reasoning_content":${json(delta.thinking)}}`, null))
         : [];
     }
     if (delta.type !== 'input_json_delta' || !delta.partial_json) return [];
+    if (index === this.formatIndex) return this.content(delta.partial_json);
     const toolIndex = this.toolIndexes.get(index);
     if (toolIndex === undefined) return [];
     return this.withRole(this.choice(`{"tool_calls":[{"index":${toolIndex},"function":{"arguments":${json(delta.partial_json)}}}]}`, null));

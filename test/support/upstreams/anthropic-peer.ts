@@ -1,4 +1,5 @@
 import { countWords, PeerServer, splitText, type PeerExchange } from './peer-server.js';
+import { sampleOf } from './schema-sample.js';
 
 export type { PeerBehavior, RecordedRequest } from './peer-server.js';
 
@@ -21,7 +22,8 @@ export interface AnthropicPeerOptions {
  * - stop: a `stop_sequences` entry found in the text cuts it there (stop_reason `stop_sequence`);
  *   `max_tokens` below the word count cuts it to that many words (`max_tokens`); else `end_turn`;
  * - tools: with `tool_choice` `any`/`tool` (or `behavior.toolUse`), a text block then a tool_use
- *   block calling the named (or first) tool with input `{ "text": <the last user text> }`,
+ *   block calling the named (or first) tool with an input that fits its `input_schema`, strings
+ *   holding the last user text (`sampleOf`: `{ "text": … }` for a tool taking one text),
  *   stop_reason `tool_use`;
  * - stream: exactly Anthropic's event sequence: message_start, content_block_start, ping, one
  *   text_delta per word (or `behavior.chunks`), content_block_stop, [tool_use block with
@@ -185,7 +187,9 @@ function toolCall(exchange: PeerExchange, userText: string): { name: string; inp
   if (exchange.behavior.toolUse) return exchange.behavior.toolUse;
   const { tools, tool_choice: choice } = exchange.request.body;
   if (!Array.isArray(tools) || tools.length === 0 || (choice?.type !== 'any' && choice?.type !== 'tool')) return undefined;
-  return { name: choice.type === 'tool' ? choice.name : tools[0].name, input: { text: userText } };
+  const tool = choice.type === 'tool' ? tools.find((offered: { name: string }) => offered.name === choice.name) : tools[0];
+  if (!tool) return undefined;
+  return { name: tool.name, input: sampleOf(tool.input_schema ?? {}, userText) as Record<string, unknown> };
 }
 
 /** The peer's input tokens: words of the system prompt and of every turn. */
