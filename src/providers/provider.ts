@@ -72,6 +72,12 @@ export interface StreamReply {
    * undefined before, or when the stream broke off first. Read it after the chunks.
    */
   usage(): Usage | undefined;
+  /**
+   * The prompt's tokens where the provider knows them by the first chunk (the engine counted them;
+   * Anthropic's `message_start` told them); undefined where only the stream's end tells them
+   * (OpenAI-compatible upstreams put usage in their last chunk), or absent.
+   */
+  promptTokens?(): number | undefined;
 }
 
 export type ProviderReply = JsonReply | StreamReply;

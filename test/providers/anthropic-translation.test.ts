@@ -435,6 +435,14 @@ describe('Messages stream → chat.completion.chunk', () => {
     expect(chunks.at(-1).choices[0].finish_reason).toBe('stop');
   });
 
+  it('knows the prompt’s tokens from message_start on', () => {
+    const translator = new MessagesStreamTranslator('chat', false, 'anthropic');
+    expect(translator.promptTokens()).toBeUndefined();
+    translator.translate(JSON.stringify(events[0]));
+    expect(translator.promptTokens()).toBe(480);
+    expect(translator.usage()).toBeUndefined();
+  });
+
   it('streams thinking deltas as reasoning_content', () => {
     const translator = new MessagesStreamTranslator('chat', false, 'anthropic');
     const thinking = [

@@ -52,8 +52,8 @@ export interface AnswerContext {
 
 /** Internal stream chunks (OpenAI chunk JSON texts) → the dialect's SSE text, one call per chunk. */
 export interface StreamEncoder {
-  /** Events before the first chunk ('' for none). */
-  open(): string;
+  /** Events before the first chunk ('' for none); `promptTokens` where the provider knows them by then (`StreamReply.promptTokens`). */
+  open(promptTokens: number | undefined): string;
   /** The events for one chunk ('' when it adds nothing the dialect shows). */
   chunk(payload: string): string;
   /** The closing events once the stream ended, with the usage its provider told. */

@@ -34,7 +34,7 @@ export async function forwardStream(
     exchange.controller?.abort();
   }, idleMs);
   try {
-    const opening = encoder.open();
+    const opening = encoder.open(answer.reply.promptTokens?.());
     if (opening) {
       corked = true;
       response.cork();

@@ -81,7 +81,7 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Prov
               throw new UpstreamError(`${label}: the stream ended before its message_delta event`, undefined, false);
           },
         });
-        return { kind: 'stream', chunks, usage: () => translator.usage() };
+        return { kind: 'stream', chunks, usage: () => translator.usage(), promptTokens: () => translator.promptTokens() };
       }
       const message = (await readJson(response, signal, label)).body as unknown as AnthropicMessage;
       return {

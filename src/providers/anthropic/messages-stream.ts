@@ -40,6 +40,11 @@ export class MessagesStreamTranslator {
     this.rolePending = operation === 'chat';
   }
 
+  /** The prompt's tokens, once message_start told them. */
+  promptTokens(): number | undefined {
+    return this.prefix ? normalizedUsage(this.usageSoFar).promptTokens : undefined;
+  }
+
   /** The answer's usage, once message_delta told the final counts. */
   usage(): Usage | undefined {
     return this.finished ? normalizedUsage(this.usageSoFar) : undefined;

@@ -139,7 +139,7 @@ export class EmbeddedProvider implements Provider {
       void stream.return(undefined).finally(release);
     };
     request.signal.addEventListener('abort', onAbort, { once: true });
-    return { kind: 'stream', chunks: stream, usage: () => usage };
+    return { kind: 'stream', chunks: stream, usage: () => usage, promptTokens: () => prompt.tokens.length };
   }
 }
 

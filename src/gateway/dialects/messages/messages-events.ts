@@ -13,12 +13,15 @@ const json = JSON.stringify;
  * `MessagesStreamTranslator`: `message_start` and a `ping`, then one content block at a time
  * (`content_block_start`, `content_block_delta` with `text_delta` or `input_json_delta`,
  * `content_block_stop`), and at the end `message_delta` (stop_reason, usage) and `message_stop`.
- * The input tokens are known only at the end, so `message_start` says 0 and `message_delta` tells
- * them. A failure midway is an `error` event in Anthropic's error shape.
+ * `message_start` carries the input tokens where the provider knows them by the first chunk (the
+ * embedded engine, Anthropic targets), as Anthropic's own does (clients such as Claude Code read
+ * them there); OpenAI-compatible upstreams tell the prompt's tokens only in their last chunk, so
+ * there it says 0. `message_delta` tells the final counts either way. A failure midway is an
+ * `error` event in Anthropic's error shape.
  *
  * @example
  *   const encoder = new MessagesEncoder('claude', { requestId: 'r1', createdAt: 0 });
- *   encoder.open(); // 'event: message_start\ndata: {…}\n\nevent: ping…'
+ *   encoder.open(12); // 'event: message_start\ndata: {…}\n\nevent: ping…'
  *   encoder.chunk('{"choices":[{"index":0,"delta":{"content":"Hi"},"finish_reason":null}]}'); // content_block_start, text_delta
  */
 export class MessagesEncoder implements StreamEncoder {
@@ -36,7 +39,7 @@ export class MessagesEncoder implements StreamEncoder {
     private readonly context: AnswerContext,
   ) {}
 
-  open(): string {
+  open(promptTokens: number | undefined): string {
     const message = {
       id: messageId(this.context),
       type: 'message',
@@ -45,7 +48,7 @@ export class MessagesEncoder implements StreamEncoder {
       content: [],
       stop_reason: null,
       stop_sequence: null,
-      usage: { input_tokens: 0, output_tokens: 0 },
+      usage: { input_tokens: promptTokens ?? 0, output_tokens: 0 },
     };
     return `event: message_start\ndata: {"type":"message_start","message":${json(message)}}\n\nevent: ping\ndata: {"type":"ping"}\n\n`;
   }

@@ -24,7 +24,7 @@ interface OpenItem {
  *
  * @example
  *   const encoder = new ResponsesEncoder(request, { requestId: 'r1', createdAt: 0 });
- *   encoder.open(); // 'event: response.created\ndata: {…"sequence_number":0…}\n\nevent: response.in_progress…'
+ *   encoder.open(undefined); // 'event: response.created\ndata: {…"sequence_number":0…}\n\nevent: response.in_progress…'
  *   encoder.chunk('{"choices":[{"index":0,"delta":{"content":"Hi"},"finish_reason":null}]}'); // output_item.added … output_text.delta
  */
 export class ResponsesEncoder implements StreamEncoder {
