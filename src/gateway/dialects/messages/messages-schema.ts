@@ -64,7 +64,12 @@ const toolChoice = z.discriminatedUnion('type', [
   z.object({ type: z.literal('none') }),
 ]);
 
-/** What `count_tokens` reads: the prompt of a Messages request, without the answer's settings. */
+// Structured outputs: the answer is JSON that fits the schema (`effort` and fields added later are accepted and ignored).
+const outputConfig = z.object({
+  format: z.object({ type: z.literal('json_schema'), schema: z.record(z.string(), z.unknown()) }).nullish(),
+});
+
+/** What `count_tokens` reads: the prompt of a Messages request (the output format included: it may add to the prompt), without the answer's settings. */
 export const countTokensRequestSchema = z.object({
   model: z.string({ error: required('must be a deployment name') }).min(1, 'must be a deployment name'),
   messages: z.array(message, { error: required('must be an array of messages') }).min(1, 'must not be empty'),
@@ -72,6 +77,7 @@ export const countTokensRequestSchema = z.object({
   tools: z.array(tool).optional(),
   tool_choice: toolChoice.optional(),
   thinking: z.record(z.string(), z.unknown()).optional(),
+  output_config: outputConfig.optional(),
 });
 
 export const messagesRequestSchema = countTokensRequestSchema.extend({

@@ -10,8 +10,9 @@ type ChatPart = Record<string, unknown> & { type: string };
  * messages first; assistant turns → assistant messages, `tool_use` blocks → `tool_calls`
  * (thinking blocks dropped); images and documents → `image_url` and `file` parts (data URLs);
  * text keeps its `cache_control`. Tools, `tool_choice` (any → required, tool → a named function,
- * `disable_parallel_tool_use` → `parallel_tool_calls: false`), `max_tokens`, `stop_sequences` →
- * `stop`, temperature, top_p, top_k, thinking, `metadata.user_id` → `user`, stream.
+ * `disable_parallel_tool_use` → `parallel_tool_calls: false`), `output_config.format` → a strict
+ * `json_schema` response format (named `output`), `max_tokens`, `stop_sequences` → `stop`,
+ * temperature, top_p, top_k, thinking, `metadata.user_id` → `user`, stream.
  *
  * @example toChatRequest({ model: 'm', max_tokens: 64, system: 'Be brief', messages: [{ role: 'user', content: 'Hi' }] })
  *   // { model: 'm', messages: [{ role: 'system', content: 'Be brief' }, { role: 'user', content: 'Hi' }], max_tokens: 64 }
@@ -34,6 +35,8 @@ export function toChatRequest(request: MessagesRequest | CountTokensRequest): Re
     if (request.stream) chat.stream = true;
   }
   if (request.thinking !== undefined) chat.thinking = request.thinking;
+  const format = request.output_config?.format;
+  if (format) chat.response_format = { type: 'json_schema', json_schema: { name: 'output', schema: format.schema, strict: true } };
   if (request.tools && request.tools.length > 0) {
     chat.tools = request.tools.map((tool) => ({
       type: 'function',
