@@ -1,5 +1,8 @@
 import Anthropic from '@anthropic-ai/sdk';
+import { zodOutputFormat } from '@anthropic-ai/sdk/helpers/zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { expectFits } from '../support/expect-fits.js';
 import { startGateway, type GatewayHarness } from './support/gateway-harness.js';
 import { dialectTargets, type DialectFixture } from './support/dialect-targets.js';
 
@@ -99,7 +102,12 @@ describe.each(dialectTargets)('Messages API over $kind targets', (target) => {
     const stream = client.messages.stream({ ...prompt, messages: [{ role: 'user', content: 'stream these words' }] });
     const types: string[] = [];
     let text = '';
-    stream.on('streamEvent', (event) => types.push(event.type));
+    let startUsage: Anthropic.Usage | undefined;
+    stream.on('streamEvent', (event) => {
+      types.push(event.type);
+      // A copy: the SDK adds message_delta's counts to the message_start snapshot in place.
+      if (event.type === 'message_start') startUsage = { ...event.message.usage };
+    });
     stream.on('text', (delta) => {
       text += delta;
     });
@@ -120,25 +128,30 @@ describe.each(dialectTargets)('Messages API over $kind targets', (target) => {
       completion_tokens: message.usage.output_tokens,
     });
     expect(message.usage.output_tokens).toBeGreaterThan(0);
+    // As Anthropic's own: message_start tells the input tokens where the target knows them by then (Claude Code reads them there).
+    expect(startUsage?.input_tokens).toBe(target.promptTokensFirst ? message.usage.input_tokens : 0);
+    if (target.promptTokensFirst) expect(startUsage?.input_tokens).toBeGreaterThan(0);
   });
 
   it('runs a tool round trip, whole and streamed', async () => {
     if (!target.tools) return;
     const question = { role: 'user' as const, content: 'weather in Paris' };
+    // Greedy, and room to close what the grammar opened: the engine's answers here are the same every run.
+    const held = { model: 'model', max_tokens: 160, temperature: 0 };
     const first = await client.messages.create({
-      model: 'model',
-      max_tokens: 64,
+      ...held,
       messages: [question],
       tools: [weatherTool],
       tool_choice: { type: 'tool', name: 'get_weather' },
     });
     expect(first.stop_reason).toBe('tool_use');
     const toolUse = first.content.find((block) => block.type === 'tool_use')!;
-    expect(toolUse).toMatchObject({ name: 'get_weather', input: { text: 'weather in Paris' } });
+    expect(toolUse).toMatchObject({ type: 'tool_use', name: 'get_weather', id: expect.any(String) });
+    expectFits(weatherTool.input_schema, toolUse.input);
+    if (target.echoes) expect(toolUse).toMatchObject({ name: 'get_weather', input: { text: 'weather in Paris' } });
 
     const second = await client.messages.create({
-      model: 'model',
-      max_tokens: 64,
+      ...held,
       tools: [weatherTool],
       messages: [
         question,
@@ -146,27 +159,58 @@ describe.each(dialectTargets)('Messages API over $kind targets', (target) => {
         { role: 'user', content: [{ type: 'tool_result', tool_use_id: toolUse.id, content: 'sunny and warm' }] },
       ],
     });
-    expect(second.content).toEqual([{ type: 'text', text: 'Echo: sunny and warm' }]);
-    expect(second.stop_reason).toBe('end_turn');
+    // The call and its result are part of the prompt.
+    expect(second.usage.input_tokens).toBeGreaterThan(first.usage.input_tokens);
+    if (target.echoes) {
+      expect(second.content).toEqual([{ type: 'text', text: 'Echo: sunny and warm' }]);
+      expect(second.stop_reason).toBe('end_turn');
+    } else if (second.stop_reason !== 'max_tokens') {
+      // auto: a text answer, or another call that names the tool and fits it.
+      for (const block of second.content) {
+        if (block.type === 'tool_use') expectFits(weatherTool.input_schema, block.input);
+        else expect(block.type).toBe('text');
+      }
+      expect(second.stop_reason).toBe(second.content.some((block) => block.type === 'tool_use') ? 'tool_use' : 'end_turn');
+    }
 
-    const stream = client.messages.stream({
-      model: 'model',
-      max_tokens: 64,
-      messages: [question],
-      tools: [weatherTool],
-      tool_choice: { type: 'any' },
-    });
+    const stream = client.messages.stream({ ...held, messages: [question], tools: [weatherTool], tool_choice: { type: 'any' } });
     let partialJson = '';
     stream.on('inputJson', (delta) => {
       partialJson += delta;
     });
     const streamed = await stream.finalMessage();
     expect(streamed.stop_reason).toBe('tool_use');
-    expect(streamed.content.find((block) => block.type === 'tool_use')).toMatchObject({
-      name: 'get_weather',
-      input: { text: 'weather in Paris' },
-    });
-    expect(JSON.parse(partialJson)).toEqual({ text: 'weather in Paris' });
+    const streamedUse = streamed.content.find((block) => block.type === 'tool_use')!;
+    expect(streamedUse).toMatchObject({ name: 'get_weather' });
+    expect(JSON.parse(partialJson)).toEqual(streamedUse.input);
+    expectFits(weatherTool.input_schema, streamedUse.input);
+    if (target.echoes) expect(streamedUse.input).toEqual({ text: 'weather in Paris' });
+  });
+
+  it('answers output_config.format with JSON that fits the schema, whole, streamed and parsed by the SDK', async () => {
+    if (!target.jsonSchema) return;
+    const schema = {
+      type: 'object' as const,
+      properties: { city: { type: 'string' }, days: { type: 'integer' } },
+      required: ['city', 'days'],
+      additionalProperties: false,
+    };
+    const ask = { model: 'model', max_tokens: 160, temperature: 0, messages: [{ role: 'user' as const, content: 'forecast for Paris' }] };
+    const message = await client.messages.create({ ...ask, output_config: { format: { type: 'json_schema', schema } } });
+    expect(message.stop_reason).toBe('end_turn');
+    expect(message.content.map((block) => block.type)).toEqual(['text']);
+    const text = (message.content[0] as Anthropic.TextBlock).text;
+    expectFits(schema, JSON.parse(text));
+    if (target.echoes) expect(JSON.parse(text)).toEqual({ city: 'forecast for Paris', days: 3 });
+    if (target.formatSent) expect(fixture.peer!.requests.at(-1)!.body).toMatchObject(target.formatSent({ name: 'output', schema }));
+
+    const streamed = await client.messages.stream({ ...ask, output_config: { format: { type: 'json_schema', schema } } }).finalMessage();
+    expect(streamed.stop_reason).toBe('end_turn');
+    expect(streamed.content).toEqual([{ type: 'text', text }]);
+
+    const forecast = z.object({ city: z.string(), days: z.number().int() });
+    const parsed = await client.messages.parse({ ...ask, output_config: { format: zodOutputFormat(forecast) } });
+    expect(forecast.parse(parsed.parsed_output)).toEqual(parsed.parsed_output);
   });
 
   it('says stop_reason max_tokens when the answer was cut', async () => {
