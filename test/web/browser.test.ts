@@ -487,6 +487,59 @@ describe('web UI in Chromium', () => {
     await page.locator('[data-testid="request-log"] tr[data-deployment="stories"]').first().waitFor();
   });
 
+  it('switches the playground between Chat Completions, Responses and Messages, each sent through its own route', async () => {
+    await page.goto(`${server.url}/playground?deployment=stories`);
+    await page.getByLabel('Max tokens').fill('24');
+    await expect(page.getByTestId('playground-route').textContent()).resolves.toBe('POST /v1/chat/completions');
+    const asked: Array<{ api: string; path: string; headers: Record<string, string>; body: Record<string, any> }> = [];
+    for (const [api, label, path] of [
+      ['responses', 'Responses', '/v1/responses'],
+      ['messages', 'Messages', '/v1/messages'],
+    ] as const) {
+      await page.getByLabel('API').selectOption({ label });
+      await page.waitForURL(`${server.url}/playground?deployment=stories&api=${api}`);
+      await expect(page.getByTestId('playground-route').textContent()).resolves.toBe(`POST ${path}`);
+      await page.getByRole('button', { name: 'Clear chat' }).click();
+      await page.getByLabel('Message').fill('Once upon a time');
+      const sent = page.waitForRequest((request) => request.method() === 'POST' && new URL(request.url()).pathname.startsWith('/v1/'));
+      await page.getByRole('button', { name: 'Send' }).click();
+      const request = await sent;
+      asked.push({ api, path: new URL(request.url()).pathname, headers: request.headers(), body: request.postDataJSON() });
+      await page.getByTestId('chat-stats').waitFor();
+      // The answer streamed in, read from the dialect's own events, with the usage they told.
+      expect(Number(await page.locator('[data-stat="chunks"]').textContent())).toBeGreaterThan(1);
+      const tokens = Number(await page.locator('[data-stat="tokens"]').textContent());
+      expect(tokens).toBeGreaterThan(1);
+      expect(tokens).toBeLessThanOrEqual(24);
+      await expect(page.locator('[data-role="assistant"]').textContent()).resolves.toMatch(/\w{3,}/);
+      await shot(`playground-${api}`);
+    }
+    expect(asked).toMatchObject([
+      {
+        path: '/v1/responses',
+        headers: { authorization: `Bearer ${server.adminKey}` },
+        body: { model: 'stories', instructions: 'You are a helpful assistant.', max_output_tokens: 24, stream: true },
+      },
+      {
+        path: '/v1/messages',
+        headers: { 'x-api-key': server.adminKey, 'anthropic-version': '2023-06-01' },
+        body: { model: 'stories', system: 'You are a helpful assistant.', max_tokens: 24, stream: true },
+      },
+    ]);
+    expect(asked[0].body.input).toEqual([{ role: 'user', content: 'Once upon a time' }]);
+    expect(asked[1].body.messages).toEqual([{ role: 'user', content: 'Once upon a time' }]);
+    // Messages takes temperatures up to 1: the slider stops there.
+    await expect(page.getByLabel(/^Temperature/).getAttribute('max')).resolves.toBe('1');
+
+    // The API chosen is part of the view: a reload keeps it. The request log names each route's operation.
+    await page.reload();
+    await expect(page.getByLabel('API').inputValue()).resolves.toBe('messages');
+    await page.goto(`${server.url}/usage`);
+    const operations = page.locator('[data-testid="request-log"] tr[data-deployment="stories"] td:nth-child(3)');
+    await operations.filter({ hasText: 'messages (stream)' }).waitFor();
+    await expect(operations.allTextContents()).resolves.toEqual(expect.arrayContaining(['responses (stream)', 'messages (stream)']));
+  }, 60_000);
+
   it('keeps the usage page within a 1440 px window when a deployment has a very long name', async () => {
     // 100 characters (the API's route parameters stop there) and no break opportunity.
     const name = `stories_${'very_long_deployment_name_'.repeat(3)}${'x'.repeat(11)}end`;

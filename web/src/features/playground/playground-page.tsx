@@ -6,12 +6,14 @@ import { EmptyState, ErrorNotice } from '../../components/status.js';
 import { useDocumentTitle } from '../../components/use-document-title.js';
 import { Link, navigate, useLocation } from '../../router.js';
 import type { DeploymentDetails } from '../deploy/deployment-details.js';
-import { streamChat, type ChatMessage, type StreamStats } from './stream-chat.js';
+import { chatDialectOf, chatDialects, type ChatMessage } from './chat-dialects.js';
+import { streamChat, type StreamStats } from './stream-chat.js';
 
 /**
- * `/playground`: chat with a ready deployment through `/v1`, streamed. It authenticates with the
- * session's admin key, which the gateway accepts on `/v1` for every deployment (requests show in
- * usage with no user key).
+ * `/playground`: chat with a ready deployment through `/v1`, streamed, in the API chosen (Chat
+ * Completions, Responses or Messages: `?api=`, each through its own route). It authenticates with
+ * the session's admin key, which the gateway accepts on `/v1` for every deployment (requests show
+ * in usage with no user key).
  */
 export function PlaygroundPage() {
   useDocumentTitle('Playground');
@@ -21,8 +23,19 @@ export function PlaygroundPage() {
   const list = deployments.data?.data ?? [];
   const ready = list.filter((deployment) => deployment.state === 'ready' || deployment.state === 'degraded');
   const deployment = query.get('deployment') ?? ready[0]?.name ?? '';
+  const dialect = chatDialectOf(query.get('api'));
+  // The view is the URL: the deployment and the API chosen, the API left out when it is the default.
+  const show = (next: { deployment?: string; api?: string }) => {
+    const params = new URLSearchParams();
+    const chosen = next.deployment ?? deployment;
+    if (chosen) params.set('deployment', chosen);
+    const api = next.api ?? dialect.id;
+    if (api !== chatDialects[0].id) params.set('api', api);
+    navigate(`/playground?${params}`, { replace: true });
+  };
   const [system, setSystem] = useState('You are a helpful assistant.');
-  const [temperature, setTemperature] = useState(0.7);
+  const [chosenTemperature, setTemperature] = useState(0.7);
+  const temperature = Math.min(chosenTemperature, dialect.maxTemperature);
   const [maxTokens, setMaxTokens] = useState(256);
   const [messages, setMessages] = useState<ChatMessage[]>([]);
   const [draft, setDraft] = useState('');
@@ -43,6 +56,7 @@ export function PlaygroundPage() {
     controller.current = new AbortController();
     try {
       const result = await streamChat({
+        dialect,
         deployment,
         token,
         temperature,
@@ -66,7 +80,10 @@ export function PlaygroundPage() {
   return (
     <>
       <h1>Playground</h1>
-      <p className="subtitle">Chat with a deployment through the gateway’s OpenAI-compatible API, streamed token by token.</p>
+      <p className="subtitle">
+        Chat with a deployment through the gateway, streamed token by token, in the API your client speaks: OpenAI Chat Completions, OpenAI
+        Responses or Anthropic Messages.
+      </p>
       {deployments.error && <ErrorNotice error={deployments.error} />}
       {deployments.data && ready.length === 0 && !query.get('deployment') && (
         <EmptyState title="No ready deployment">
@@ -79,11 +96,7 @@ export function PlaygroundPage() {
         <aside className="panel" aria-label="Settings">
           <div className="field">
             <label htmlFor="playground-deployment">Deployment</label>
-            <select
-              id="playground-deployment"
-              value={deployment}
-              onChange={(event) => navigate(`/playground?deployment=${encodeURIComponent(event.target.value)}`, { replace: true })}
-            >
+            <select id="playground-deployment" value={deployment} onChange={(event) => show({ deployment: event.target.value })}>
               {!ready.some((entry) => entry.name === deployment) && deployment && <option value={deployment}>{deployment}</option>}
               {ready.map((entry) => (
                 <option key={entry.name} value={entry.name}>
@@ -91,6 +104,19 @@ export function PlaygroundPage() {
                 </option>
               ))}
             </select>
+          </div>
+          <div className="field">
+            <label htmlFor="playground-api">API</label>
+            <select id="playground-api" value={dialect.id} onChange={(event) => show({ api: event.target.value })} disabled={streaming}>
+              {chatDialects.map((entry) => (
+                <option key={entry.id} value={entry.id}>
+                  {entry.label}
+                </option>
+              ))}
+            </select>
+            <p className="muted" data-testid="playground-route">
+              <code>POST {dialect.path}</code>
+            </p>
           </div>
           <div className="field">
             <label htmlFor="playground-system">System prompt</label>
@@ -102,7 +128,7 @@ export function PlaygroundPage() {
               id="playground-temperature"
               type="range"
               min={0}
-              max={2}
+              max={dialect.maxTemperature}
               step={0.05}
               value={temperature}
               onChange={(event) => setTemperature(Number(event.target.value))}

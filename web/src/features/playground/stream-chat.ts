@@ -1,9 +1,5 @@
 import { errorFrom } from '../../api/client.js';
-
-export interface ChatMessage {
-  role: 'system' | 'user' | 'assistant';
-  content: string;
-}
+import type { ChatDialect, ChatMessage } from './chat-dialects.js';
 
 export interface StreamStats {
   /** Milliseconds from sending to the first content token. */
@@ -19,6 +15,7 @@ export interface StreamStats {
 }
 
 export interface StreamRequest {
+  dialect: ChatDialect;
   deployment: string;
   messages: ChatMessage[];
   temperature: number;
@@ -29,30 +26,28 @@ export interface StreamRequest {
 }
 
 /**
- * Streams `/v1/chat/completions` (SSE) token by token and measures what the user feels: time to
- * first token and decode speed. Token counts come from the stream's usage chunk, asked for with
- * `stream_options.include_usage`; without one, each content chunk counts as one token.
+ * Streams a chat through the dialect's route (`/v1/chat/completions`, `/v1/responses` or
+ * `/v1/messages`, SSE) token by token and measures what the user feels: time to first token and
+ * decode speed. Token counts come from the usage the stream tells; without it, each content event
+ * counts as one token.
  */
 export async function streamChat(input: StreamRequest): Promise<StreamStats> {
+  const { dialect } = input;
   const started = performance.now();
-  const response = await fetch('/v1/chat/completions', {
+  const response = await fetch(dialect.path, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${input.token}`, accept: 'text/event-stream' },
-    body: JSON.stringify({
-      model: input.deployment,
-      messages: input.messages,
-      temperature: input.temperature,
-      max_tokens: input.maxTokens,
-      stream: true,
-      stream_options: { include_usage: true },
-    }),
+    headers: { 'content-type': 'application/json', accept: 'text/event-stream', ...dialect.headers(input.token) },
+    body: JSON.stringify(
+      dialect.body({ deployment: input.deployment, messages: input.messages, temperature: input.temperature, maxTokens: input.maxTokens }),
+    ),
     signal: input.signal,
   });
   if (!response.ok || !response.body) throw await errorFrom(response);
 
   let firstTokenAt: number | null = null;
   let chunks = 0;
-  let usage: { prompt_tokens?: number; completion_tokens?: number } | undefined;
+  let promptTokens: number | undefined;
+  let completionTokens: number | undefined;
   let finishReason: string | null = null;
   const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
   let buffer = '';
@@ -69,31 +64,25 @@ export async function streamChat(input: StreamRequest): Promise<StreamStats> {
         .map((line) => line.slice(5).trimStart())
         .join('\n');
       if (!data || data === '[DONE]') continue;
-      const payload = JSON.parse(data) as {
-        error?: { message: string };
-        usage?: typeof usage;
-        choices?: Array<{ delta?: { content?: string }; finish_reason?: string | null }>;
-      };
-      if (payload.error) throw new Error(payload.error.message);
-      if (payload.usage) usage = payload.usage;
-      for (const choice of payload.choices ?? []) {
-        if (choice.finish_reason) finishReason = choice.finish_reason;
-        const text = choice.delta?.content;
-        if (!text) continue;
-        firstTokenAt ??= performance.now();
-        chunks++;
-        input.onToken(text);
-      }
+      const told = dialect.read(JSON.parse(data));
+      if (told.error) throw new Error(told.error);
+      promptTokens = told.promptTokens ?? promptTokens;
+      completionTokens = told.completionTokens ?? completionTokens;
+      finishReason = told.finishReason ?? finishReason;
+      if (!told.text) continue;
+      firstTokenAt ??= performance.now();
+      chunks++;
+      input.onToken(told.text);
     }
   }
   const ended = performance.now();
-  const completionTokens = usage?.completion_tokens ?? chunks;
+  const tokens = completionTokens ?? chunks;
   const decodeSeconds = firstTokenAt === null ? 0 : (ended - firstTokenAt) / 1000;
   return {
     ttftMs: firstTokenAt === null ? null : firstTokenAt - started,
-    completionTokens,
-    promptTokens: usage?.prompt_tokens ?? null,
-    tokensPerSecond: decodeSeconds > 0 && completionTokens > 1 ? (completionTokens - 1) / decodeSeconds : null,
+    completionTokens: tokens,
+    promptTokens: promptTokens ?? null,
+    tokensPerSecond: decodeSeconds > 0 && tokens > 1 ? (tokens - 1) / decodeSeconds : null,
     totalMs: ended - started,
     finishReason,
     chunks,
