@@ -1,5 +1,7 @@
+import { execFile } from 'node:child_process';
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +11,7 @@ import { downloadGate, startHubPeer, type HubPeer } from '../support/upstreams/h
 import { baseColumns, chatColumns, openEndedRows, readSeedTables } from '../support/seed-tables.js';
 import { buildUi, startUiServer, webDist, type UiServer } from './ui-server.js';
 
+const execFileAsync = promisify(execFile);
 const artifacts = new URL('../../test-artifacts/', import.meta.url).pathname;
 
 /** Reads a rendered benchmark table as {row label → {model id → cell text}}. */
@@ -538,6 +541,50 @@ describe('web UI in Chromium', () => {
     const operations = page.locator('[data-testid="request-log"] tr[data-deployment="stories"] td:nth-child(3)');
     await operations.filter({ hasText: 'messages (stream)' }).waitFor();
     await expect(operations.allTextContents()).resolves.toEqual(expect.arrayContaining(['responses (stream)', 'messages (stream)']));
+  }, 60_000);
+
+  it('shows code for every API on the deployment page, and its curl commands answer as written', async () => {
+    await page.goto(`${server.url}/deployments/stories`);
+    const tabs = page.locator('.code-tabs [role="tab"]');
+    await tabs.first().waitFor();
+    const labels = await tabs.allTextContents();
+    expect(labels).toEqual([
+      'Chat · curl',
+      'Chat · Python',
+      'Chat · TypeScript',
+      'Responses · TypeScript',
+      'Responses · curl',
+      'Anthropic SDK',
+      'Messages · curl',
+    ]);
+    const code: Record<string, string> = {};
+    for (const label of labels) {
+      await page.getByRole('tab', { name: label }).click();
+      await expect(page.getByRole('tab', { name: label }).getAttribute('aria-selected')).resolves.toBe('true');
+      code[label] = (await page.locator('.code-tabs .code').textContent())!;
+    }
+    expect(code['Responses · TypeScript']).toContain(`baseURL: '${server.url}/v1'`);
+    expect(code['Responses · TypeScript']).toContain('client.responses.create');
+    expect(code['Anthropic SDK']).toContain(`baseURL: '${server.url}'`);
+    expect(code['Anthropic SDK']).toContain('client.messages.stream');
+
+    // Each curl command, run as shown with a key in DEVUP_API_KEY, gets its route's answer.
+    const run = (command: string) =>
+      execFileAsync('bash', ['-c', `${command} --silent --show-error --fail-with-body`], {
+        env: { PATH: process.env.PATH, DEVUP_API_KEY: server.adminKey },
+      }).then((result) => result.stdout);
+    expect(await run(code['Chat · curl'])).toMatch(/^data: .*"object":"chat\.completion\.chunk"/m);
+    expect(JSON.parse(await run(code['Responses · curl']))).toMatchObject({
+      object: 'response',
+      model: 'stories',
+      output: [{ type: 'message', role: 'assistant' }],
+    });
+    expect(JSON.parse(await run(code['Messages · curl']))).toMatchObject({
+      type: 'message',
+      role: 'assistant',
+      content: [{ type: 'text' }],
+    });
+    await shot('deployment-code');
   }, 60_000);
 
   it('keeps the usage page within a 1440 px window when a deployment has a very long name', async () => {
