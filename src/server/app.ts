@@ -9,6 +9,7 @@ import { ApiRouter } from '../http/api-router.js';
 import { installErrorHandler } from './error-handler.js';
 import { OpenApiRegistry } from '../http/openapi.js';
 import type { AppServices } from './services.js';
+import { readinessRoutes } from './readiness-routes.js';
 import { staticUiRoutes } from './static-ui.js';
 import { planRoutes } from '../deploy/planner/plan-routes.js';
 import { deploymentRoutes } from '../deploy/deployment-routes.js';
@@ -31,6 +32,7 @@ const routeModules: RouteModule<AppServices>[] = [
   keyRoutes,
   usageRoutes,
   v1Routes,
+  readinessRoutes,
   planRoutes,
   deploymentRoutes,
   staticUiRoutes(),
@@ -59,7 +61,7 @@ export async function createApp(services: AppServices): Promise<FastifyInstance>
     requestIdHeader: 'x-request-id',
     genReqId: nextRequestId,
   });
-  installErrorHandler(app);
+  installErrorHandler(app, services.store);
   app.decorateRequest('receivedAt', 0);
   // A callback hook, not an async one: it runs on every request, including the /v1 hot path.
   app.addHook('onRequest', (request, reply, done) => {
@@ -91,6 +93,7 @@ export async function createApp(services: AppServices): Promise<FastifyInstance>
   const openapi = new OpenApiRegistry();
   const router = new ApiRouter(app, openapi);
   app.get('/api/openapi.json', () => openapi.document(version));
+  // Liveness: the process answers. Readiness (store, Redis, deployments) is GET /ready.
   app.get('/health', () => ({ status: 'ok', version }));
   for (const register of routeModules) register({ app, router, services });
   await app.ready();

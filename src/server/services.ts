@@ -11,6 +11,7 @@ import { storeModelCatalog } from '../deploy/model-catalog.js';
 import { SecretBox } from '../deploy/secrets.js';
 import { createTargetKinds } from '../deploy/targets/index.js';
 import { createGatewayServices, type GatewayServices } from '../gateway/gateway-services.js';
+import type { ChangeBus } from '../store/change-bus/change-bus.js';
 import { createChangeBus } from '../store/change-bus/create-change-bus.js';
 
 /** Everything the routes need, built once at start from the config and passed down. */
@@ -27,6 +28,8 @@ export interface AppServices {
   deploymentManager: DeploymentManager;
   /** Keys, limits, usage records, metrics, routing state of the /v1 gateway. */
   gateway: GatewayServices;
+  /** Change notices between replicas (Redis pub/sub when configured; readiness pings it). */
+  changes: ChangeBus;
   /** Stops background work and closes the store, in reverse order of start. */
   close(): Promise<void>;
 }
@@ -66,6 +69,7 @@ export async function createServices(config: Config, logger: Logger = createLogg
     deployments,
     deploymentManager: deployments,
     gateway,
+    changes,
     async close() {
       for (const close of closers.reverse()) await close();
     },

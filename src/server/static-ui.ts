@@ -11,7 +11,7 @@ import { readStaticFile, StaticFileCache, type StaticFile } from './static-file-
 export const defaultUiDirectory = fileURLToPath(new URL('../../web/dist/', import.meta.url));
 
 // Paths the server owns; the SPA fallback never answers them with HTML.
-const serverPaths = /^\/(api|v1|health|metrics)(\/|$)/;
+const serverPaths = /^\/(api|v1|health|ready|metrics)(\/|$)/;
 
 function decodePath(raw: string): string {
   try {

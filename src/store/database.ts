@@ -7,6 +7,7 @@ import { makePrivateDirectory, narrowToPrivate, openPrivateForAppend } from '../
 import { migrateToLatest } from './migrate.js';
 import type { DialectName } from './dialect-name.js';
 import type { Database } from './schema.js';
+import { postgresUnavailable, sqliteUnavailable, type UnavailableTest } from './store-unavailable.js';
 
 /**
  * The store: one typed query layer (Kysely) over SQLite or PostgreSQL.
@@ -15,6 +16,8 @@ import type { Database } from './schema.js';
 export interface Store {
   db: Kysely<Database>;
   dialect: DialectName;
+  /** True when an error says the database cannot be reached now (down, restarting, locked), not that a query was wrong. */
+  isUnavailable: UnavailableTest;
   close(): Promise<void>;
 }
 
@@ -60,14 +63,15 @@ function openSqlite(dataDir?: string): Store {
   // mapped file into RSS: 650 MB at 100k models.)
   sqlite.pragma('cache_size = -65536');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
-  return { db, dialect: 'sqlite', close: () => db.destroy() };
+  return { db, dialect: 'sqlite', isUnavailable: sqliteUnavailable, close: () => db.destroy() };
 }
 
 function openPostgres(url: string): Store {
-  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  // A server that does not answer fails a query after 5 s (the admin API then answers 503) instead of hanging.
+  const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 5_000 });
   // An idle connection the server ends (restart, failover, pg_terminate_backend) leaves the pool on
   // its own; without a listener its 'error' event would crash the whole process.
   pool.on('error', () => {});
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return { db, dialect: 'postgres', close: () => db.destroy() };
+  return { db, dialect: 'postgres', isUnavailable: postgresUnavailable(url), close: () => db.destroy() };
 }

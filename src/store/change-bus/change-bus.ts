@@ -13,6 +13,8 @@ export interface ChangeBus {
   publish(topic: string, change: unknown): Promise<void>;
   /** Resolves, once the subscription is in effect, to a function that unsubscribes the handler. */
   subscribe(topic: string, handler: ChangeHandler): Promise<() => void>;
+  /** Resolves when the bus's server answers (Redis: a PING within `timeoutMs`); rejects at once while it is disconnected. */
+  ping(timeoutMs: number): Promise<void>;
   close(): Promise<void>;
 }
 

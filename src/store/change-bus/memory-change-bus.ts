@@ -19,6 +19,9 @@ export class MemoryChangeBus implements ChangeBus {
     setImmediate(() => this.hub.emit(topic, this, copy));
   }
 
+  /** In process: nothing to reach. */
+  async ping(): Promise<void> {}
+
   async subscribe(topic: string, handler: ChangeHandler): Promise<() => void> {
     const listener = (origin: MemoryChangeBus, change: unknown) => {
       if (origin !== this) handler(change);

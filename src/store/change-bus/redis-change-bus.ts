@@ -53,6 +53,20 @@ export class RedisChangeBus implements ChangeBus {
     };
   }
 
+  async ping(timeoutMs: number): Promise<void> {
+    // A command sent while disconnected would wait in ioredis' offline queue: answer at once instead.
+    if (this.publisher.status !== 'ready') throw new Error(`the Redis connection is ${this.publisher.status}`);
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => reject(new Error(`Redis did not answer PING within ${timeoutMs} ms`)), timeoutMs);
+    });
+    try {
+      await Promise.race([this.publisher.ping(), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   async close(): Promise<void> {
     this.handlers.clear();
     await Promise.all([this.publisher.quit(), this.subscriber.quit()]);
