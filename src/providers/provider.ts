@@ -48,6 +48,8 @@ export interface ProviderRequest {
 export interface Usage {
   promptTokens: number;
   completionTokens: number;
+  /** True when the upstream never reported them and they were counted from the text (`usage-estimate.ts`). */
+  estimated?: boolean;
 }
 
 export interface JsonReply {
@@ -68,8 +70,11 @@ export interface StreamReply {
   /** Each item is the JSON text of one OpenAI chunk (one SSE `data:` payload), without `[DONE]`. */
   chunks: AsyncIterable<string>;
   /**
-   * The answer's usage, known once the chunks that tell it have passed (normally at the end);
-   * undefined before, or when the stream broke off first. Read it after the chunks.
+   * The answer's usage, read after the chunks: as the upstream reported it once the chunks that
+   * tell it have passed (normally at the end). A stream that broke off first (the upstream died,
+   * the client left) or ended without a report still tells what was delivered: the provider counts
+   * as the chunks pass, exactly where it can (the embedded engine's tokens), else as the documented
+   * estimate, flagged `estimated`.
    */
   usage(): Usage | undefined;
   /**

@@ -5,6 +5,7 @@ import { gatewayMigration } from './migrations/0002-gateway.js';
 import { replicasMigration } from './migrations/0003-replicas.js';
 import { specSecretsMigration } from './migrations/0004-spec-secrets.js';
 import { modelProvenanceMigration } from './migrations/0005-model-provenance.js';
+import { usageAccountingMigration } from './migrations/0006-usage-accounting.js';
 import type { DialectMigration } from './migrations/dialect-migration.js';
 
 /** Migrations in order. */
@@ -14,6 +15,7 @@ const migrations: Record<string, DialectMigration> = {
   '0003-replicas': replicasMigration,
   '0004-spec-secrets': specSecretsMigration,
   '0005-model-provenance': modelProvenanceMigration,
+  '0006-usage-accounting': usageAccountingMigration,
 };
 
 // Migrations build the schema, so they run on an untyped handle (as Kysely's Migrator takes it).

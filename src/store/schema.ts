@@ -162,6 +162,8 @@ export interface UsageRecordRow {
   latency_ms: number;
   ttft_ms: number | null;
   overhead_ms: number;
+  /** 1 when the upstream never reported the tokens (a stream cut mid-way) and they were counted from the delivered text. */
+  usage_estimated: number;
 }
 
 export interface DeploymentRow {

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/database.js';
 import { createTestDatabase, dialects } from '../support/stores.js';
 import { startGateway } from './support/gateway-harness.js';
-import { targetKinds, type TargetFixture } from '../support/target-kinds.js';
+import { peerKinds, targetKinds, type TargetFixture } from '../support/target-kinds.js';
 
 let fixture: TargetFixture;
 beforeAll(async () => {
@@ -109,3 +109,50 @@ describe.each(dialects)('usage records on %s', (dialect) => {
     }
   });
 });
+
+// Regression: when the upstream died mid-stream the record said 200, 0 tokens, $0.
+describe.each(dialects.flatMap((dialect) => peerKinds.map((kind) => ({ dialect, kind }))))(
+  'a stream its $kind.kind upstream cuts mid-way, on $dialect',
+  ({ dialect, kind }) => {
+    it('is billed for what was delivered, flagged estimated, with the status the client saw', async () => {
+      const upstream = await kind.start();
+      const gateway = await startGateway({
+        config: { databaseUrl: dialect === 'postgres' ? await createTestDatabase() : undefined },
+        deployments: [{ name: 'cut', modelId: null, targets: [upstream.target('c')], fallbacks: [], pricing }],
+      });
+      try {
+        const client = gateway.client((await gateway.createKey()).key);
+        upstream.peer.queue({ dieAfterChunks: 3 });
+        let delivered = '';
+        const read = async () => {
+          const stream = await client.chat.completions.create({
+            model: 'cut',
+            stream: true,
+            messages: [{ role: 'user', content: 'one two three four five' }],
+          });
+          for await (const chunk of stream) delivered += chunk.choices[0]?.delta?.content ?? '';
+        };
+        // The gateway ends the stream with an error event, which the SDK throws.
+        await expect(read()).rejects.toThrow();
+        expect(delivered).toBe('Echo: one two ');
+
+        const logs = (await (await gateway.admin('GET', '/api/logs?deployment=cut')).json()) as { data: Array<Record<string, any>> };
+        expect(logs.data).toHaveLength(1);
+        const [record] = logs.data;
+        expect(record).toMatchObject({
+          status: 200,
+          error_code: 'upstream_error',
+          stream: true,
+          usage_estimated: true,
+          // 4 characters per token (src/providers/usage-estimate.ts).
+          completion_tokens: Math.ceil(delivered.length / 4),
+        });
+        expect(record.prompt_tokens).toBeGreaterThan(0);
+        expect(record.cost_usd).toBeCloseTo((record.prompt_tokens * 3 + record.completion_tokens * 15) / 1e6, 12);
+      } finally {
+        await gateway.stop();
+        await upstream.stop();
+      }
+    });
+  },
+);

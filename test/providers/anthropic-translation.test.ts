@@ -440,7 +440,8 @@ describe('Messages stream → chat.completion.chunk', () => {
     expect(translator.promptTokens()).toBeUndefined();
     translator.translate(JSON.stringify(events[0]));
     expect(translator.promptTokens()).toBe(480);
-    expect(translator.usage()).toBeUndefined();
+    // Before message_delta's final counts, usage is what was delivered: the prompt, nothing yet of the answer, flagged.
+    expect(translator.usage()).toMatchObject({ promptTokens: 480, estimated: true });
   });
 
   it('streams thinking deltas as reasoning_content', () => {

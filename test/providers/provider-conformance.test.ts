@@ -27,7 +27,7 @@ function startedForEach<Fixture extends TargetFixture>(start: () => Promise<Fixt
   return started;
 }
 
-describe.each(targetKinds)('$kind provider conformance', ({ start }) => {
+describe.each(targetKinds)('$kind provider conformance', ({ kind: kindName, start }) => {
   const kind = startedForEach(start);
 
   it('answers chat with the text, finish reason and usage', async () => {
@@ -76,7 +76,10 @@ describe.each(targetKinds)('$kind provider conformance', ({ start }) => {
     const expected = await kind.fixture.expected('chat', body);
     const reply = await kind.provider.call({ operation: 'chat', body, signal: signal() });
     if (reply.kind !== 'stream') throw new Error('expected a stream');
-    expect(reply.usage()).toBeUndefined();
+    // Before the upstream told it: what was delivered so far, estimated from a peer's text, counted by the engine.
+    expect(reply.usage()).toEqual(
+      kindName === 'embedded' ? { promptTokens: expected.promptTokens, completionTokens: 0 } : expect.objectContaining({ estimated: true }),
+    );
     const chunks = await chunksOf(reply);
     expect(chunks.every((chunk) => chunk.choices.length > 0 && !chunk.usage)).toBe(true);
     expect(reply.usage()).toEqual({ promptTokens: expected.promptTokens, completionTokens: expected.completionTokens });
@@ -214,5 +217,21 @@ describe.each(peerKinds)('$kind provider failures', ({ start }) => {
     expect(error).toBeInstanceOf(UpstreamError);
     expect(error).toMatchObject({ retryable: false, code: 'upstream_error' });
     expect((error as Error).message).toContain('stream broke off');
+  });
+
+  it('tells the usage of a stream cut mid-way from what was delivered, flagged estimated', async () => {
+    kind.fixture.peer.queue({ dieAfterChunks: 2 });
+    const reply = await kind.provider.call({ operation: 'chat', body: { model: 'm', messages, stream: true }, signal: signal() });
+    if (reply.kind !== 'stream') throw new Error('expected a stream');
+    let delivered = '';
+    const read = async () => {
+      for await (const chunk of reply.chunks) delivered += JSON.parse(chunk).choices[0]?.delta?.content ?? '';
+    };
+    await expect(read()).rejects.toBeInstanceOf(UpstreamError);
+    expect(delivered).toBe('Echo: name ');
+    const usage = reply.usage();
+    // 4 characters per token (usage-estimate.ts); the prompt from the upstream's count where it told one, else the messages.
+    expect(usage).toEqual({ promptTokens: expect.any(Number), completionTokens: Math.ceil(delivered.length / 4), estimated: true });
+    expect(usage!.promptTokens).toBeGreaterThanOrEqual(5);
   });
 });

@@ -12,17 +12,22 @@ export interface GenerationOutcome {
   completionTokens: number;
 }
 
+/** Tokens generated so far, kept current as decoding runs (a stream cut mid-way still knows its count). */
+export interface GenerationProgress {
+  completionTokens: number;
+}
+
 /** Tokens that llama.cpp punishes for repetition, counted back from the newest. */
 const penaltyWindow = 64;
 
 /**
  * Decodes on one sequence, yielding text pieces as they become final (whole UTF-8 characters,
- * never part of a stop sequence), and returns the finish reason and exact token counts. Stops at
- * once when `signal` aborts. With `settings.constraint` the sampler is held to its grammar
+ * never part of a stop sequence), and returns the finish reason and exact token counts (also kept
+ * in `progress` as they grow). Stops at once when `signal` aborts. With `settings.constraint` the sampler is held to its grammar
  * (`GrammarHold`), which ends the text itself once its JSON is complete.
  *
  * @example
- *   const pieces = generateText(engine, sequence, tokens, settings, signal);
+ *   const pieces = generateText(engine, sequence, tokens, settings, signal, progress);
  *   for (let step = await pieces.next(); !step.done; step = await pieces.next()) write(step.value);
  */
 export async function* generateText(
@@ -31,6 +36,7 @@ export async function* generateText(
   promptTokens: Token[],
   settings: GenerationSettings,
   signal: AbortSignal,
+  progress: GenerationProgress = { completionTokens: 0 },
 ): AsyncGenerator<string, GenerationOutcome> {
   const room = engine.contextSize - promptTokens.length;
   if (room < 1) {
@@ -55,6 +61,7 @@ export async function* generateText(
   for await (const token of sequence.evaluate(promptTokens, evaluateOptions(settings, generated, hold))) {
     signal.throwIfAborted();
     generated.push(token);
+    progress.completionTokens = generated.length;
     undecoded.push(token);
     const text = engine.model.detokenize(undecoded, false, generated.slice(-undecoded.length - 8, -undecoded.length));
     // A multi-byte character split over tokens decodes as U+FFFD until its last byte arrives.

@@ -12,7 +12,7 @@ export interface UsageRecorderOptions {
   batchSize: number;
 }
 
-/** Rows per INSERT statement: 16 columns × 500 stays under SQLite's and PostgreSQL's parameter limits. */
+/** Rows per INSERT statement: 17 columns × 500 stays under SQLite's and PostgreSQL's parameter limits. */
 const rowsPerStatement = 500;
 
 const columns = [
@@ -32,6 +32,7 @@ const columns = [
   'latency_ms',
   'ttft_ms',
   'overhead_ms',
+  'usage_estimated',
 ] as const satisfies ReadonlyArray<keyof UsageRecord>;
 
 function rowValues(record: UsageRecord): unknown[] {

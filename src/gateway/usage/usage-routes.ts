@@ -36,7 +36,8 @@ export const usageRoutes: RouteModule<{ store: Store; gateway: GatewayServices }
   router.route({
     method: 'GET',
     url: '/api/logs',
-    summary: 'The request log, newest first: one record per /v1 request with status, tokens, cost, latency, TTFT and overhead',
+    summary:
+      'The request log, newest first: one record per /v1 request with status, tokens (usage_estimated: counted from the delivered text), cost, latency, TTFT and overhead',
     tags: ['usage'],
     query: z
       .object({
@@ -62,7 +63,15 @@ export const usageRoutes: RouteModule<{ store: Store; gateway: GatewayServices }
         before: query.before,
         limit: query.limit,
       });
-      return { data: rows.map((row) => ({ ...row, at: new Date(row.at).toISOString(), stream: row.stream === 1 })) };
+      return {
+        data: rows.map((row) => ({
+          ...row,
+          at: new Date(row.at).toISOString(),
+          stream: row.stream === 1,
+          // True when the upstream never reported the tokens (a stream cut mid-way): counted from the delivered text.
+          usage_estimated: row.usage_estimated === 1,
+        })),
+      };
     },
   });
 };

@@ -53,6 +53,7 @@ export class RequestFinisher {
       latency_ms: round(latencyMs),
       ttft_ms: ttftMs,
       overhead_ms: round(outcome.overheadMs),
+      usage_estimated: usage?.estimated ? 1 : 0,
     };
     this.gateway.usage.record(record);
     if (outcome.reservation) this.gateway.limiter.settle(outcome.reservation, promptTokens + completionTokens, cost ?? 0);

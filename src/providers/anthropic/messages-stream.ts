@@ -1,5 +1,6 @@
 import { UpstreamError, type Usage } from '../provider.js';
 import { anthropicErrorStatus } from './anthropic-errors.js';
+import { estimatedTokens } from '../usage-estimate.js';
 import { finishReason, normalizedUsage, openAIUsage, type AnthropicUsage } from './messages-response.js';
 
 const json = JSON.stringify;
@@ -27,6 +28,8 @@ export class MessagesStreamTranslator {
   private rolePending: boolean;
   private emitted = false;
   private usageSoFar: AnthropicUsage = {};
+  /** Characters of text, reasoning and tool arguments passed on, for a stream cut before its final counts. */
+  private deliveredCharacters = 0;
   private readonly toolIndexes = new Map<number, number>();
   /** The block index of the format tool's call, once it started. */
   private formatIndex: number | undefined;
@@ -45,9 +48,15 @@ export class MessagesStreamTranslator {
     return this.prefix ? normalizedUsage(this.usageSoFar).promptTokens : undefined;
   }
 
-  /** The answer's usage, once message_delta told the final counts. */
-  usage(): Usage | undefined {
-    return this.finished ? normalizedUsage(this.usageSoFar) : undefined;
+  /**
+   * The answer's usage: the final counts once message_delta told them. Cut before that,
+   * message_start's prompt count and the estimate of the text delivered so far, flagged.
+   */
+  usage(): Usage {
+    const reported = normalizedUsage(this.usageSoFar);
+    if (this.finished) return reported;
+    const delivered = estimatedTokens(this.deliveredCharacters);
+    return { promptTokens: reported.promptTokens, completionTokens: Math.max(reported.completionTokens, delivered), estimated: true };
   }
 
   /** The OpenAI chunks (JSON texts) for one Anthropic event payload; often none. */
@@ -104,18 +113,20 @@ export class MessagesStreamTranslator {
   private blockDelta(index: number, delta: any): string[] {
     if (delta.type === 'text_delta') return this.formatTool === undefined ? this.content(delta.text ?? '') : [];
     if (delta.type === 'thinking_delta') {
-      return this.operation === 'chat' && delta.thinking
-        ? this.withRole(this.choice(`{"reasoning_content":${json(delta.thinking)}}`, null))
-        : [];
+      if (this.operation !== 'chat' || !delta.thinking) return [];
+      this.deliveredCharacters += delta.thinking.length;
+      return this.withRole(this.choice(`{"reasoning_content":${json(delta.thinking)}}`, null));
     }
     if (delta.type !== 'input_json_delta' || !delta.partial_json) return [];
     if (index === this.formatIndex) return this.content(delta.partial_json);
     const toolIndex = this.toolIndexes.get(index);
     if (toolIndex === undefined) return [];
+    this.deliveredCharacters += delta.partial_json.length;
     return this.withRole(this.choice(`{"tool_calls":[{"index":${toolIndex},"function":{"arguments":${json(delta.partial_json)}}}]}`, null));
   }
 
   private content(text: string): string[] {
+    this.deliveredCharacters += text.length;
     return this.withRole(this.choice(this.operation === 'chat' ? `{"content":${json(text)}}` : json(text), null));
   }
 

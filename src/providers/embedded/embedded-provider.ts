@@ -3,7 +3,7 @@ import type { Provider, ProviderReply, ProviderRequest, Usage } from '../provide
 import { chatPromptTokens, completionPromptTokens } from './prompt-tokens.js';
 import { embeddingsResponse } from './embeddings-request.js';
 import type { EngineHolder, EngineUse } from '../../engine/runtime/engine-holder.js';
-import { generateText, type GenerationOutcome } from '../../engine/runtime/generate-text.js';
+import { generateText, type GenerationOutcome, type GenerationProgress } from '../../engine/runtime/generate-text.js';
 import { parseGenerationSettings } from './generation-settings.js';
 import { answerIdentity, chatCompletion, chatDelta, chunkJson, textCompletion, usageChunkJson } from './openai-shapes.js';
 import { readAnswerFormat, type AnswerFormat } from './answer-format.js';
@@ -81,7 +81,8 @@ export class EmbeddedProvider implements Provider {
       use.done();
     };
     const identity = answerIdentity(kind, model);
-    const pieces = generateText(engine, lease.slot, prompt.tokens, settings, request.signal);
+    const progress: GenerationProgress = { completionTokens: 0 };
+    const pieces = generateText(engine, lease.slot, prompt.tokens, settings, request.signal, progress);
     const reader = new AnswerReader(format);
     const usageOf = (outcome: GenerationOutcome): Usage => ({
       promptTokens: outcome.promptTokens,
@@ -139,7 +140,9 @@ export class EmbeddedProvider implements Provider {
       void stream.return(undefined).finally(release);
     };
     request.signal.addEventListener('abort', onAbort, { once: true });
-    return { kind: 'stream', chunks: stream, usage: () => usage, promptTokens: () => prompt.tokens.length };
+    // Exact even for a stream cut mid-way (the client left): the prompt's tokens and those decoded until then.
+    const usageSoFar = (): Usage => usage ?? { promptTokens: prompt.tokens.length, completionTokens: progress.completionTokens };
+    return { kind: 'stream', chunks: stream, usage: usageSoFar, promptTokens: () => prompt.tokens.length };
   }
 }
 

@@ -4,6 +4,7 @@ import { DevupError } from '../../errors.js';
 import { UpstreamError, type Operation, type Provider, type ProviderReply, type Usage } from '../provider.js';
 import { assertNotErrorPayload, readSseStream, type SseStreamOptions } from '../sse-payloads.js';
 import { readJson, UpstreamClient } from '../upstream-client.js';
+import { chunkTextCharacters, estimatedUsage } from '../usage-estimate.js';
 
 export interface OpenAICompatibleProviderOptions {
   /** Base URL including the API prefix, e.g. `http://127.0.0.1:8000/v1` (vLLM) or `https://api.deepseek.com/v1`. */
@@ -63,7 +64,7 @@ export function createOpenAICompatibleProvider(options: OpenAICompatibleProvider
         const response = await client.post(paths[operation], JSON.stringify(sent), signal);
         const tap = new StreamUsageTap(label, clientWantsUsage);
         const chunks = await readSseStream(response, signal, label, tap);
-        return { kind: 'stream', chunks, usage: () => tap.usage };
+        return { kind: 'stream', chunks, usage: () => tap.usage ?? estimatedUsage(operation, body, tap.deliveredCharacters) };
       }
       const response = await client.post(paths[operation], JSON.stringify(body), signal);
       const { body: answer, text } = await readJson(response, signal, label);
@@ -82,10 +83,12 @@ export function createOpenAICompatibleProvider(options: OpenAICompatibleProvider
 /**
  * One stream's payloads: passed on as the upstream wrote them, except the one that tells the
  * usage, which is read, and dropped (or stripped of its usage when it also has choices) when the
- * client did not ask for usage.
+ * client did not ask for usage. Counts the generated text that passes, for a stream that ends
+ * without a usage report.
  */
 class StreamUsageTap implements SseStreamOptions {
   usage: Usage | undefined = undefined;
+  deliveredCharacters = 0;
 
   constructor(
     private readonly label: string,
@@ -98,6 +101,7 @@ class StreamUsageTap implements SseStreamOptions {
 
   map(payload: string, started: boolean): string | string[] {
     assertNotErrorPayload(payload, this.label, started);
+    this.deliveredCharacters += chunkTextCharacters(payload);
     // Only payloads that mention usage are parsed; inside a JSON string the quotes would be escaped, so text cannot match.
     if (!payload.includes('"usage"')) return payload;
     let chunk: Record<string, unknown>;
