@@ -20,6 +20,8 @@ export interface Config {
   budgetsOnRedisDown: LimitOutagePolicy;
   /** Completion tokens reserved against a key's limits for a request that sets no `max_tokens` (or `max_completion_tokens`, `max_output_tokens`). */
   completionTokensEstimate: number;
+  /** Usage records are written to the store this often (or at once when 1,000 wait); the journal holds them meanwhile. */
+  usageFlushMs: number;
   /**
    * This replica's stable name (default: the host name). Host-bound deployment targets (embedded,
    * process, kubernetes) are run by the replica that created or last started them, found by this name.
@@ -83,6 +85,7 @@ const environmentSchema = z.object({
   DEVUP_RATE_LIMITS_ON_REDIS_DOWN: z.enum(['open', 'closed']).default('open'),
   DEVUP_BUDGETS_ON_REDIS_DOWN: z.enum(['open', 'closed']).default('closed'),
   DEVUP_COMPLETION_TOKENS_ESTIMATE: z.coerce.number().int().min(0).max(10_000_000).default(256),
+  DEVUP_USAGE_FLUSH_MS: z.coerce.number().int().min(10).max(3_600_000).default(1_000),
   DEVUP_REPLICA_ID: z.string().min(1).max(200).optional(),
   DEVUP_ADMIN_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
   DEVUP_SECRET_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
@@ -135,6 +138,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, overrid
     rateLimitsOnRedisDown: env.DEVUP_RATE_LIMITS_ON_REDIS_DOWN,
     budgetsOnRedisDown: env.DEVUP_BUDGETS_ON_REDIS_DOWN,
     completionTokensEstimate: env.DEVUP_COMPLETION_TOKENS_ESTIMATE,
+    usageFlushMs: env.DEVUP_USAGE_FLUSH_MS,
     replicaId: env.DEVUP_REPLICA_ID ?? os.hostname(),
     adminKey: env.DEVUP_ADMIN_KEY,
     secretKey: env.DEVUP_SECRET_KEY,

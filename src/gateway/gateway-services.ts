@@ -48,6 +48,13 @@ export async function createGatewayServices(
   const policy = { ...defaultRoutingPolicy, ...options.policy, breaker: { ...defaultRoutingPolicy.breaker, ...options.policy?.breaker } };
   const keys = new KeyStore(store, base.adminKeyHash, logger, base.changes);
   await keys.start(options.keyReloadMs ?? 10_000);
+  // First what a crashed run left in the usage journal: a key's counters are rebuilt from the records, which must hold it.
+  const usage = await UsageRecorder.open(
+    store,
+    logger,
+    config.dataDir,
+    options.usage ?? { flushIntervalMs: config.usageFlushMs, batchSize: 1_000 },
+  );
   const counters = await createCounters(config);
   // Shared counters get this replica's own as a stand-in while Redis is unreachable (policy `open`).
   const fallback = config.redisUrl ? new MemoryCounters() : undefined;
@@ -64,7 +71,6 @@ export async function createGatewayServices(
       budgetsOnRedisDown: config.budgetsOnRedisDown,
     },
   });
-  const usage = new UsageRecorder(store, logger, options.usage);
   const health = new TargetHealth(policy.breaker, logger);
   let closing: Promise<void> | undefined;
   return {

@@ -21,7 +21,8 @@ import { v1Routes } from '../gateway/v1/v1-routes.js';
 export const version = '0.1.0';
 
 // Request ids: a random per-process prefix and a counter, unique across restarts and replicas and
-// cheaper than a UUID per request. A client's own `x-request-id` is kept instead.
+// cheaper than a UUID per request. Always the gateway's own: a usage record is stored once per id
+// (a journal replay after a crash must not store it twice), so a client may not choose it.
 const requestIdPrefix = crypto.randomBytes(8).toString('hex');
 let requestSequence = 0;
 const nextRequestId = () => `${requestIdPrefix}-${(++requestSequence).toString(36)}`;
@@ -58,7 +59,7 @@ export async function createApp(services: AppServices): Promise<FastifyInstance>
     // While draining for shutdown, a request already on an open connection is served (and its usage
     // recorded) with `Connection: close`, instead of a bare 503 outside the OpenAI error shape.
     return503OnClosing: false,
-    requestIdHeader: 'x-request-id',
+    requestIdHeader: false,
     genReqId: nextRequestId,
   });
   installErrorHandler(app, services.store);

@@ -156,3 +156,28 @@ describe.each(dialects.flatMap((dialect) => peerKinds.map((kind) => ({ dialect, 
     });
   },
 );
+
+// Records are stored once per request id (a journal replay after a crash must not store one twice):
+// an id a client chooses, and may send again, must not be the one that keys its record.
+it('records two requests that carry the same client x-request-id as two, under the gateway’s own ids', async () => {
+  const gateway = await startGateway({ deployments: [{ name: 'echo', modelId: null, targets: [fixture.target('e')], fallbacks: [] }] });
+  try {
+    const { key } = await gateway.createKey();
+    const ids: string[] = [];
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const response = await fetch(`${gateway.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', 'x-request-id': 'chosen-by-the-client' },
+        body: JSON.stringify({ model: 'echo', messages: [{ role: 'user', content: 'again' }] }),
+      });
+      expect(response.status).toBe(200);
+      ids.push(response.headers.get('x-request-id')!);
+    }
+    expect(new Set(ids).size).toBe(2);
+    expect(ids).not.toContain('chosen-by-the-client');
+    const logs = (await (await gateway.admin('GET', '/api/logs?deployment=echo')).json()) as { data: Array<{ request_id: string }> };
+    expect(logs.data.map((record) => record.request_id).sort()).toEqual([...ids].sort());
+  } finally {
+    await gateway.stop();
+  }
+});

@@ -30,7 +30,13 @@ export interface GatewayProcess {
  *   const gateway = await startGatewayProcess({ dataDir, databaseUrl });
  *   await gateway.kill(); // crash it, then start another on the same data dir
  */
-export async function startGatewayProcess(options: { dataDir: string; databaseUrl?: string; redisUrl?: string }): Promise<GatewayProcess> {
+export async function startGatewayProcess(options: {
+  dataDir: string;
+  databaseUrl?: string;
+  redisUrl?: string;
+  /** More DEVUP_* settings. */
+  environment?: Record<string, string>;
+}): Promise<GatewayProcess> {
   const environment: Record<string, string> = {
     PATH: process.env.PATH ?? '',
     HOME: options.dataDir,
@@ -40,6 +46,7 @@ export async function startGatewayProcess(options: { dataDir: string; databaseUr
     DEVUP_SEED: '0',
     ...(options.databaseUrl ? { DEVUP_DATABASE_URL: options.databaseUrl } : {}),
     ...(options.redisUrl ? { DEVUP_REDIS_URL: options.redisUrl } : {}),
+    ...options.environment,
   };
   const script = new URL('./devup-cli.ts', import.meta.url).pathname;
   const child = spawn(process.execPath, ['--import', 'tsx', script, 'serve', '--host', '127.0.0.1', '--port', '0'], {

@@ -1,7 +1,9 @@
+import path from 'node:path';
 import { CompiledQuery, type Insertable } from 'kysely';
 import type { Logger } from 'pino';
 import type { Store } from '../../store/database.js';
 import type { UsageRecordRow } from '../../store/schema.js';
+import { defaultJournalOptions, UsageJournal, type UsageJournalOptions } from './usage-journal.js';
 
 export type UsageRecord = Insertable<UsageRecordRow>;
 
@@ -10,6 +12,8 @@ export interface UsageRecorderOptions {
   flushIntervalMs: number;
   /** Write at once when this many records wait. */
   batchSize: number;
+  /** When the journal fdatasyncs (group commit). */
+  journal?: UsageJournalOptions;
 }
 
 /** Rows per INSERT statement: 17 columns × 500 stays under SQLite's and PostgreSQL's parameter limits. */
@@ -35,16 +39,24 @@ const columns = [
   'usage_estimated',
 ] as const satisfies ReadonlyArray<keyof UsageRecord>;
 
+/** What a column holds when a record lacks it (journal lines written before the column existed). */
+const columnDefaults: Partial<Record<(typeof columns)[number], unknown>> = { usage_estimated: 0 };
+
 function rowValues(record: UsageRecord): unknown[] {
-  return columns.map((column) => record[column] ?? null);
+  return columns.map((column) => record[column] ?? columnDefaults[column] ?? null);
 }
 
 /**
- * Usage records, one per answered request, buffered in memory and written in batches off the
- * request path. `close()` writes everything still buffered, so after a graceful shutdown the
- * table holds one row per request answered.
+ * Usage records, one per answered request. `record` appends the record to the local journal
+ * (`usage-journal.ts`: one write, before the answer's last byte) and buffers it; batches are
+ * written to the store off the request path, after which their journal segments are deleted.
+ * `open` first writes what an earlier process left in the journal (a crash), so the store, and
+ * the limit counters rebuilt from it, hold every answered request. Inserts skip a `request_id` the
+ * store already has: a record written just before a crash and replayed after is stored once.
+ * `close()` writes everything still buffered.
  *
  * @example
+ *   const recorder = await UsageRecorder.open(store, logger, dataDir, { flushIntervalMs: 1_000, batchSize: 1_000 });
  *   recorder.record({ request_id, at: Date.now(), deployment: 'qwen', … }); // returns at once
  *   await recorder.close(); // on shutdown
  */
@@ -52,33 +64,70 @@ export class UsageRecorder {
   private buffer: UsageRecord[] = [];
   private readonly insertTexts = new Map<number, string>();
   private writing: Promise<void> = Promise.resolve();
+  /** The next write, queued behind the current one; it takes the whole buffer when it runs. */
+  private queued: Promise<void> | undefined = undefined;
   private readonly timer: NodeJS.Timeout;
 
-  constructor(
+  private constructor(
     private readonly store: Store,
     private readonly logger: Logger,
-    private readonly options: UsageRecorderOptions = { flushIntervalMs: 1_000, batchSize: 1_000 },
+    private readonly journal: UsageJournal<UsageRecord>,
+    private readonly options: UsageRecorderOptions,
   ) {
     this.timer = setInterval(() => void this.flush(), options.flushIntervalMs).unref();
   }
 
+  /** Opens the journal in `<dataDir>/usage-journal` and writes to the store what an earlier process left there. */
+  static async open(store: Store, logger: Logger, dataDir: string, options: UsageRecorderOptions): Promise<UsageRecorder> {
+    const journal = new UsageJournal<UsageRecord>(
+      path.join(dataDir, 'usage-journal'),
+      columns,
+      logger,
+      options.journal ?? defaultJournalOptions,
+    );
+    const recorder = new UsageRecorder(store, logger, journal, options);
+    try {
+      await recorder.replay();
+    } catch (error) {
+      await recorder.close();
+      throw error;
+    }
+    return recorder;
+  }
+
   record(record: UsageRecord): void {
+    this.journal.append(record);
     this.buffer.push(record);
     if (this.buffer.length >= this.options.batchSize) void this.flush();
   }
 
   /** Writes what is buffered now; batches are written one after another, never concurrently. */
   flush(): Promise<void> {
-    if (this.buffer.length === 0) return this.writing;
-    const batch = this.buffer;
-    this.buffer = [];
-    this.writing = this.writing.then(() => this.write(batch));
+    if (this.buffer.length > 0 && !this.queued) {
+      this.queued = this.writing.then(() => {
+        this.queued = undefined;
+        return this.writeBuffer();
+      });
+      this.writing = this.queued;
+    }
     return this.writing;
   }
 
   async close(): Promise<void> {
     clearInterval(this.timer);
     await this.flush();
+    await this.journal.close();
+  }
+
+  private async replay(): Promise<void> {
+    for (const segment of this.journal.recover()) {
+      const stored = await this.insert(segment.records);
+      this.journal.release(segment.sequence);
+      this.logger.info(
+        { records: segment.records.length, stored, segment: segment.sequence },
+        'usage journal replayed: records of an earlier run written to the store (those it had already are skipped)',
+      );
+    }
   }
 
   private insertText(rows: number): string {
@@ -87,24 +136,39 @@ export class UsageRecorder {
       let parameter = 0;
       const placeholder = this.store.dialect === 'postgres' ? () => `$${++parameter}` : () => '?';
       const tuple = () => `(${columns.map(placeholder).join(', ')})`;
-      text = `insert into usage_records (${columns.join(', ')}) values ${Array.from({ length: rows }, tuple).join(', ')}`;
+      text = `insert into usage_records (${columns.join(', ')}) values ${Array.from({ length: rows }, tuple).join(', ')} on conflict (request_id) do nothing`;
       this.insertTexts.set(rows, text);
     }
     return text;
   }
 
-  private async write(batch: UsageRecord[]): Promise<void> {
+  /** Inserts the records in one transaction; returns how many the store did not have yet. */
+  private async insert(records: UsageRecord[]): Promise<number> {
+    let stored = 0;
+    await this.store.db.transaction().execute(async (transaction) => {
+      for (let start = 0; start < records.length; start += rowsPerStatement) {
+        const rows = records.slice(start, start + rowsPerStatement);
+        // A prepared text per row count and a flat parameter list: building a query tree of
+        // thousands of value nodes per batch cost more than the insert itself.
+        const result = await transaction.executeQuery(CompiledQuery.raw(this.insertText(rows.length), rows.flatMap(rowValues)));
+        stored += Number(result.numAffectedRows ?? 0);
+      }
+    });
+    return stored;
+  }
+
+  /** Writes the whole buffer; every record in it was journaled in a segment up to `sealed`, released once the store has them. */
+  private async writeBuffer(): Promise<void> {
+    const batch = this.buffer;
+    if (batch.length === 0) return;
+    this.buffer = [];
+    const sealed = this.journal.seal();
     try {
-      await this.store.db.transaction().execute(async (transaction) => {
-        for (let start = 0; start < batch.length; start += rowsPerStatement) {
-          const rows = batch.slice(start, start + rowsPerStatement);
-          // A prepared text per row count and a flat parameter list: building a query tree of
-          // thousands of value nodes per batch cost more than the insert itself.
-          await transaction.executeQuery(CompiledQuery.raw(this.insertText(rows.length), rows.flatMap(rowValues)));
-        }
-      });
+      await this.insert(batch);
+      this.journal.release(sealed);
     } catch (error) {
       // Keep the records for the next flush rather than lose them; the database may be back by then.
+      // Their journal segments stay too, so a crash meanwhile loses nothing either.
       this.logger.error({ err: error, records: batch.length }, 'writing usage records failed; will retry');
       this.buffer = batch.concat(this.buffer);
     }

@@ -8,7 +8,7 @@ import { resolveDeployment } from '../resolve-deployment.js';
 import { clientGoneError, type Router } from '../routing/router.js';
 import type { RequestFinisher } from './request-finisher.js';
 import { RequestOutcome } from './request-outcome.js';
-import { forwardStream } from './stream-forwarder.js';
+import { endStream, forwardStream } from './stream-forwarder.js';
 
 /**
  * The `/v1` inference path of every dialect: key → body (read by the dialect into the internal
@@ -69,6 +69,8 @@ export class InferenceHandler {
           'x-request-id': request.id,
           'x-devup-overhead-ms': outcome.overheadMs.toFixed(3),
         });
+        // Recorded (journaled) before the answer's last byte goes out: an answer the client got is never lost.
+        this.finisher.finish(outcome);
         response.end(text);
       } else {
         outcome.ttftMs = answeredAt - startedAt;
@@ -82,8 +84,11 @@ export class InferenceHandler {
         const streamError = await forwardStream(response, answer, outcome, routed.target.target.timeouts.idleMs, encoder);
         if (outcome.clientGone) outcome.fail(clientGoneError());
         else outcome.error = streamError;
+        // Recorded (journaled) before the stream's last events: an answer the client got is never lost.
+        this.finisher.finish(outcome);
+        if (outcome.clientGone) response.destroy();
+        else endStream(response, answer, encoder, streamError);
       }
-      this.finisher.finish(outcome);
     } catch (error) {
       const failure = outcome.clientGone
         ? clientGoneError()

@@ -8,7 +8,8 @@ import type { RequestOutcome } from './request-outcome.js';
  * Ends a `/v1` request, whatever route ran it and however it went: frees its target slot (and
  * tells the breaker about a stream that broke), writes its usage record, adds its tokens and
  * cost to the key's limits, counts it in the metrics and writes its one log line. Nothing here
- * waits: records and counters are written off the request path.
+ * waits: records and counters are written off the request path. Call it before the answer's last
+ * byte is written: the record is journaled then, so an answer the client got is never lost.
  */
 export class RequestFinisher {
   /** Request lines hold ids and numbers only; skipping the root logger's redaction halves their cost. */

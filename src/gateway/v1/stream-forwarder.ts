@@ -8,9 +8,8 @@ import type { Exchange, StreamAnswer } from '../routing/router.js';
  * Writes each upstream chunk to the client as it arrives, as the dialect's SSE events (those that
  * arrive together in one socket write). Waits for `drain` when the client reads slower than the
  * upstream writes; stops at once when the client leaves (the router's abort has already torn down
- * the upstream request). Usage is the provider's to tell (`reply.usage()`); the encoder's closing
- * events get it. An upstream that dies or goes quiet for `idleMs` mid-stream ends the stream with
- * the dialect's error event; that error is returned.
+ * the upstream request). An upstream that dies or goes quiet for `idleMs` mid-stream: that error is
+ * returned. The stream's last events are `endStream`'s to write, once the request is recorded.
  */
 export async function forwardStream(
   response: ServerResponse,
@@ -54,7 +53,6 @@ export async function forwardStream(
       next = await rest.next();
     }
     if (exchange.clientGone) response.destroy();
-    else response.end(encoder.close(answer.reply.usage()));
     return undefined;
   } catch (error) {
     if (exchange.clientGone) {
@@ -62,18 +60,24 @@ export async function forwardStream(
       response.destroy();
       return undefined;
     }
-    const failure = idle
+    return idle
       ? new UpstreamError(`The upstream sent nothing for ${idleMs} ms mid-stream`, undefined, false, { timeout: true })
       : DevupError.isInstance(error)
         ? error
         : new UpstreamError(`The upstream stream failed: ${(error as Error)?.message ?? String(error)}`, undefined, false, {
             cause: error,
           });
-    response.end(encoder.fail(failure));
-    return failure;
   } finally {
     clearTimeout(idleTimer);
   }
+}
+
+/**
+ * The stream's last events: the dialect's closing events with the usage the provider tells
+ * (`reply.usage()`), or its error event for a stream that broke off.
+ */
+export function endStream(response: ServerResponse, answer: StreamAnswer, encoder: StreamEncoder, failure: DevupError | undefined): void {
+  response.end(failure ? encoder.fail(failure) : encoder.close(answer.reply.usage()));
 }
 
 function drained(response: ServerResponse): Promise<void> {
