@@ -23,7 +23,7 @@ it('answers a PostgreSQL outage with 503 + Retry-After on the admin API and /rea
   const postgres = await startPostgresProcess();
   const peer = await startOpenAIPeer({ models: ['peer-model'] });
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'devup-outage-'));
-  const gateway = await startGatewayProcess({ dataDir, databaseUrl: postgres.url });
+  const gateway = await startGatewayProcess({ dataDir, environment: { DEVUP_DATABASE_URL: postgres.url } });
   let serving = true;
   try {
     await jsonOf(

@@ -12,9 +12,9 @@ import {
 import { startRedisServer, type RedisServer } from '../support/redis-server.js';
 import { createTestDatabase } from '../support/stores.js';
 import { startOpenAIPeer, type OpenAIPeer } from '../support/upstreams/openai-peer.js';
+import { startGatewayProcess, type GatewayProcess } from '../support/gateway-process.js';
 import { adminKey } from '../support/start-app.js';
 import { eventually } from './replica.js';
-import { startReplicaProcess, type ReplicaProcess } from './replica-process.js';
 import { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
 
 // Three `devup serve` processes on one PostgreSQL and one Redis, as an operator runs them.
@@ -30,7 +30,7 @@ const usdPerToken = 150 / 1_000_000;
 describe('limits on three replica processes sharing PostgreSQL and Redis', () => {
   let redis: RedisServer;
   let peer: OpenAIPeer;
-  let replicas: ReplicaProcess[];
+  let replicas: GatewayProcess[];
   /** Replica c reaches Redis through it, so that c alone can be cut off. */
   let proxy: TcpProxy;
 
@@ -40,22 +40,26 @@ describe('limits on three replica processes sharing PostgreSQL and Redis', () =>
     proxy = await startTcpProxy(redis.port);
     const shared = { DEVUP_DATABASE_URL: await createTestDatabase(), DEVUP_REDIS_URL: redis.url };
     // The first one migrates the database; the others start on it together. Their outage policies differ (see the last test).
-    const first = await startReplicaProcess({ ...shared, DEVUP_REPLICA_ID: 'a' });
+    const first = await startGatewayProcess({ environment: { ...shared, DEVUP_REPLICA_ID: 'a' } });
     replicas = [
       first,
       ...(await Promise.all([
-        startReplicaProcess({
-          ...shared,
-          DEVUP_REPLICA_ID: 'b',
-          DEVUP_RATE_LIMITS_ON_REDIS_DOWN: 'closed',
-          DEVUP_BUDGETS_ON_REDIS_DOWN: 'closed',
+        startGatewayProcess({
+          environment: {
+            ...shared,
+            DEVUP_REPLICA_ID: 'b',
+            DEVUP_RATE_LIMITS_ON_REDIS_DOWN: 'closed',
+            DEVUP_BUDGETS_ON_REDIS_DOWN: 'closed',
+          },
         }),
-        startReplicaProcess({
-          ...shared,
-          DEVUP_REDIS_URL: `redis://127.0.0.1:${proxy.port}`,
-          DEVUP_REPLICA_ID: 'c',
-          DEVUP_RATE_LIMITS_ON_REDIS_DOWN: 'open',
-          DEVUP_BUDGETS_ON_REDIS_DOWN: 'open',
+        startGatewayProcess({
+          environment: {
+            ...shared,
+            DEVUP_REDIS_URL: `redis://127.0.0.1:${proxy.port}`,
+            DEVUP_REPLICA_ID: 'c',
+            DEVUP_RATE_LIMITS_ON_REDIS_DOWN: 'open',
+            DEVUP_BUDGETS_ON_REDIS_DOWN: 'open',
+          },
         }),
       ])),
     ];

@@ -1,16 +1,21 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import readline from 'node:readline';
 import OpenAI from 'openai';
-
-export const processAdminKey = 'process-admin-key-0123456789abcdef';
+import { adminKey } from './start-app.js';
 
 export interface GatewayProcess {
   /** `http://127.0.0.1:PORT` */
   url: string;
   pid: number;
+  /** Everything the process wrote to stderr so far. */
+  stderr(): string;
   /** An OpenAI SDK client of this gateway (no SDK retries: the test sees every answer). */
   client(key: string): OpenAI;
+  /** A request with the admin key (`adminKey` of start-app.ts). */
   admin(method: string, urlPath: string, body?: unknown): Promise<Response>;
   /** How many usage records each request id has, read through /api/logs page by page. */
   recordCounts(): Promise<Map<string, number>>;
@@ -23,60 +28,56 @@ export interface GatewayProcess {
 }
 
 /**
- * `devup serve` as its own process (test/support/devup-cli.ts over the sources) on a free loopback
- * port, with only the environment given here (no DEVUP_* of the test run).
+ * `devup serve` as an operator runs it: its own process (test/support/devup-cli.ts over the
+ * sources), configured by DEVUP_* variables only (none of the test run's), on a free loopback port.
+ * Without `dataDir` it gets a fresh one, removed by `stop`.
  *
  * @example
- *   const gateway = await startGatewayProcess({ dataDir, databaseUrl });
+ *   const gateway = await startGatewayProcess({ dataDir, environment: { DEVUP_DATABASE_URL: url } });
  *   await gateway.kill(); // crash it, then start another on the same data dir
  */
-export async function startGatewayProcess(options: {
-  dataDir: string;
-  databaseUrl?: string;
-  redisUrl?: string;
-  /** More DEVUP_* settings. */
-  environment?: Record<string, string>;
-}): Promise<GatewayProcess> {
-  const environment: Record<string, string> = {
-    PATH: process.env.PATH ?? '',
-    HOME: options.dataDir,
-    DEVUP_DATA_DIR: options.dataDir,
-    DEVUP_ADMIN_KEY: processAdminKey,
-    DEVUP_LOG_LEVEL: 'warn',
-    DEVUP_SEED: '0',
-    ...(options.databaseUrl ? { DEVUP_DATABASE_URL: options.databaseUrl } : {}),
-    ...(options.redisUrl ? { DEVUP_REDIS_URL: options.redisUrl } : {}),
-    ...options.environment,
-  };
+export async function startGatewayProcess(
+  options: { dataDir?: string; environment?: Record<string, string> } = {},
+): Promise<GatewayProcess> {
+  const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'devup-gateway-process-'));
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('DEVUP_')));
   const script = new URL('./devup-cli.ts', import.meta.url).pathname;
   const child = spawn(process.execPath, ['--import', 'tsx', script, 'serve', '--host', '127.0.0.1', '--port', '0'], {
-    env: environment,
+    env: {
+      ...inherited,
+      DEVUP_DATA_DIR: dataDir,
+      DEVUP_ADMIN_KEY: adminKey,
+      DEVUP_SEED: '0',
+      DEVUP_LOG_LEVEL: 'warn',
+      ...options.environment,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = once(child, 'exit');
-  let errors = '';
-  child.stderr!.on('data', (data: Buffer) => (errors = (errors + data.toString()).slice(-4_000)));
+  let stderr = '';
+  child.stderr!.on('data', (data: Buffer) => (stderr += data.toString()));
   const url = await new Promise<string>((resolve, reject) => {
     readline.createInterface({ input: child.stdout! }).on('line', (line) => {
       const started = /^DevUp Gateway (http:\/\/\S+)/.exec(line);
       if (started) resolve(started[1]);
     });
-    void exited.then(([code]) => reject(new Error(`the gateway exited with code ${code} before it listened:\n${errors}`)));
+    void exited.then(([code]) => reject(new Error(`devup serve exited with code ${code} before it listened:\n${stderr}`)));
   });
   const end = async (signal: NodeJS.Signals) => {
     if (child.exitCode === null && child.signalCode === null) child.kill(signal);
     await exited;
   };
-  const client = (key: string) => new OpenAI({ apiKey: key, baseURL: `${url}/v1`, maxRetries: 0, timeout: 10_000 });
+  const client = (key: string) => new OpenAI({ apiKey: key, baseURL: `${url}/v1`, maxRetries: 0, timeout: 20_000 });
   const admin = (method: string, urlPath: string, body?: unknown) =>
     fetch(`${url}${urlPath}`, {
       method,
-      headers: { authorization: `Bearer ${processAdminKey}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: { authorization: `Bearer ${adminKey}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   return {
     url,
     pid: child.pid!,
+    stderr: () => stderr,
     client,
     admin,
     async recordCounts() {
@@ -96,7 +97,10 @@ export async function startGatewayProcess(options: {
       }
     },
     kill: () => end('SIGKILL'),
-    stop: () => end('SIGTERM'),
+    async stop() {
+      await end('SIGTERM');
+      if (!options.dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+    },
   };
 }
 
