@@ -7,6 +7,7 @@ import { specSecretsMigration } from './migrations/0004-spec-secrets.js';
 import { modelProvenanceMigration } from './migrations/0005-model-provenance.js';
 import { usageAccountingMigration } from './migrations/0006-usage-accounting.js';
 import { usageRequestIdsMigration } from './migrations/0007-usage-request-ids.js';
+import { searchPlansMigration } from './migrations/0008-search-plans.js';
 import type { DialectMigration } from './migrations/dialect-migration.js';
 
 /** Migrations in order. */
@@ -18,6 +19,7 @@ const migrations: Record<string, DialectMigration> = {
   '0005-model-provenance': modelProvenanceMigration,
   '0006-usage-accounting': usageAccountingMigration,
   '0007-usage-request-ids': usageRequestIdsMigration,
+  '0008-search-plans': searchPlansMigration,
 };
 
 // Migrations build the schema, so they run on an untyped handle (as Kysely's Migrator takes it).
