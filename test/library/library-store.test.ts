@@ -120,6 +120,11 @@ describe.each(dialects)('library store on %s', (dialect) => {
     expect(third.items).toHaveLength(3);
     expect(new Set([...ids(first), ...ids(third)]).size).toBe(7);
     expect((await library.search({ pageSize: 10_000_000 })).pageSize).toBe(100);
+    // Browsing without words counts the total apart from the page (PostgreSQL): past the last page, and with a filter on a benchmark sort.
+    const past = await library.search({ sort: 'name', pageSize: 4, page: 4 });
+    expect([past.items.length, past.total]).toEqual([0, 11]);
+    const moeMmlu = await library.search({ sort: 'benchmark:chat-mmlu-em', architecture: ['MoE'], pageSize: 1 });
+    expect([ids(moeMmlu), moeMmlu.total]).toEqual([['deepseek-v3'], 3]);
     await expect(library.search({ page: 0 })).rejects.toMatchObject({ code: 'invalid_request' });
     await expect(library.search({ sort: 'benchmark:no-such-benchmark' })).rejects.toMatchObject({ code: 'invalid_request' });
   });
