@@ -8,9 +8,10 @@ import { toModelSummary, toResult } from './model-rows.js';
 
 /** Reads one model card with its results (grouped as the source tables are), NIAH scores, family variants and download variants. */
 export async function readModel(db: Kysely<Database>, id: string, sizer?: ModelSizer): Promise<Model> {
-  const row = await db.selectFrom('models').selectAll().where('id', '=', id).executeTakeFirst();
-  if (!row) throw notFound('Model', id);
-  const [results, niah, variants, downloads] = await Promise.all([
+  // All five reads start at once (the variants find the family through a subquery): on
+  // PostgreSQL a card is one round trip on five connections, not two after each other.
+  const [row, results, niah, variants, downloads] = await Promise.all([
+    db.selectFrom('models').selectAll().where('id', '=', id).executeTakeFirst(),
     db
       .selectFrom('results')
       .innerJoin('benchmarks', 'benchmarks.id', 'results.benchmark_id')
@@ -32,18 +33,17 @@ export async function readModel(db: Kysely<Database>, id: string, sizer?: ModelS
       .orderBy('results.id')
       .execute(),
     db.selectFrom('niah_results').selectAll().where('model_id', '=', id).orderBy('context_length').orderBy('depth_percent').execute(),
-    row.family === null
-      ? Promise.resolve([])
-      : db
-          .selectFrom('models')
-          .select(['id', 'name', 'variant'])
-          .where('family', '=', row.family)
-          .where('id', '<>', id)
-          .orderBy('id')
-          .limit(100)
-          .execute(),
+    db
+      .selectFrom('models')
+      .select(['id', 'name', 'variant'])
+      .where('family', '=', (query) => query.selectFrom('models as own').select('own.family').where('own.id', '=', id))
+      .where('id', '<>', id)
+      .orderBy('id')
+      .limit(100)
+      .execute(),
     readDownloads(db, id),
   ]);
+  if (!row) throw notFound('Model', id);
   const spec: Record<string, unknown> | null = row.spec === null ? null : JSON.parse(row.spec);
   return {
     ...toModelSummary(row),

@@ -176,6 +176,15 @@ describe.each(dialects)('library store on %s', (dialect) => {
     await library.deleteModel('unicode-model');
   });
 
+  it('reads a card with its family variants, and answers not found for an unknown id', async () => {
+    const card = await library.get('deepseek-v3');
+    expect([card.results.length > 0, card.variants]).toEqual([
+      true,
+      [{ id: 'deepseek-v3-base', name: 'DeepSeek-V3-Base', variant: 'Base' }],
+    ]);
+    await expect(library.get('nope')).rejects.toMatchObject({ code: 'not_found' });
+  });
+
   it('compares models over shared benchmarks, marking the best level and summarising categories', async () => {
     const comparison = await library.compare(['deepseek-v3', 'qwen2.5-72b-instruct', 'llama-3.1-405b-instruct']);
     const mmlu = comparison.rows.find((row) => row.benchmark === 'MMLU')!;
