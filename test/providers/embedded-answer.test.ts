@@ -3,6 +3,7 @@ import { DevupError } from '../../src/errors.js';
 import { readAnswerFormat } from '../../src/providers/embedded/answer-format.js';
 import { AnswerReader, type AnswerDelta } from '../../src/providers/embedded/answer-reader.js';
 import { chatTurns } from '../../src/providers/embedded/chat-turns.js';
+import { answerIdentity, chunkJson, textChunkTemplate } from '../../src/providers/embedded/openai-shapes.js';
 
 const tools = [
   {
@@ -133,5 +134,22 @@ describe('embedded answers: tools, tool_choice and response_format', () => {
     expect(chatTurns([{ role: 'user', content: 'hi' }], readAnswerFormat({ tools, tool_choice: 'none' }))).toEqual([
       { role: 'user', text: 'hi' },
     ]);
+  });
+});
+
+describe('embedded stream chunks', () => {
+  it('writes a text chunk from its template exactly as the whole chunk would be serialised, whatever the model name and text', () => {
+    const models = ['stories', 'a "quoted" \\ model', 'mark \u0000text "\\u0000text"', '"text":"', 'ünï\u2028cödé'];
+    const texts = ['', 'Once', ' upon "a" time\n', '\\u0000text', '\u0000text', 'é😀\u2028\t}]'];
+    for (const kind of ['chat', 'completion'] as const) {
+      for (const model of models) {
+        const identity = answerIdentity(kind, model);
+        const textChunk = textChunkTemplate(kind, identity);
+        for (const text of texts) {
+          expect(textChunk(text)).toBe(chunkJson(kind, identity, { content: text }));
+          expect(JSON.parse(textChunk(text)).model).toBe(model);
+        }
+      }
+    }
   });
 });

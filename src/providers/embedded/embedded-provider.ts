@@ -5,7 +5,15 @@ import { embeddingsResponse } from './embeddings-request.js';
 import type { EngineHolder, EngineUse } from '../../engine/runtime/engine-holder.js';
 import { generateText, type GenerationOutcome, type GenerationProgress } from '../../engine/runtime/generate-text.js';
 import { parseGenerationSettings } from './generation-settings.js';
-import { answerIdentity, chatCompletion, chatDelta, chunkJson, textCompletion, usageChunkJson } from './openai-shapes.js';
+import {
+  answerIdentity,
+  chatCompletion,
+  chatDelta,
+  chunkJson,
+  textChunkTemplate,
+  textCompletion,
+  usageChunkJson,
+} from './openai-shapes.js';
 import { readAnswerFormat, type AnswerFormat } from './answer-format.js';
 import { AnswerReader, type AnswerDelta } from './answer-reader.js';
 
@@ -112,18 +120,19 @@ export class EmbeddedProvider implements Provider {
     let usage: Usage | undefined;
     // Text answers announce the role at once; one that may be a call, with its first piece.
     let role = kind === 'chat' && format.calls !== 'never';
-    const chunksOf = (deltas: AnswerDelta[]) =>
-      deltas.map((delta) => {
-        const json = chunkJson(kind, identity, { ...(role ? { role: 'assistant' as const } : {}), ...chatDelta(delta) });
-        role = false;
-        return json;
-      });
+    const textChunk = textChunkTemplate(kind, identity);
+    const chunkOf = (delta: AnswerDelta) => {
+      if (!role && delta.kind === 'content') return textChunk(delta.text);
+      const json = chunkJson(kind, identity, { ...(role ? { role: 'assistant' as const } : {}), ...chatDelta(delta) });
+      role = false;
+      return json;
+    };
     async function* chunks(): AsyncGenerator<string> {
       try {
         if (kind === 'chat' && !role) yield chunkJson(kind, identity, { role: 'assistant', content: '' });
         let step = await pieces.next();
-        for (; !step.done; step = await pieces.next()) yield* chunksOf(reader.push(step.value));
-        yield* chunksOf(reader.finish(step.value.finishReason === 'stop'));
+        for (; !step.done; step = await pieces.next()) for (const delta of reader.push(step.value)) yield chunkOf(delta);
+        for (const delta of reader.finish(step.value.finishReason === 'stop')) yield chunkOf(delta);
         if (role) yield chunkJson(kind, identity, { role: 'assistant', content: '' });
         usage = usageOf(step.value);
         yield chunkJson(kind, identity, {}, finishReasonOf(step.value));

@@ -82,6 +82,26 @@ export function chunkJson(
   });
 }
 
+/**
+ * The chunk of a text delta alone, `chunkJson(kind, identity, { content: text })` to the byte, from a
+ * template of the answer's frame with the escaped text spliced in: most chunks of a stream are these,
+ * one per token, and serialising the whole object for each is most of what a token costs here.
+ *
+ * @example
+ *   const textChunk = textChunkTemplate('completion', identity);
+ *   textChunk('Once'); // '{"id":"cmpl-…",…,"choices":[{"index":0,"text":"Once","logprobs":null,"finish_reason":null}]}'
+ */
+export function textChunkTemplate(kind: 'chat' | 'completion', identity: AnswerIdentity): (text: string) => string {
+  const frame = chunkJson(kind, identity, { content: textMark });
+  // The identity comes first and may hold anything (the model name is the client's), so the mark is the last match.
+  const at = frame.lastIndexOf(markJson);
+  const [before, after] = [frame.slice(0, at), frame.slice(at + markJson.length)];
+  return (text) => before + JSON.stringify(text) + after;
+}
+
+const textMark = '\u0000text';
+const markJson = JSON.stringify(textMark);
+
 /** The last chunk of a stream with `stream_options.include_usage`: no choices, the usage. */
 export function usageChunkJson(kind: 'chat' | 'completion', identity: AnswerIdentity, usage: Usage): string {
   return JSON.stringify({
