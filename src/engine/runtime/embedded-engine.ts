@@ -1,7 +1,24 @@
-import type { LlamaContext, LlamaContextSequence, LlamaEmbeddingContext, LlamaGrammar, LlamaModel, Token } from 'node-llama-cpp';
+import type {
+  BatchingOptions,
+  LlamaContext,
+  LlamaContextSequence,
+  LlamaEmbeddingContext,
+  LlamaGrammar,
+  LlamaModel,
+  Token,
+} from 'node-llama-cpp';
 import { DevupError } from '../../errors.js';
 import { loadLlamaRuntime } from './llama-runtime.js';
 import { SequencePool } from './sequence-pool.js';
+
+/**
+ * When llama.cpp decodes the tokens the sequences asked for: once the current turn's microtasks are
+ * done (every stream that got a token has asked for its next one by then, so they share one batch),
+ * rather than node-llama-cpp's default of the turn's end (setImmediate), which comes after the turn's
+ * I/O. Streams write their tokens to sockets at the end of the turn, so the next decode runs on its
+ * thread while those writes cost their system calls, instead of after them.
+ */
+export const engineBatching: BatchingOptions = { dispatchSchedule: (dispatch) => process.nextTick(dispatch) };
 
 /** Grammars kept compiled (a client sends the same schema or tools again and again). */
 const grammarCacheSize = 32;
@@ -54,6 +71,7 @@ export class EmbeddedEngine {
         sequences: options.parallel,
         threads: options.threads,
         createSignal: options.signal,
+        batching: engineBatching,
       });
       const sequences = Array.from({ length: options.parallel }, () => context.getSequence());
       const estimate = await model.fileInsights.estimateContextResourceRequirementsV2({

@@ -22,11 +22,26 @@ export async function forwardStream(
   let next = answer.first;
   let idle = false;
   // Chunks that arrive in the same turn of the event loop (one upstream read often holds several)
-  // leave in one socket write: cork on the first, uncork once the turn's microtasks are done.
+  // leave in one socket write. The first leaves once the turn's microtasks are done; later ones at
+  // the end of the turn (setImmediate), so an in-process engine has already started decoding the
+  // next token when the write costs its system call, instead of waiting for it.
   let corked = false;
+  let flush: NodeJS.Immediate | undefined;
   const uncork = () => {
+    if (!corked) return;
     corked = false;
     response.uncork();
+  };
+  const cork = (soon: boolean) => {
+    corked = true;
+    response.cork();
+    if (soon) process.nextTick(uncork);
+    else flush = setImmediate(uncork);
+  };
+  // The caller's end() or destroy() writes or drops what is still corked; a flush left pending must not uncork the next response on this socket.
+  const settle = () => {
+    corked = false;
+    clearImmediate(flush);
   };
   const idleTimer = setTimeout(() => {
     idle = true;
@@ -35,26 +50,24 @@ export async function forwardStream(
   try {
     const opening = encoder.open(answer.reply.promptTokens?.());
     if (opening) {
-      corked = true;
-      response.cork();
-      process.nextTick(uncork);
+      cork(true);
       response.write(opening);
     }
+    let first = true;
     while (!next.done) {
-      if (!corked) {
-        corked = true;
-        response.cork();
-        process.nextTick(uncork);
-      }
+      if (!corked) cork(first);
+      first = false;
       const events = encoder.chunk(next.value);
       if (events && !response.write(events)) await drained(response);
       if (exchange.clientGone) break;
       idleTimer.refresh();
       next = await rest.next();
     }
+    settle();
     if (exchange.clientGone) response.destroy();
     return undefined;
   } catch (error) {
+    settle();
     if (exchange.clientGone) {
       // The answer cannot be finished; make sure the connection does not linger half-open.
       response.destroy();
