@@ -9,7 +9,12 @@
  * docs/benchmarks.md (section "Embedded engine").
  * Knobs: TOKENS (per stream, default 128), ROUNDS (default 5), BENCH_THREADS (default 1),
  * BENCH_MODEL (default test/fixtures/models/stories260K.gguf), SWEEP (threads, default "1,2"),
- * SWEEP_TOKENS (per stream in the sweep, default 32: more threads than free cores can be very slow).
+ * SWEEP_TOKENS (per stream in the sweep, default 32: more threads than free cores can be very slow),
+ * COMPARE (another checkout, e.g. main's in a `git worktree`: its bench server runs too, its gateway rows
+ * interleaved with these, for a before/after in one run).
+ * On a shared machine wall times swing with the load: each row also gives its serving process's
+ * main-thread CPU per token (from /proc; what the gateway adds shows there even under load), and the
+ * ratios give the spread of the per-round ratios (each round's run against that round's direct run).
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -19,7 +24,7 @@ import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { LlamaContext, LlamaContextSequence, LlamaModel } from 'node-llama-cpp';
 import { request } from 'undici';
-import { EmbeddedEngine } from '../src/engine/runtime/embedded-engine.js';
+import { EmbeddedEngine, engineBatching } from '../src/engine/runtime/embedded-engine.js';
 import { EmbeddedProvider } from '../src/providers/embedded/embedded-provider.js';
 import { EngineHolder } from '../src/engine/runtime/engine-holder.js';
 import { loadLlamaRuntime } from '../src/engine/runtime/llama-runtime.js';
@@ -31,12 +36,31 @@ const rounds = Number(process.env.ROUNDS ?? 5);
 const threads = Number(process.env.BENCH_THREADS ?? 1);
 const sweep = (process.env.SWEEP ?? '1,2').split(',').map(Number);
 const sweepTokens = Number(process.env.SWEEP_TOKENS ?? 32);
+const compare = process.env.COMPARE ? path.resolve(process.env.COMPARE) : undefined;
 const prompts = ['Once upon a time', 'The dog', 'Lily was', 'One day, Tom', 'The sun', 'A little bird', 'Mom said', 'The big tree'];
 
 interface Run {
   tokens: number;
   seconds: number;
   ttftMs: number;
+  /** Main-thread CPU of the process that served the run (this one, or the bench server). */
+  cpuMs?: number;
+}
+
+/** CPU time (ms) a process's main thread has used, where Linux tells it (/proc, in clock ticks of 10 ms); NaN elsewhere. */
+function mainThreadCpuMs(pid: number): number {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+async function measured(pid: number, run: () => Promise<Run>): Promise<Run> {
+  const before = mainThreadCpuMs(pid);
+  const result = await run();
+  return { ...result, cpuMs: mainThreadCpuMs(pid) - before };
 }
 
 const sequencesOf = new Map<LlamaContext, LlamaContextSequence[]>();
@@ -192,9 +216,17 @@ async function provider(embedded: EmbeddedProvider, streams: number): Promise<Ru
   return { tokens: counts.reduce((sum, count) => sum + count, 0), seconds: (performance.now() - started) / 1000, ttftMs: mean(firsts) };
 }
 
-async function startServer(): Promise<{ url: string; key: string; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'bench/engine-server.ts')], {
-    cwd: root,
+interface BenchServer {
+  url: string;
+  key: string;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+/** bench/engine-server.ts of `checkout` (this one, or COMPARE's) in its own process. */
+async function startServer(checkout: string): Promise<BenchServer> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(checkout, 'bench/engine-server.ts')], {
+    cwd: checkout,
     env: { ...process.env, BENCH_MODEL: modelPath, BENCH_THREADS: String(threads), DEVUP_LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -206,6 +238,7 @@ async function startServer(): Promise<{ url: string; key: string; stop(): Promis
   return {
     url,
     key,
+    pid: child.pid!,
     stop: () =>
       new Promise((resolve) => {
         child.once('exit', () => resolve());
@@ -222,20 +255,25 @@ const summary = (runs: Run[]) => ({
   tokensPerSecond: median(runs.map((run) => run.tokens / run.seconds)),
   ttftMs: median(runs.map((run) => run.ttftMs)),
   tokens: runs[0].tokens,
+  cpuMicrosPerToken:
+    (runs.reduce((sum, run) => sum + (run.cpuMs ?? Number.NaN), 0) * 1000) / runs.reduce((sum, run) => sum + run.tokens, 0),
+  runs,
 });
 
 const llama = await loadLlamaRuntime();
 const model = await llama.loadModel({ modelPath });
 const contexts = new Map<number, LlamaContext>();
 for (const count of new Set([threads, ...sweep]))
-  contexts.set(count, await model.createContext({ contextSize: 512, sequences: 8, threads: count }));
-const server = await startServer();
+  contexts.set(count, await model.createContext({ contextSize: 512, sequences: 8, threads: count, batching: engineBatching }));
+const server = await startServer(root);
+const before = compare ? await startServer(compare) : undefined;
 const holder = new EngineHolder(() => EmbeddedEngine.load({ file: modelPath, contextSize: 512, parallel: 8, threads, queueSize: 64 }), 0);
 const embedded = new EmbeddedProvider({ holder, file: modelPath, hasChatTemplate: false, name: 'stories' });
 
 // Warm both sides once (first decode allocates buffers), then interleave the measured rounds.
 await direct(model, contexts.get(threads)!, 8);
 await gateway(server.url, server.key, 8);
+if (before) await gateway(before.url, before.key, 8);
 await provider(embedded, 8);
 const results: Record<string, Run[]> = {
   'direct 1': [],
@@ -244,29 +282,43 @@ const results: Record<string, Run[]> = {
   'direct 8': [],
   'provider 8': [],
   'gateway 8': [],
+  'before 1': [],
+  'before 8': [],
 };
 const grammarResults: Record<string, Run[]> = {};
 for (const format of Object.values(answerFormats)) await grammarRun(embedded, 8, format);
 for (let round = 0; round < rounds; round++) {
   for (const streams of [1, 8]) {
-    results[`direct ${streams}`].push(await direct(model, contexts.get(threads)!, streams));
-    results[`provider ${streams}`].push(await provider(embedded, streams));
-    results[`gateway ${streams}`].push(await gateway(server.url, server.key, streams));
+    results[`direct ${streams}`].push(await measured(process.pid, () => direct(model, contexts.get(threads)!, streams)));
+    results[`provider ${streams}`].push(await measured(process.pid, () => provider(embedded, streams)));
+    results[`gateway ${streams}`].push(await measured(server.pid, () => gateway(server.url, server.key, streams)));
+    if (before) results[`before ${streams}`].push(await measured(before.pid, () => gateway(before.url, before.key, streams)));
     for (const [label, format] of Object.entries(answerFormats)) {
       (grammarResults[`${label} ${streams}`] ??= []).push(await grammarRun(embedded, streams, format));
     }
   }
 }
 await server.stop();
+await before?.stop();
 await embedded.close();
 
 const rows: string[] = [];
 for (const streams of [1, 8]) {
   const own = summary(results[`direct ${streams}`]);
-  const versus = (other: ReturnType<typeof summary>) =>
-    `${((other.tokensPerSecond / own.tokensPerSecond) * 100).toFixed(0)}% of direct, TTFT ${other.ttftMs - own.ttftMs >= 0 ? '+' : ''}${(other.ttftMs - own.ttftMs).toFixed(2)} ms`;
+  const versus = (other: ReturnType<typeof summary>) => {
+    const perRound = other.runs.map((run, index) => {
+      const base = own.runs[index];
+      return (run.tokens / run.seconds / (base.tokens / base.seconds)) * 100;
+    });
+    const ttft = other.ttftMs - own.ttftMs;
+    return (
+      `${((other.tokensPerSecond / own.tokensPerSecond) * 100).toFixed(0)}% of direct ` +
+      `(rounds ${Math.min(...perRound).toFixed(0)}–${Math.max(...perRound).toFixed(0)}%), TTFT ${ttft >= 0 ? '+' : ''}${ttft.toFixed(2)} ms`
+    );
+  };
   const row = (label: string, run: ReturnType<typeof summary>, comparison: string) =>
-    `| ${streams} | ${label} | ${run.tokens} | ${run.tokensPerSecond.toFixed(0)} | ${run.ttftMs.toFixed(2)} | ${comparison} |`;
+    `| ${streams} | ${label} | ${run.tokens} | ${run.tokensPerSecond.toFixed(0)} | ${run.ttftMs.toFixed(2)} | ` +
+    `${Number.isNaN(run.cpuMicrosPerToken) ? '–' : run.cpuMicrosPerToken.toFixed(0)} | ${comparison} |`;
   const inProcess = summary(results[`provider ${streams}`]);
   const through = summary(results[`gateway ${streams}`]);
   rows.push(
@@ -274,6 +326,10 @@ for (const streams of [1, 8]) {
     row('embedded Provider, in process', inProcess, versus(inProcess)),
     row('gateway (HTTP, SSE)', through, versus(through)),
   );
+  if (before) {
+    const earlier = summary(results[`before ${streams}`]);
+    rows.push(row(`gateway (HTTP, SSE) of ${path.basename(compare!)} (COMPARE)`, earlier, versus(earlier)));
+  }
 }
 process.stderr.write(`${rows.join('\n')}\n`);
 
@@ -315,13 +371,15 @@ const section = [
   '',
   `\`npm run bench:engine\` (TOKENS=${tokens} ROUNDS=${rounds} BENCH_THREADS=${threads}): stories260K (${path.basename(modelPath)}), greedy, ` +
     `the same 8 prompts and lengths both ways; 8 sequences of one context decoding together. Direct = this process calling ` +
-    '`sequence.evaluate()`; embedded Provider = `EmbeddedProvider.call()` streamed in this process (no HTTP); gateway = `bench/engine-server.ts` (real server: keys, usage records, metrics; the real `embedded` ' +
+    '`sequence.evaluate()` on a context made as the engine makes its own (threads, batching); embedded Provider = `EmbeddedProvider.call()` streamed in this process (no HTTP); gateway = `bench/engine-server.ts` (real server: keys, usage records, metrics; the real `embedded` ' +
     'target) in its own process, streamed completions over HTTP read by this process. Tokens/s = all streams’ tokens over wall ' +
-    'time (prompt included); TTFT = mean time to the first token (direct) or first text event (gateway). Medians of interleaved rounds. ' +
+    'time (prompt included); TTFT = mean time to the first token (direct) or first text event (gateway). Medians of interleaved rounds; ' +
+    'the ratio’s spread is that of each round against its direct run. Main-thread CPU: of this process (direct, Provider) or the ' +
+    'bench server (gateway), from /proc, summed over the rounds; the serving thread’s work per token, which moves less with the machine’s load than wall times do. ' +
     `Measured ${new Date().toISOString().slice(0, 10)} on ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'cpu'}), load average ${load} at the end.`,
   '',
-  '| streams | path | tokens | tokens/s | TTFT ms | gateway vs direct |',
-  '|---:|---|---:|---:|---:|---|',
+  '| streams | path | tokens | tokens/s | TTFT ms | main-thread CPU µs/token | vs direct |',
+  '|---:|---|---:|---:|---:|---:|---|',
   ...rows,
   '',
   `Grammar (tools and structured output): chat streams through the embedded Provider in this process, ${tokens} tokens at most each, ` +
