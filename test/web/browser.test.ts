@@ -680,7 +680,9 @@ describe('web UI in Chromium', () => {
     await importButton.click();
     await page.waitForURL(`${server.url}/models/stories260k-gguf`);
 
-    // The variants as the hub lists them: the Q8_0 split set and the F32 file, with the planner's memory.
+    // The variants as the hub lists them: the Q8_0 split set and the F32 file, with the planner's memory
+    // (the table renders once the card has loaded: wait for its rows before reading them).
+    await page.locator('[data-testid="hub-downloads"] tbody tr').nth(1).waitFor();
     const rows = await page
       .locator('[data-testid="hub-downloads"] tbody tr')
       .evaluateAll((all) => all.map((row) => Array.from(row.children).map((cell) => cell.textContent!.trim())));
