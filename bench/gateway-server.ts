@@ -3,7 +3,13 @@
  * limits, usage records, metrics and request logs all on) with one deployment, `gpt-4o-mini`, whose
  * endpoint target is the bench's mock upstream (MOCK_URL). `--create-key` instead creates a user
  * key with (generous) limits in the data dir and prints it, so the load runs through the limiter.
+ * For `npm run bench:gateway-soak`, BENCH_MEMORY_PORT opens a second loopback port, admin key
+ * only, beside the app's: `GET /memory` (the process's memory and V8's heap spaces) and
+ * `POST /heap-snapshot?name=N` (writes `N.heapsnapshot` into the data dir).
  */
+import http from 'node:http';
+import path from 'node:path';
+import v8 from 'node:v8';
 import { loadConfig } from '../src/config.js';
 import { type DeploymentRegistry, type RoutableDeployment } from '../src/gateway/deployment-registry.js';
 import { defaultTimeouts } from '../src/providers/target-timeouts.js';
@@ -11,6 +17,8 @@ import { KeyStore } from '../src/gateway/keys/key-store.js';
 import { createOpenAICompatibleProvider } from '../src/providers/openai-compatible/openai-compatible-provider.js';
 import { createApp } from '../src/server/app.js';
 import { createLogger, createServices } from '../src/server/services.js';
+import { matchesAdminKey } from '../src/server/admin-key.js';
+import { bearerToken } from '../src/http/bearer-token.js';
 
 const config = loadConfig(process.env, { host: '127.0.0.1', seedLibrary: false });
 const logger = createLogger(config);
@@ -47,6 +55,7 @@ if (process.argv.includes('--create-key')) {
   const services = await createServices(config, logger);
   const app = await createApp({ ...services, deployments: registry });
   await app.listen({ host: config.host, port: config.port });
+  if (process.env.BENCH_MEMORY_PORT) serveMemory(Number(process.env.BENCH_MEMORY_PORT), services.adminKey.hash, config.dataDir);
   const stop = () =>
     void app
       .close()
@@ -54,4 +63,24 @@ if (process.argv.includes('--create-key')) {
       .then(() => process.exit(0));
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
+}
+
+function serveMemory(port: number, adminKeyHash: Buffer, dataDir: string): void {
+  const answer = (response: http.ServerResponse, status: number, body: unknown) =>
+    response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+  http
+    .createServer((request, response) => {
+      if (!matchesAdminKey(bearerToken(request.headers), adminKeyHash)) return answer(response, 401, { error: 'admin key required' });
+      const url = new URL(request.url ?? '/', 'http://localhost');
+      if (request.method === 'GET' && url.pathname === '/memory') {
+        const heapSpaces = Object.fromEntries(v8.getHeapSpaceStatistics().map((space) => [space.space_name, space.space_used_size]));
+        return answer(response, 200, { ...process.memoryUsage(), heapSpaces });
+      }
+      if (request.method === 'POST' && url.pathname === '/heap-snapshot') {
+        const name = /^[\w-]{1,40}$/.test(url.searchParams.get('name') ?? '') ? url.searchParams.get('name') : 'gateway';
+        return answer(response, 200, { file: v8.writeHeapSnapshot(path.join(dataDir, `${name}.heapsnapshot`)) });
+      }
+      answer(response, 404, { error: 'GET /memory or POST /heap-snapshot?name=' });
+    })
+    .listen(port, '127.0.0.1');
 }

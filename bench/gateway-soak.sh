@@ -1,25 +1,35 @@
 #!/usr/bin/env bash
-# npm run bench:gateway-soak — memory over a long run: DevUp (keys, limits, usage, metrics, logs on)
-# in front of the shared mock upstream, driven by wrk (non-streaming and 20-chunk streams at once)
-# for SOAK_SECONDS (default 300). Samples the gateway's RSS every 15 s and reports the growth from
-# the first minute's end to the last sample (target: under 10%). Run after npm run bench:gateway
-# (it reuses dist-bench/). Stops only the processes it started.
+# npm run bench:gateway-soak [-- MINUTES] — memory over a long run: DevUp (keys, limits, usage,
+# metrics, logs on) in front of the shared mock upstream, driven by wrk (32 non-streaming and 16
+# 20-chunk streaming connections at once, unpinned) for SOAK_MINUTES (default 5; the long mode is
+# 30: `npm run bench:gateway-soak -- 30` or SOAK_MINUTES=30). Prints one row a minute (RSS, V8 heap
+# used/total, young and old generation, external, arrayBuffers, read from the bench server's
+# admin-only GET /memory on BENCH_MEMORY_PORT), then the growth from minute 1 and from minute 5 to the end
+# (targets: < 10%) and the peak. Knobs: HEAP_SNAPSHOTS="1 5" writes heap snapshots at those minutes
+# into the run's folder (compare them in Chrome DevTools → Memory); GATEWAY_NODE_FLAGS adds flags
+# to the gateway's node (e.g. --trace-gc). Builds dist-bench/ if missing (npm run bench:gateway
+# rebuilds it). Stops only the processes it started.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 HARNESS="${BENCH_HARNESS:-$ROOT/bench/harness}"
-SOAK_SECONDS="${SOAK_SECONDS:-300}"
+SOAK_MINUTES="${1:-${SOAK_MINUTES:-5}}"
+[[ "$SOAK_MINUTES" =~ ^[1-9][0-9]*$ ]] || { echo "SOAK_MINUTES must be a whole number of minutes, not '$SOAK_MINUTES'" >&2; exit 2; }
+HEAP_SNAPSHOTS="${HEAP_SNAPSHOTS:-}"
 OUT="$(mktemp -d /tmp/devup-soak-XXXXXX)"
 cd "$ROOT"
-[[ -f dist-bench/bench/gateway-server.js ]] || npx tsc -p bench/tsconfig.json >/dev/null || true
+[[ -f dist-bench/bench/gateway-server.js ]] || npx tsc -p bench/tsconfig.json --noEmitOnError false >/dev/null || true
 
 PIDS=()
 cleanup() { for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done; }
 trap cleanup EXIT
 
+echo "# load before: $(uptime)" | tee "$OUT/load.txt"
 PORT=9110 STREAM_CHUNKS=20 node "$HARNESS/mock-upstream.mjs" >"$OUT/mock.log" 2>&1 &
 PIDS+=($!)
 KEY=$(DEVUP_DATA_DIR="$OUT/data" DEVUP_LOG_LEVEL=warn node dist-bench/bench/gateway-server.js --create-key)
-MOCK_URL=http://127.0.0.1:9110/v1 DEVUP_DATA_DIR="$OUT/data" DEVUP_PORT=8790 node dist-bench/bench/gateway-server.js >"$OUT/gateway.log" 2>&1 &
+ADMIN_KEY=$(cat "$OUT/data/admin.key")
+# shellcheck disable=SC2086 # GATEWAY_NODE_FLAGS is a list of flags
+MOCK_URL=http://127.0.0.1:9110/v1 DEVUP_DATA_DIR="$OUT/data" DEVUP_PORT=8790 BENCH_MEMORY_PORT=8791 node ${GATEWAY_NODE_FLAGS:-} dist-bench/bench/gateway-server.js >"$OUT/gateway.log" 2>&1 &
 GATEWAY=$!
 PIDS+=($GATEWAY)
 for _ in $(seq 1 100); do curl -s -o /dev/null http://127.0.0.1:8790/health && break; sleep 0.3; done
@@ -33,23 +43,59 @@ for kind in plain stream; do
     echo "wrk.headers[\"Authorization\"] = \"Bearer $KEY\""
   } >"$OUT/$kind.lua"
 done
-wrk -t1 -c32 -d"${SOAK_SECONDS}s" -s "$OUT/plain.lua" http://127.0.0.1:8790/v1/chat/completions >"$OUT/wrk-plain.txt" &
+admin() { curl -s -H "Authorization: Bearer $ADMIN_KEY" "$@"; }
+sample() { # MINUTE -> one line of memory.jsonl
+  local rss malloc
+  rss=$(awk '/^VmRSS/{print $2}' "/proc/$GATEWAY/status")
+  # The main thread's malloc arena (the brk heap): SQLite's page cache, native buffers, V8's own malloc.
+  malloc=$(awk '/\[heap\]$/{found=1; next} found && /^Rss:/{print $2; exit}' "/proc/$GATEWAY/smaps")
+  echo "{\"minute\":$1,\"rssKib\":$rss,\"mallocKib\":${malloc:-0},\"memory\":$(admin http://127.0.0.1:8791/memory)}" >>"$OUT/memory.jsonl"
+}
+sample 0
+wrk -t1 -c32 -d"$((SOAK_MINUTES * 60))s" -s "$OUT/plain.lua" http://127.0.0.1:8790/v1/chat/completions >"$OUT/wrk-plain.txt" &
 PIDS+=($!)
-wrk -t1 -c16 -d"${SOAK_SECONDS}s" -s "$OUT/stream.lua" http://127.0.0.1:8790/v1/chat/completions >"$OUT/wrk-stream.txt" &
+wrk -t1 -c16 -d"$((SOAK_MINUTES * 60))s" -s "$OUT/stream.lua" http://127.0.0.1:8790/v1/chat/completions >"$OUT/wrk-stream.txt" &
 PIDS+=($!)
 
-rss() { awk '/^VmRSS/{print $2}' "/proc/$GATEWAY/status"; }
-echo "seconds rss_kib" | tee "$OUT/rss.txt"
-for (( second = 15; second <= SOAK_SECONDS; second += 15 )); do
-  sleep 15
-  echo "$second $(rss)" | tee -a "$OUT/rss.txt"
+# RSS every 15 s (for the peak between the minute rows); the minute rows also ask the gateway.
+started=$SECONDS
+for (( quarter = 1; quarter <= SOAK_MINUTES * 4; quarter++ )); do
+  sleep $(( started + quarter * 15 - SECONDS > 0 ? started + quarter * 15 - SECONDS : 0 ))
+  echo "$(( quarter * 15 )) $(awk '/^VmRSS/{print $2}' "/proc/$GATEWAY/status")" >>"$OUT/rss.txt"
+  if (( quarter % 4 == 0 )); then
+    minute=$(( quarter / 4 ))
+    sample "$minute"
+    node -e 'const l = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8").trim().split("\n").at(-1));
+      const m = (b) => (b / 1048576).toFixed(1).padStart(10);
+      if (l.minute === 1) console.log(`${"minute".padStart(6)}${["RSS", "heapUsed", "heapTotal", "young", "old", "external", "arrayBuf", "malloc"].map((h) => h.padStart(10)).join("")}   (MiB)`);
+      const s = l.memory.heapSpaces;
+      console.log(`${String(l.minute).padStart(6)}${m(l.rssKib * 1024)}${m(l.memory.heapUsed)}${m(l.memory.heapTotal)}${m(s.new_space)}${m(s.old_space)}${m(l.memory.external)}${m(l.memory.arrayBuffers)}${m(l.mallocKib * 1024)}`);' "$OUT/memory.jsonl"
+    for snapshot in $HEAP_SNAPSHOTS; do
+      [[ $snapshot == "$minute" ]] && echo "# heap snapshot: $(admin -X POST "http://127.0.0.1:8791/heap-snapshot?name=minute-$minute")"
+    done
+  fi
 done
 wait "${PIDS[-1]}" "${PIDS[-2]}" 2>/dev/null || true
+HWM=$(awk '/^VmHWM/{print $2}' "/proc/$GATEWAY/status")
+echo "# load after: $(uptime)" | tee -a "$OUT/load.txt"
 grep -h "Requests/sec" "$OUT"/wrk-*.txt
 node -e '
-  const lines = require("fs").readFileSync(process.argv[1], "utf8").trim().split("\n").slice(1).map((line) => line.split(" ").map(Number));
-  const base = lines.find(([second]) => second >= 60) ?? lines[0];
-  const last = lines.at(-1);
-  const growth = ((last[1] - base[1]) / base[1]) * 100;
-  console.log(`RSS after ${base[0]} s: ${(base[1] / 1024).toFixed(1)} MiB; after ${last[0]} s: ${(last[1] / 1024).toFixed(1)} MiB; growth ${growth.toFixed(1)}% (target < 10%)`);
-' "$OUT/rss.txt" | tee "$OUT/soak.txt"
+  const fs = require("fs");
+  const [file, rssFile, hwm] = process.argv.slice(1);
+  const rows = fs.readFileSync(file, "utf8").trim().split("\n").map((line) => JSON.parse(line));
+  const quarters = fs.readFileSync(rssFile, "utf8").trim().split("\n").map((line) => line.split(" ").map(Number));
+  const mib = (kib) => `${(kib / 1024).toFixed(1)} MiB`;
+  const at = (minute) => rows.find((row) => row.minute === minute);
+  const last = rows.at(-1);
+  const growth = (from) => {
+    const base = at(from);
+    if (!base || base === last) return;
+    const later = quarters.filter(([second]) => second >= from * 60).map(([, kib]) => kib);
+    const pct = (kib) => `${(((kib - base.rssKib) / base.rssKib) * 100).toFixed(1)}%`;
+    console.log(`RSS minute ${from} → ${last.minute}: ${mib(base.rssKib)} → ${mib(last.rssKib)}, growth ${pct(last.rssKib)}; range from minute ${from} on ${pct(Math.min(...later))}..${pct(Math.max(...later))} (target < 10%)`);
+  };
+  growth(1);
+  growth(5);
+  console.log(`RSS idle (before load) ${mib(at(0).rssKib)}; peak (VmHWM) ${mib(+hwm)}; highest 15 s sample ${mib(Math.max(...quarters.map(([, kib]) => kib)))}`);
+' "$OUT/memory.jsonl" "$OUT/rss.txt" "$HWM" | tee "$OUT/soak.txt"
+echo "# results in $OUT"
