@@ -62,7 +62,8 @@ function rowValues(record: UsageRecord): unknown[] {
  */
 export class UsageRecorder {
   private buffer: UsageRecord[] = [];
-  private readonly insertTexts = new Map<number, string>();
+  /** The text of a full statement, built once; a batch's last, shorter statement is built when written. */
+  private readonly fullInsertText: string;
   private writing: Promise<void> = Promise.resolve();
   /** The next write, queued behind the current one; it takes the whole buffer when it runs. */
   private queued: Promise<void> | undefined = undefined;
@@ -74,6 +75,7 @@ export class UsageRecorder {
     private readonly journal: UsageJournal<UsageRecord>,
     private readonly options: UsageRecorderOptions,
   ) {
+    this.fullInsertText = this.insertText(rowsPerStatement);
     this.timer = setInterval(() => void this.flush(), options.flushIntervalMs).unref();
   }
 
@@ -131,15 +133,10 @@ export class UsageRecorder {
   }
 
   private insertText(rows: number): string {
-    let text = this.insertTexts.get(rows);
-    if (!text) {
-      let parameter = 0;
-      const placeholder = this.store.dialect === 'postgres' ? () => `$${++parameter}` : () => '?';
-      const tuple = () => `(${columns.map(placeholder).join(', ')})`;
-      text = `insert into usage_records (${columns.join(', ')}) values ${Array.from({ length: rows }, tuple).join(', ')} on conflict (request_id) do nothing`;
-      this.insertTexts.set(rows, text);
-    }
-    return text;
+    let parameter = 0;
+    const placeholder = this.store.dialect === 'postgres' ? () => `$${++parameter}` : () => '?';
+    const tuple = () => `(${columns.map(placeholder).join(', ')})`;
+    return `insert into usage_records (${columns.join(', ')}) values ${Array.from({ length: rows }, tuple).join(', ')} on conflict (request_id) do nothing`;
   }
 
   /** Inserts the records in one transaction; returns how many the store did not have yet. */
@@ -148,9 +145,11 @@ export class UsageRecorder {
     await this.store.db.transaction().execute(async (transaction) => {
       for (let start = 0; start < records.length; start += rowsPerStatement) {
         const rows = records.slice(start, start + rowsPerStatement);
-        // A prepared text per row count and a flat parameter list: building a query tree of
-        // thousands of value nodes per batch cost more than the insert itself.
-        const result = await transaction.executeQuery(CompiledQuery.raw(this.insertText(rows.length), rows.flatMap(rowValues)));
+        // SQL text and a flat parameter list: building a query tree of thousands of value nodes
+        // per batch cost more than the insert itself. Only the full statement's text is kept: one
+        // per row count kept every length a timer flush happened to write (up to 6 MiB of strings).
+        const text = rows.length === rowsPerStatement ? this.fullInsertText : this.insertText(rows.length);
+        const result = await transaction.executeQuery(CompiledQuery.raw(text, rows.flatMap(rowValues)));
         stored += Number(result.numAffectedRows ?? 0);
       }
     });
