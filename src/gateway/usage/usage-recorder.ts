@@ -139,21 +139,18 @@ export class UsageRecorder {
     return `insert into usage_records (${columns.join(', ')}) values ${Array.from({ length: rows }, tuple).join(', ')} on conflict (request_id) do nothing`;
   }
 
-  /** Inserts the records in one transaction; returns how many the store did not have yet. */
-  private async insert(records: UsageRecord[]): Promise<number> {
-    let stored = 0;
-    await this.store.db.transaction().execute(async (transaction) => {
-      for (let start = 0; start < records.length; start += rowsPerStatement) {
-        const rows = records.slice(start, start + rowsPerStatement);
-        // SQL text and a flat parameter list: building a query tree of thousands of value nodes
-        // per batch cost more than the insert itself. Only the full statement's text is kept: one
-        // per row count kept every length a timer flush happened to write (up to 6 MiB of strings).
-        const text = rows.length === rowsPerStatement ? this.fullInsertText : this.insertText(rows.length);
-        const result = await transaction.executeQuery(CompiledQuery.raw(text, rows.flatMap(rowValues)));
-        stored += Number(result.numAffectedRows ?? 0);
-      }
-    });
-    return stored;
+  /** Inserts the records in one transaction (`store.appendRows`); returns how many the store did not have yet. */
+  private insert(records: UsageRecord[]): Promise<number> {
+    const statements = [];
+    for (let start = 0; start < records.length; start += rowsPerStatement) {
+      const rows = records.slice(start, start + rowsPerStatement);
+      // SQL text and a flat parameter list: building a query tree of thousands of value nodes
+      // per batch cost more than the insert itself. Only the full statement's text is kept: one
+      // per row count kept every length a timer flush happened to write (up to 6 MiB of strings).
+      const text = rows.length === rowsPerStatement ? this.fullInsertText : this.insertText(rows.length);
+      statements.push(CompiledQuery.raw(text, rows.flatMap(rowValues)));
+    }
+    return this.store.appendRows(statements);
   }
 
   /** Writes the whole buffer; every record in it was journaled in a segment up to `sealed`, released once the store has them. */
