@@ -6,9 +6,10 @@
 # used/total, young and old generation, external, arrayBuffers, read from the bench server's
 # admin-only GET /memory on BENCH_MEMORY_PORT), then the growth from minute 1 and from minute 5 to the end
 # (targets: < 10%) and the peak. Knobs: HEAP_SNAPSHOTS="1 5" writes heap snapshots at those minutes
-# into the run's folder (compare them in Chrome DevTools → Memory); GATEWAY_NODE_FLAGS adds flags
-# to the gateway's node (e.g. --trace-gc). Builds dist-bench/ if missing (npm run bench:gateway
-# rebuilds it). Stops only the processes it started.
+# into the run's folder (compare them in Chrome DevTools → Memory); GATEWAY_NODE_FLAGS replaces the
+# gateway's node flags, by default the V8 heap sizes `npm start` runs with (package.json), so
+# GATEWAY_NODE_FLAGS= runs with V8's defaults. Prints the gateway's CPU per request at the end.
+# Builds dist-bench/. Stops only the processes it started.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 HARNESS="${BENCH_HARNESS:-$ROOT/bench/harness}"
@@ -17,7 +18,11 @@ SOAK_MINUTES="${1:-${SOAK_MINUTES:-5}}"
 HEAP_SNAPSHOTS="${HEAP_SNAPSHOTS:-}"
 OUT="$(mktemp -d /tmp/devup-soak-XXXXXX)"
 cd "$ROOT"
-[[ -f dist-bench/bench/gateway-server.js ]] || npx tsc -p bench/tsconfig.json --noEmitOnError false >/dev/null || true
+rm -rf dist-bench
+npx tsc -p bench/tsconfig.json --noEmitOnError false >/dev/null || true
+[[ -f dist-bench/bench/gateway-server.js ]] || { echo "build failed" >&2; exit 1; }
+GATEWAY_NODE_FLAGS="${GATEWAY_NODE_FLAGS-$(node -p "require('./package.json').scripts.start.match(/--max-[a-z-]+=\\d+/g).join(' ')")}"
+echo "# gateway node flags: ${GATEWAY_NODE_FLAGS:-(V8 defaults)}"
 
 PIDS=()
 cleanup() { for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done; }
@@ -77,8 +82,12 @@ for (( quarter = 1; quarter <= SOAK_MINUTES * 4; quarter++ )); do
 done
 wait "${PIDS[-1]}" "${PIDS[-2]}" 2>/dev/null || true
 HWM=$(awk '/^VmHWM/{print $2}' "/proc/$GATEWAY/status")
+# The gateway's CPU (user + system, clock ticks) over every request wrk sent: what a heap setting costs in GC.
+TICKS=$(awk '{print $14 + $15}' "/proc/$GATEWAY/stat")
 echo "# load after: $(uptime)" | tee -a "$OUT/load.txt"
 grep -h "Requests/sec" "$OUT"/wrk-*.txt
+REQUESTS=$(awk '/requests in/{sum += $1} END {print sum}' "$OUT"/wrk-*.txt)
+echo "gateway CPU: $(( TICKS / $(getconf CLK_TCK) )) s for $REQUESTS requests, $(( TICKS * 1000000 / $(getconf CLK_TCK) / (REQUESTS > 0 ? REQUESTS : 1) )) µs per request (non-stream and 20-chunk streams together, start-up included)" | tee "$OUT/cpu.txt"
 node -e '
   const fs = require("fs");
   const [file, rssFile, hwm] = process.argv.slice(1);

@@ -18,6 +18,8 @@ echo "# building DevUp (tsc → dist-bench)"
 rm -rf dist-bench
 npx tsc -p bench/tsconfig.json --noEmitOnError false >/dev/null || true
 [[ -f dist-bench/bench/gateway-server.js ]] || { echo "build failed" >&2; exit 1; }
+# DevUp runs with the V8 heap sizes of `npm start` (package.json) unless GATEWAY_NODE_FLAGS says otherwise.
+GATEWAY_NODE_FLAGS="${GATEWAY_NODE_FLAGS-$(node -p "require('./package.json').scripts.start.match(/--max-[a-z-]+=\\d+/g).join(' ')")}"
 
 # Other work on the machine skews every number: the load average before and after goes into the report.
 uptime >"$OUT/load.txt"
@@ -33,7 +35,7 @@ cat >"$OUT/messages-stream.json" <<'JSON'
 JSON
 
 AUTH="Bearer $KEY" "$HARNESS/gateway-overhead.sh" --name devup \
-  --start "exec env DEVUP_DATA_DIR=$DATA DEVUP_PORT=8788 node $ROOT/dist-bench/bench/gateway-server.js" \
+  --start "exec env DEVUP_DATA_DIR=$DATA DEVUP_PORT=8788 node $GATEWAY_NODE_FLAGS $ROOT/dist-bench/bench/gateway-server.js" \
   --url http://127.0.0.1:8788/v1 --out "$OUT/devup" \
   --route "responses /responses $OUT/responses-stream.json" --route "messages /messages $OUT/messages-stream.json"
 
