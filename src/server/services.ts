@@ -76,18 +76,31 @@ export async function createServices(config: Config, logger: Logger = createLogg
   };
 }
 
+/** Log output waiting for stdout beyond this is dropped (and counted): a stdout that stops reading must not grow memory without end. */
+const logBufferBytes = 16 * 1024 * 1024;
+
 export function createLogger(config: Pick<Config, 'logLevel'>): Logger {
   // Buffered: one write per 4 KiB instead of one per line (the gateway logs every request); written
   // at least once a second so a quiet server's lines still show, and flushed by pino on exit.
-  const destination = pino.destination({ dest: 1, sync: false, minLength: 4096 });
+  const destination = pino.destination({ dest: 1, sync: false, minLength: 4096, maxLength: logBufferBytes });
+  // Lines dropped since the last warning (pino writes a line at a time; 'drop' comes within the write).
+  let dropped = 0;
+  destination.on('drop', () => dropped++);
   setInterval(() => {
     try {
       destination.flush();
     } catch {
       // Destroyed at exit: nothing left to write.
     }
+    if (dropped > 0) {
+      const lines = dropped;
+      dropped = 0;
+      logger.warn({ droppedLines: lines }, 'log output dropped: stdout did not keep up');
+      // Dropped as well (stdout still does not read): told with the next ones.
+      if (dropped > 0) dropped = lines;
+    }
   }, 1_000).unref();
-  return pino(
+  const logger = pino(
     {
       level: config.logLevel,
       base: { service: 'devup' },
@@ -96,4 +109,5 @@ export function createLogger(config: Pick<Config, 'logLevel'>): Logger {
     },
     destination,
   );
+  return logger;
 }
