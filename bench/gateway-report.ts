@@ -49,6 +49,9 @@ const points = [...new Set(rows.map((row) => `${row.scenario} ${row.concurrency}
 const gateways = [...new Set(rows.filter((row) => row.target === 'direct').map((row) => row.name))];
 const routes = [...new Set(rows.map((row) => row.name))].filter((name) => !gateways.includes(name));
 const gatewayOf = (name: string) => gateways.find((gateway) => name.startsWith(`${gateway}-`)) ?? name;
+// The first gateway (DevUp) against its own direct rate and each other gateway; Portkey in ×, the floor in %.
+const comparisons = ['direct', ...gateways.slice(1)];
+const comparisonLabel = (peer: string) => `${gateways[0]} / ${peer}`;
 
 function stats(name: string, scenario: string, concurrency: number) {
   const direct = pick(gatewayOf(name), 'direct', scenario, concurrency);
@@ -75,8 +78,8 @@ const lines = [
   '',
   `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC with \`npm run bench:gateway\` (bench/harness/gateway-overhead.sh: gateway pinned to one core, wrk and the mock upstream on the other, loopback, mean of the repeats). DevUp ran with a user key with limits, usage records written to SQLite, Prometheus metrics and one JSON log line per request.`,
   '',
-  `| load | direct req/s | ${gateways.map((name) => `${name} req/s | ${name} p50 / p99 ms | ${name} added p50 ms | ${name} CPU µs/req`).join(' | ')} |${gateways.length > 1 ? ` ${gateways[0]} / ${gateways[1]} |` : ''}`,
-  `|---|---:|${gateways.map(() => '---:|---:|---:|---:').join('|')}|${gateways.length > 1 ? '---:|' : ''}`,
+  `| load | direct req/s | ${gateways.map((name) => `${name} req/s | ${name} p50 / p99 ms | ${name} added p50 ms | ${name} CPU µs/req`).join(' | ')} | ${comparisons.map(comparisonLabel).join(' | ')} |`,
+  `|---|---:|${gateways.map(() => '---:|---:|---:|---:').join('|')}|${comparisons.map(() => '---:').join('|')}|`,
 ];
 for (const point of points) {
   const all = gateways.map((name) => stats(name, point.scenario, point.concurrency));
@@ -85,10 +88,17 @@ for (const point of points) {
       ? `${stat.rps.toFixed(0)} | ${stat.p50.toFixed(2)} / ${stat.p99.toFixed(2)} | ${stat.addedP50 >= 0 ? '+' : ''}${stat.addedP50.toFixed(2)} | ${stat.cpu.toFixed(0)}`
       : '- | - | - | -',
   );
-  const ratio = all.length > 1 && all[0] && all[1] ? ` ${(all[0].rps / all[1].rps).toFixed(2)}× |` : gateways.length > 1 ? ' - |' : '';
+  const [first] = all;
+  const shares = comparisons.map((peer) => {
+    if (!first) return '-';
+    if (peer === 'direct') return `${((first.rps / first.directRps) * 100).toFixed(0)}%`;
+    const other = all[gateways.indexOf(peer)];
+    if (!other) return '-';
+    return peer === 'portkey' ? `${(first.rps / other.rps).toFixed(2)}×` : `${((first.rps / other.rps) * 100).toFixed(0)}%`;
+  });
   const direct = all.find(Boolean)?.directRps ?? 0;
   const label = point.scenario === 'stream' ? `stream (20 chunks), c=${point.concurrency}` : `non-stream, c=${point.concurrency}`;
-  lines.push(`| ${label} | ${direct.toFixed(0)} | ${cells.join(' | ')} |${ratio}`);
+  lines.push(`| ${label} | ${direct.toFixed(0)} | ${cells.join(' | ')} | ${shares.join(' | ')} |`);
 }
 if (routes.length > 0) {
   lines.push(
@@ -122,7 +132,9 @@ if (loads.length > 0)
   );
 lines.push(
   '',
-  'Targets (issue 3): non-stream ≥ 2.5× Portkey at c=1 and ≥ 5× at c=10/64 (< 0.2 ms gateway CPU per request), added p50 < 0.4 ms at c=1, 20-chunk stream +< 1 ms at c=1 and ≥ 2.5× Portkey at c=32, RSS after the run < 200 MiB. Issue 11: the Responses and Messages routes within 10% of the chat route in added latency and CPU per request.',
+  'The floor is bench/floor-server.ts: a bare Fastify app and an undici Pool (key hashed and looked up in a Map, body parsed, forwarded as received, usage read from the answer or the stream), no limits, records, metrics or logs. Each gateway ran in its own harness run with its own direct rows, one after the other.',
+  '',
+  'Targets (issue 3): non-stream ≥ 2.5× Portkey at c=1 and ≥ 5× at c=10/64 (< 0.2 ms gateway CPU per request), added p50 < 0.4 ms at c=1, 20-chunk stream +< 1 ms at c=1 and ≥ 2.5× Portkey at c=32, RSS after the run < 200 MiB. Issue 11: the Responses and Messages routes within 10% of the chat route in added latency and CPU per request. Issue 14: non-stream c=10/64 ≥ 90% of the floor with < 150 µs gateway CPU per request, 20-chunk streams at c=32 ≥ 90% of direct, ≥ 4× Portkey.',
   '<!-- gateway-bench:end -->',
 );
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# npm run bench:gateway — the mock upstream directly, DevUp and Portkey, measured the same way in one
-# run with bench/harness/gateway-overhead.sh (gateway pinned to one core, wrk and the mock on the
+# npm run bench:gateway — the mock upstream directly, DevUp, the floor (bench/floor-server.ts: bare
+# Fastify + undici, key hash, JSON parse, usage read) and Portkey, measured the same way in one run
+# with bench/harness/gateway-overhead.sh (gateway pinned to one core, wrk and the mock on the
 # other), then compared side by side. DevUp runs with keys, limits, usage records, metrics and
 # request logs on; its Responses and Messages routes are measured on the same streams as its chat
 # route. Writes the results to docs/benchmarks.md (section "Gateway overhead").
@@ -10,6 +11,7 @@ ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 HARNESS="${BENCH_HARNESS:-$ROOT/bench/harness}"
 OUT="${BENCH_OUT:-$(mktemp -d /tmp/devup-bench-XXXXXX)}"
 DATA="$OUT/data"
+mkdir -p "$OUT"
 cd "$ROOT"
 # The harness stops itself after MAX_SECONDS; on a busy machine a run takes longer than its 295 s default.
 export MAX_SECONDS="${MAX_SECONDS:-900}"
@@ -17,8 +19,8 @@ export MAX_SECONDS="${MAX_SECONDS:-900}"
 echo "# building DevUp (tsc → dist-bench)"
 rm -rf dist-bench
 npx tsc -p bench/tsconfig.json --noEmitOnError false >/dev/null || true
-[[ -f dist-bench/bench/gateway-server.js ]] || { echo "build failed" >&2; exit 1; }
-# DevUp runs with the V8 heap sizes of `npm start` (package.json) unless GATEWAY_NODE_FLAGS says otherwise.
+[[ -f dist-bench/bench/gateway-server.js && -f dist-bench/bench/floor-server.js ]] || { echo "build failed" >&2; exit 1; }
+# DevUp and the floor run with the V8 heap sizes of `npm start` (package.json) unless GATEWAY_NODE_FLAGS says otherwise.
 GATEWAY_NODE_FLAGS="${GATEWAY_NODE_FLAGS-$(node -p "require('./package.json').scripts.start.match(/--max-[a-z-]+=\\d+/g).join(' ')")}"
 
 # Other work on the machine skews every number: the load average before and after goes into the report.
@@ -39,7 +41,11 @@ AUTH="Bearer $KEY" "$HARNESS/gateway-overhead.sh" --name devup \
   --url http://127.0.0.1:8788/v1 --out "$OUT/devup" \
   --route "responses /responses $OUT/responses-stream.json" --route "messages /messages $OUT/messages-stream.json"
 
-RESULTS=("$OUT/devup/results.tsv")
+AUTH="Bearer $KEY" "$HARNESS/gateway-overhead.sh" --name floor \
+  --start "exec env FLOOR_KEY=$KEY FLOOR_PORT=8789 node $GATEWAY_NODE_FLAGS $ROOT/dist-bench/bench/floor-server.js" \
+  --url http://127.0.0.1:8789/v1 --out "$OUT/floor"
+
+RESULTS=("$OUT/devup/results.tsv" "$OUT/floor/results.tsv")
 if [[ "${SKIP_PORTKEY:-0}" != 1 ]]; then
   "$HARNESS/setup-portkey.sh" >/dev/null
   "$HARNESS/gateway-overhead.sh" --name portkey \
