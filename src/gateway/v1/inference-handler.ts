@@ -46,7 +46,7 @@ export class InferenceHandler {
       const { body } = read;
       const deployment = resolveDeployment(this.registry, key, read.model);
       outcome.deployment = deployment;
-      this.gateway.metrics.forDeployment(deployment.name).inFlight.inc();
+      this.gateway.metrics.forDeployment(deployment.name).inFlight++;
       if (key.limits) outcome.reservation = await this.gateway.limiter.admit(key, dialect.operation, body, deployment.pricing);
       outcome.stream = read.stream;
       if (this.logPrompts) this.logger.info({ reqId: request.id, prompt: body.messages ?? body.prompt ?? body.input }, 'prompt');

@@ -58,7 +58,7 @@ export class RequestFinisher {
     };
     this.gateway.usage.record(record);
     if (outcome.reservation) this.gateway.limiter.settle(outcome.reservation, promptTokens + completionTokens, cost ?? 0);
-    if (deployment) this.gateway.metrics.forDeployment(deployment.name).inFlight.dec();
+    if (deployment) this.gateway.metrics.forDeployment(deployment.name).inFlight--;
     // Unknown model names stay out of metric labels: clients choose them, so they would be unbounded.
     this.gateway.metrics.observe(deployment?.name ?? '', record);
     this.requestLog.info(
