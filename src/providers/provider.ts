@@ -40,6 +40,11 @@ export interface ProviderRequest {
    * is reported through `usage()` either way.
    */
   body: Record<string, unknown>;
+  /**
+   * `body` as the JSON text the client sent, when nothing in it was changed: a provider that sends
+   * the body as it is may send these bytes rather than serialise the object again.
+   */
+  text?: string;
   /** Aborted when the client disconnects or a timeout fires; providers stop work at once. */
   signal: AbortSignal;
 }

@@ -47,7 +47,14 @@ export class Router {
     private readonly policy: RoutingPolicy,
   ) {}
 
-  async route(requested: RoutableDeployment, operation: Operation, body: Record<string, unknown>, exchange: Exchange): Promise<Routed> {
+  /** `text` is the body's JSON text as the client sent it (see ProviderRequest); it is dropped once `model` is changed. */
+  async route(
+    requested: RoutableDeployment,
+    operation: Operation,
+    body: Record<string, unknown>,
+    exchange: Exchange,
+    text?: string,
+  ): Promise<Routed> {
     let lastError: DevupError | undefined;
     for (const deployment of this.chain(requested)) {
       let tried: Set<string> | undefined;
@@ -57,9 +64,12 @@ export class Router {
           pickTarget(deployment.targets, this.health, tried) ??
           (tried ? pickTarget(deployment.targets, this.health, undefined) : undefined);
         if (!state) break;
-        body.model = state.target.upstreamModel;
+        if (body.model !== state.target.upstreamModel) {
+          body.model = state.target.upstreamModel;
+          text = undefined;
+        }
         try {
-          const answer = await this.attempt(state, operation, body, exchange);
+          const answer = await this.attempt(state, operation, body, text, exchange);
           return { answer, deployment, target: state, controller: exchange.controller as AbortController };
         } catch (error) {
           if (exchange.clientGone) throw clientGoneError();
@@ -93,7 +103,13 @@ export class Router {
     else this.health.succeeded(routed.target);
   }
 
-  private async attempt(state: TargetState, operation: Operation, body: Record<string, unknown>, exchange: Exchange): Promise<Answer> {
+  private async attempt(
+    state: TargetState,
+    operation: Operation,
+    body: Record<string, unknown>,
+    text: string | undefined,
+    exchange: Exchange,
+  ): Promise<Answer> {
     const controller = new AbortController();
     exchange.controller = controller;
     const { firstByteMs } = state.target.timeouts;
@@ -104,7 +120,7 @@ export class Router {
     }, firstByteMs);
     state.inFlight += 1;
     try {
-      const reply = await state.target.provider.call({ operation, body, signal: controller.signal });
+      const reply = await state.target.provider.call({ operation, body, text, signal: controller.signal });
       if (reply.kind === 'json') return reply;
       const rest = reply.chunks[Symbol.asyncIterator]();
       return { kind: 'stream', reply, first: await rest.next(), rest };

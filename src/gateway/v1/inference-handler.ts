@@ -52,7 +52,7 @@ export class InferenceHandler {
       if (this.logPrompts) this.logger.info({ reqId: request.id, prompt: body.messages ?? body.prompt ?? body.input }, 'prompt');
 
       const routeStart = performance.now();
-      const routed = await this.router.route(deployment, dialect.operation, body, outcome);
+      const routed = await this.router.route(deployment, dialect.operation, body, outcome, receivedText(request, body));
       outcome.routed = routed;
       const answeredAt = performance.now();
       outcome.upstreamMs = answeredAt - routeStart;
@@ -106,4 +106,19 @@ export class InferenceHandler {
       socket.off('end', onGone);
     }
   }
+}
+
+/**
+ * The client's JSON text, when the dialect hands on the body it received: the upstream may get
+ * these bytes rather than the object serialised again. Not when the text names `model` more than
+ * once: the upstream might then read another model than the one the key was checked for. (The
+ * search is for `model"`, which every `"model"` key holds: a pattern starting with a quote, frequent
+ * in JSON, is searched several times slower. A text that also ends a string with the word is
+ * serialised, as before.)
+ */
+function receivedText(request: FastifyRequest, body: Record<string, unknown>): string | undefined {
+  const text = request.bodyText;
+  if (body !== request.body || text === '') return undefined;
+  const model = text.indexOf('model"');
+  return model !== -1 && text.indexOf('model"', model + 6) === -1 ? text : undefined;
 }

@@ -60,6 +60,7 @@ export const v1Routes: RouteModule<{ gateway: GatewayServices; deployments: Depl
   void app.register(async (scope: FastifyInstance) => {
     // Set by the hook below before any handler runs (Fastify wants request decorations declared up front).
     scope.decorateRequest('apiKey', null as never);
+    scope.decorateRequest('bodyText', '');
     // The key is checked as soon as the headers are in: a request without a valid one is refused
     // before its body is read, and the connection closed so the body is not read afterwards either.
     scope.addHook('onRequest', (request, reply, done) => {
@@ -74,8 +75,9 @@ export const v1Routes: RouteModule<{ gateway: GatewayServices; deployments: Depl
       }
     });
     // Plain JSON.parse: the body is handed on to the upstream, never merged into objects of ours.
-    scope.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, text, done) => {
+    scope.addContentTypeParser('application/json', { parseAs: 'string' }, (request, text, done) => {
       try {
+        request.bodyText = text as string;
         done(null, parseJsonBody(text as string));
       } catch (error) {
         done(error as Error, undefined);
@@ -127,5 +129,7 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The `/v1` caller's key, checked when the headers arrived. */
     apiKey: ApiKey;
+    /** The JSON body's text as received ('' for none). */
+    bodyText: string;
   }
 }

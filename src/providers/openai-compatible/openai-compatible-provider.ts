@@ -25,8 +25,9 @@ const paths: Record<Exclude<Operation, 'count_tokens'>, string> = {
 /**
  * A Provider for any server speaking the OpenAI HTTP API: vLLM, SGLang, TGI, llama.cpp's
  * llama-server, Ollama's `/v1`, LM Studio, hosted APIs (OpenAI, DeepSeek, Together, Groq…).
- * Request bodies go out exactly as given (unknown fields included), except that a stream always
- * asks for usage; JSON answers come back with their exact text in `reply.text`; streams yield each
+ * Request bodies go out exactly as given (unknown fields included; a JSON request as the client's
+ * own text when the gateway has it), except that a stream always asks for usage (so a stream's
+ * body is always serialised here); JSON answers come back with their exact text in `reply.text`; streams yield each
  * SSE data payload as it arrives, up to `[DONE]`, without the usage the client did not ask for.
  *
  * @example
@@ -46,7 +47,7 @@ export function createOpenAICompatibleProvider(options: OpenAICompatibleProvider
   return {
     kind: 'openai-compatible',
 
-    async call({ operation, body, signal }): Promise<ProviderReply> {
+    async call({ operation, body, text, signal }): Promise<ProviderReply> {
       if (operation === 'count_tokens') {
         throw new DevupError(
           'invalid_request',
@@ -66,9 +67,9 @@ export function createOpenAICompatibleProvider(options: OpenAICompatibleProvider
         const chunks = await readSseStream(response, signal, label, tap);
         return { kind: 'stream', chunks, usage: () => tap.usage ?? estimatedUsage(operation, body, tap.deliveredCharacters) };
       }
-      const response = await client.post(paths[operation], JSON.stringify(body), signal);
-      const { body: answer, text } = await readJson(response, signal, label);
-      return { kind: 'json', body: answer, usage: usageOf(answer), text };
+      const response = await client.post(paths[operation], text ?? JSON.stringify(body), signal);
+      const answer = await readJson(response, signal, label);
+      return { kind: 'json', body: answer.body, usage: usageOf(answer.body), text: answer.text };
     },
 
     async health(signal) {
