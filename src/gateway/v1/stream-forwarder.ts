@@ -18,61 +18,74 @@ export async function forwardStream(
   idleMs: number,
   encoder: StreamEncoder,
 ): Promise<DevupError | undefined> {
-  const { rest } = answer;
+  const chunks = answer.rest;
   let next = answer.first;
   let idle = false;
-  // Chunks that arrive in the same turn of the event loop (one upstream read often holds several)
-  // leave in one socket write. The first leaves once the turn's microtasks are done; later ones at
-  // the end of the turn (setImmediate), so an in-process engine has already started decoding the
-  // next token when the write costs its system call, instead of waiting for it.
-  let corked = false;
-  let flush: NodeJS.Immediate | undefined;
-  const uncork = () => {
-    if (!corked) return;
-    corked = false;
-    response.uncork();
+  // The events of chunks that arrive in the same turn of the event loop (one upstream read often
+  // holds several) leave in one write: one chunked-encoding frame and one string to encode, where
+  // a write per event (even corked) costs a frame and a buffer each. The first leaves once the
+  // turn's microtasks are done; later ones at the end of the turn (setImmediate), so an in-process
+  // engine has already started decoding the next token when the write costs its system call. A
+  // client that reads slower than the upstream writes is waited for (`drain`).
+  let pending = '';
+  let flushQueued = false;
+  let first = true;
+  let immediate: NodeJS.Immediate | undefined;
+  let backedUp: Promise<void> | undefined;
+  const flush = () => {
+    flushQueued = false;
+    immediate = undefined;
+    if (pending === '' || response.writableEnded || response.destroyed) return;
+    const text = pending;
+    pending = '';
+    if (!response.write(text)) backedUp = drained(response);
   };
-  const cork = (soon: boolean) => {
-    corked = true;
+  const send = (events: string) => {
+    if (events === '') return;
+    pending += events;
+    if (pending.length >= flushLength) flush();
+    else if (!flushQueued) {
+      flushQueued = true;
+      if (first) process.nextTick(flush);
+      else immediate = setImmediate(flush);
+      first = false;
+    }
+  };
+  // What is still waiting when the chunks end is written corked: `endStream`'s end sends it with
+  // the last events in one write (the request is recorded in between, synchronously).
+  const holdPending = () => {
+    clearImmediate(immediate);
+    if (pending === '') return;
     response.cork();
-    if (soon) process.nextTick(uncork);
-    else flush = setImmediate(uncork);
-  };
-  // The caller's end() or destroy() writes or drops what is still corked; a flush left pending must not uncork the next response on this socket.
-  const settle = () => {
-    corked = false;
-    clearImmediate(flush);
+    response.write(pending);
+    pending = '';
   };
   const idleTimer = setTimeout(() => {
     idle = true;
     exchange.controller?.abort();
   }, idleMs);
   try {
-    const opening = encoder.open(answer.reply.promptTokens?.());
-    if (opening) {
-      cork(true);
-      response.write(opening);
-    }
-    let first = true;
+    send(encoder.open(answer.reply.promptTokens?.()));
     while (!next.done) {
-      if (!corked) cork(first);
-      first = false;
-      const events = encoder.chunk(next.value);
-      if (events && !response.write(events)) await drained(response);
+      send(encoder.chunk(next.value));
+      if (backedUp) {
+        await backedUp;
+        backedUp = undefined;
+      }
       if (exchange.clientGone) break;
       idleTimer.refresh();
-      next = await rest.next();
+      next = await chunks.next();
     }
-    settle();
     if (exchange.clientGone) response.destroy();
+    else holdPending();
     return undefined;
   } catch (error) {
-    settle();
     if (exchange.clientGone) {
       // The answer cannot be finished; make sure the connection does not linger half-open.
       response.destroy();
       return undefined;
     }
+    holdPending();
     return idle
       ? new UpstreamError(`The upstream sent nothing for ${idleMs} ms mid-stream`, undefined, false, { timeout: true })
       : DevupError.isInstance(error)
@@ -92,6 +105,9 @@ export async function forwardStream(
 export function endStream(response: ServerResponse, answer: StreamAnswer, encoder: StreamEncoder, failure: DevupError | undefined): void {
   response.end(failure ? encoder.fail(failure) : encoder.close(answer.reply.usage()));
 }
+
+/** Pending text written at once rather than at the end of the turn: the default high-water mark of a socket. */
+const flushLength = 16 * 1024;
 
 function drained(response: ServerResponse): Promise<void> {
   return new Promise((resolve) => {
