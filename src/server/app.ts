@@ -55,7 +55,7 @@ export async function createApp(services: AppServices): Promise<FastifyInstance>
       connectionsCheckingInterval: Math.min(services.config.requestTimeoutMs / 2, 30_000),
     },
     // Ids and deployment names run to 128 characters (Fastify's default stops path parameters at 100).
-    maxParamLength: 256,
+    routerOptions: { maxParamLength: 256 },
     // While draining for shutdown, a request already on an open connection is served (and its usage
     // recorded) with `Connection: close`, instead of a bare 503 outside the OpenAI error shape.
     return503OnClosing: false,
