@@ -4,7 +4,8 @@ import path from 'node:path';
 
 /**
  * CPU time (user + system, ms) that a local PostgreSQL server has used so far: its postmaster and
- * every process the postmaster started (backends, autovacuum, checkpointer), read from /proc.
+ * every process the postmaster started (backends, autovacuum, checkpointer, parallel workers, the exited
+ * ones included), read from /proc.
  * A difference of two readings is the server's share of the work, which the host's load does
  * not inflate as it does wall-clock time. Undefined where /proc is missing (not Linux).
  *
@@ -24,7 +25,10 @@ export function postgresCpuMs(databaseDir: string): number | undefined {
     }
     // Fields after "(comm)": state, ppid, … utime is the 14th field of the line, stime the 15th.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    if (pid === postmaster || fields[1] === postmaster) ticks += Number(fields[11]) + Number(fields[12]);
+    if (fields[1] === postmaster) ticks += Number(fields[11]) + Number(fields[12]);
+    // The postmaster's own time, and (cutime, cstime) that of the children it has reaped: parallel query
+    // workers exit within a query, and without this their time would vanish between two readings.
+    if (pid === postmaster) ticks += Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
   }
   return (ticks * 1000) / clockTicksPerSecond();
 }
