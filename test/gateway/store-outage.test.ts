@@ -2,21 +2,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, it } from 'vitest';
+import { eventually } from '../support/eventually.js';
 import { jsonOf, startGatewayProcess } from '../support/gateway-process.js';
 import { startPostgresProcess } from '../support/postgres-process.js';
 import { startOpenAIPeer } from '../support/upstreams/openai-peer.js';
-
-async function eventually(check: () => Promise<void>, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
-}
 
 // Regression: during a PostgreSQL outage the admin API answered 500 internal_error while /health said ok.
 it('answers a PostgreSQL outage with 503 + Retry-After on the admin API and /ready, keeps /health and /v1, and loses no record', async () => {
@@ -72,7 +61,7 @@ it('answers a PostgreSQL outage with 503 + Retry-After on the admin API and /rea
     await answeredAfter(answered.length + 20);
 
     await postgres.resume();
-    await eventually(async () => expect((await fetch(`${gateway.url}/ready`)).status).toBe(200));
+    await eventually(async () => expect((await fetch(`${gateway.url}/ready`)).status).toBe(200), 20_000);
     serving = false;
     await traffic;
     expect((await gateway.admin('GET', '/api/keys')).status).toBe(200);

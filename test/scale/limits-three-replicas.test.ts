@@ -14,7 +14,7 @@ import { createTestDatabase } from '../support/stores.js';
 import { startOpenAIPeer, type OpenAIPeer } from '../support/upstreams/openai-peer.js';
 import { startGatewayProcess, type GatewayProcess } from '../support/gateway-process.js';
 import { adminKey } from '../support/start-app.js';
-import { eventually } from './replica.js';
+import { eventually } from '../support/eventually.js';
 import { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
 
 // Three `devup serve` processes on one PostgreSQL and one Redis, as an operator runs them.

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startRedisServer, type RedisServer } from '../support/redis-server.js';
 import { createTestDatabase } from '../support/stores.js';
-import { eventually, startReplica, type Replica } from './replica.js';
+import { eventually } from '../support/eventually.js';
+import { startReplica, type Replica } from './replica.js';
 
 let redis: RedisServer;
 let replica: Replica;

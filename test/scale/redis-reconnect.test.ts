@@ -4,7 +4,8 @@ import { createTestDatabase } from '../support/stores.js';
 import { startOpenAIPeer, type OpenAIPeer } from '../support/upstreams/openai-peer.js';
 import { processServerScript } from '../deploy/deploy-fixtures.js';
 import { adminKey } from '../support/start-app.js';
-import { eventually, startReplica, type Replica } from './replica.js';
+import { eventually } from '../support/eventually.js';
+import { startReplica, type Replica } from './replica.js';
 
 // Regression: after Redis came back, the change bus told each replica to reload everything, and
 // the owner stopped and restarted its deployments: for the restart's length it answered

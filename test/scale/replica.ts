@@ -6,16 +6,3 @@ export type Replica = TestApp;
 export function startReplica(shared: { databaseUrl: string; redisUrl: string; replicaId: string }): Promise<Replica> {
   return startApp({ config: shared });
 }
-
-/** Retries `check` until it stops throwing (a notification crossing replicas takes a few ms). */
-export async function eventually<T>(check: () => Promise<T>, timeoutMs = 3_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
-  }
-}

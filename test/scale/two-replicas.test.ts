@@ -5,7 +5,8 @@ import { startRedisServer } from '../support/redis-server.js';
 import { createTestDatabase } from '../support/stores.js';
 import { startOpenAIPeer, type OpenAIPeer } from '../support/upstreams/openai-peer.js';
 import { adminKey as adminToken } from '../support/start-app.js';
-import { eventually, startReplica, type Replica } from './replica.js';
+import { eventually } from '../support/eventually.js';
+import { startReplica, type Replica } from './replica.js';
 
 // Two gateway replicas as a load balancer would see them: one PostgreSQL database, one Redis,
 // nothing else in common. Keys are reloaded on a 10 s timer by default, so anything seen on the
