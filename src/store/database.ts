@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import SqliteDatabase from 'better-sqlite3';
+import SqliteDatabase, { type Statement as SqliteStatement } from 'better-sqlite3';
 import { type CompiledQuery, Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import { makePrivateDirectory, narrowToPrivate, openPrivateForAppend } from '../private-files.js';
@@ -104,8 +104,20 @@ function openSqliteAppender(file: string): { append(statements: readonly Compile
   appender.pragma('foreign_keys = ON');
   appender.pragma('busy_timeout = 0');
   appender.pragma('cache_size = -2048');
+  // Compiling a 500-row insert is most of its cost: the statements are kept by their text (the full
+  // batch's text recurs; at most a few others, the part batches, before the cache starts afresh).
+  const prepared = new Map<string, SqliteStatement>();
+  const statementFor = (sql: string) => {
+    let statement = prepared.get(sql);
+    if (!statement) {
+      if (prepared.size >= 4) prepared.clear();
+      statement = appender.prepare(sql);
+      prepared.set(sql, statement);
+    }
+    return statement;
+  };
   const append = appender.transaction((statements: readonly CompiledQuery[]) =>
-    statements.reduce((rows, statement) => rows + appender.prepare(statement.sql).run(statement.parameters).changes, 0),
+    statements.reduce((rows, statement) => rows + statementFor(statement.sql).run(statement.parameters).changes, 0),
   );
   return { append: (statements) => append(statements), close: () => appender.close() };
 }
