@@ -39,8 +39,7 @@ describe.each(dialectTargets)('Vercel AI SDK over $kind targets', (target) => {
 
   it('generateText answers through the Responses API with its usage, as through chat completions', async () => {
     const result = await generateText({ model: openai('model'), system: 'Be brief', prompt: 'hello sdk', ...settings });
-    const log = await (await gateway.admin('GET', '/api/logs?limit=1')).json();
-    expect(log.data[0]).toMatchObject({ operation: 'responses', status: 200, completion_tokens: result.usage.outputTokens });
+    expect(await gateway.lastLog()).toMatchObject({ operation: 'responses', status: 200, completion_tokens: result.usage.outputTokens });
     const chat = await generateText({ model: openai.chat('model'), system: 'Be brief', prompt: 'hello sdk', ...settings });
     expect(result.text).toBe(chat.text);
     expect(result.usage.inputTokens).toBe(chat.usage.inputTokens);

@@ -33,10 +33,6 @@ describe.each(targetKinds)('gateway conformance over $kind targets', ({ kind, st
     await fixture?.stop();
   });
 
-  const lastLog = async () => {
-    const response = await gateway.admin('GET', '/api/logs?limit=1');
-    return ((await response.json()) as { data: Array<Record<string, any>> }).data[0];
-  };
   const failure = (promise: Promise<unknown>) =>
     promise.then(
       () => undefined,
@@ -63,7 +59,7 @@ describe.each(targetKinds)('gateway conformance over $kind targets', ({ kind, st
     // The gateway's own time in ms with three decimals; a missing header must fail (Number(null) is 0).
     expect(response.headers.get('x-devup-overhead-ms')).toMatch(/^\d+\.\d{3}$/);
 
-    const log = await lastLog();
+    const log = await gateway.lastLog();
     expect(log).toMatchObject({
       request_id: response.headers.get('x-request-id'),
       deployment: 'chat',
@@ -90,7 +86,7 @@ describe.each(targetKinds)('gateway conformance over $kind targets', ({ kind, st
     expect(chunks.map((chunk) => chunk.choices[0]?.delta?.content ?? '').join('')).toBe(expected.text);
     expect(chunks.every((chunk) => chunk.choices.length > 0 && !chunk.usage)).toBe(true);
     expect(new Set(chunks.map((chunk) => chunk.id)).size).toBe(1);
-    const log = await lastLog();
+    const log = await gateway.lastLog();
     expect(log).toMatchObject({
       stream: true,
       prompt_tokens: expected.promptTokens,
@@ -122,7 +118,7 @@ describe.each(targetKinds)('gateway conformance over $kind targets', ({ kind, st
     let text = '';
     for await (const chunk of stream) text += chunk.choices[0]?.text ?? '';
     expect(text).toBe(expected.text);
-    const log = await lastLog();
+    const log = await gateway.lastLog();
     expect(log).toMatchObject({
       operation: 'completion',
       deployment: 'free',
@@ -183,7 +179,7 @@ describe.each(targetKinds)('gateway conformance over $kind targets', ({ kind, st
     expect(refused?.status).toBe(fixture.overloaded.status);
     expect(refused?.headers?.get('retry-after')).toBe('1');
     expect(refused?.error).toMatchObject({ code: fixture.overloaded.code, type: 'api_error' });
-    expect(await lastLog()).toMatchObject({ status: fixture.overloaded.status, error_code: fixture.overloaded.code });
+    expect(await gateway.lastLog()).toMatchObject({ status: fixture.overloaded.status, error_code: fixture.overloaded.code });
   });
 
   it('stops the upstream work at once when the client disconnects mid-stream', async () => {
@@ -208,7 +204,7 @@ describe.each(targetKinds)('gateway conformance over $kind targets', ({ kind, st
     }
     await new Promise((resolve) => setTimeout(resolve, 20));
     // Billed for what was delivered: the engine counts its decoded tokens exactly, the peers' text is estimated.
-    const record = await lastLog();
+    const record = await gateway.lastLog();
     expect(record).toMatchObject({ status: 499, error_code: 'client_closed', usage_estimated: kind !== 'embedded' });
     expect(record.completion_tokens).toBeGreaterThan(0);
   });

@@ -32,10 +32,6 @@ describe.each(dialectTargets)('Messages API over $kind targets', (target) => {
     await fixture?.stop();
   });
 
-  const lastLog = async () => {
-    const response = await gateway.admin('GET', '/api/logs?limit=1');
-    return ((await response.json()) as { data: Array<Record<string, any>> }).data[0];
-  };
   const prompt = {
     model: 'model',
     max_tokens: 24,
@@ -64,7 +60,7 @@ describe.each(dialectTargets)('Messages API over $kind targets', (target) => {
       expect(message.stop_reason).toBe('end_turn');
       expect(message.usage).toMatchObject({ input_tokens: 4, output_tokens: 3 });
     }
-    const log = await lastLog();
+    const log = await gateway.lastLog();
     expect(log).toMatchObject({
       operation: 'messages',
       deployment: 'model',
@@ -119,7 +115,7 @@ describe.each(dialectTargets)('Messages API over $kind targets', (target) => {
       expect(text).toBe('Echo: stream these words');
       expect(message.usage).toMatchObject({ input_tokens: 5, output_tokens: 4 });
     }
-    const log = await lastLog();
+    const log = await gateway.lastLog();
     expect(log).toMatchObject({
       operation: 'messages',
       stream: true,
@@ -296,7 +292,7 @@ describe.each(dialectTargets)('Messages API over $kind targets', (target) => {
     fixture.peer.queue({ errorAfterChunks: 1, message: 'broke midway' });
     const stream = client.messages.stream({ ...prompt, messages: [{ role: 'user', content: 'one two three four' }] });
     await expect(stream.finalMessage()).rejects.toThrow(/broke midway/);
-    const log = await lastLog();
+    const log = await gateway.lastLog();
     expect(log).toMatchObject({ operation: 'messages', stream: true, status: 200, error_code: expect.any(String) });
   });
 });

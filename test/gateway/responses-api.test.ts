@@ -31,10 +31,6 @@ describe.each(dialectTargets)('Responses API over $kind targets', (target) => {
     await fixture?.stop();
   });
 
-  const lastLog = async () => {
-    const response = await gateway.admin('GET', '/api/logs?limit=1');
-    return ((await response.json()) as { data: Array<Record<string, any>> }).data[0];
-  };
   const sampling = { temperature: 0, max_output_tokens: 24 };
 
   it('answers a Response with its text, usage, request id and overhead, recorded as a responses request', async () => {
@@ -47,7 +43,7 @@ describe.each(dialectTargets)('Responses API over $kind targets', (target) => {
     expect(Number(http.headers.get('x-devup-overhead-ms'))).toBeGreaterThanOrEqual(0);
     const usage = response.usage!;
     expect(usage.total_tokens).toBe(usage.input_tokens + usage.output_tokens);
-    const log = await lastLog();
+    const log = await gateway.lastLog();
     expect(log).toMatchObject({
       operation: 'responses',
       deployment: 'model',
@@ -110,7 +106,7 @@ describe.each(dialectTargets)('Responses API over $kind targets', (target) => {
       expect(final.usage).toMatchObject({ input_tokens: 3, output_tokens: 4 });
     }
     expect(final.usage!.output_tokens).toBeGreaterThan(0);
-    const log = await lastLog();
+    const log = await gateway.lastLog();
     expect(log).toMatchObject({ operation: 'responses', stream: true, status: 200, completion_tokens: final.usage!.output_tokens });
     expect(log.ttft_ms).toBeGreaterThan(0);
   });
@@ -205,7 +201,7 @@ describe.each(dialectTargets)('Responses API over $kind targets', (target) => {
       response: { status: 'failed', error: { message: expect.stringContaining('broke midway') } },
     });
     expect(events.map((event) => event.sequence_number)).toEqual(events.map((_, index) => index));
-    expect(await lastLog()).toMatchObject({ operation: 'responses', stream: true, status: 200, error_code: expect.any(String) });
+    expect(await gateway.lastLog()).toMatchObject({ operation: 'responses', stream: true, status: 200, error_code: expect.any(String) });
   });
 
   it('refuses bad input with an OpenAI error before any limit is charged or the upstream is called', async () => {

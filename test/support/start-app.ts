@@ -28,6 +28,8 @@ export interface TestApp {
   admin(method: string, urlPath: string, body?: unknown, key?: string): Promise<Response>;
   /** Creates a user key through the admin API and returns it in clear. */
   createKey(body?: Record<string, unknown>): Promise<{ id: string; key: string }>;
+  /** The request log's newest entry (`GET /api/logs?limit=1`). */
+  lastLog(): Promise<Record<string, any>>;
   /** An OpenAI SDK client of this app with the given key (no SDK retries: tests see each answer). */
   client(key: string, options?: ClientOptions): OpenAI;
   /** `devup ARGS --server URL` in this process, with the admin key in DEVUP_ADMIN_KEY as a user's shell has it. */
@@ -90,6 +92,10 @@ export async function startApp(options: StartAppOptions = {}): Promise<TestApp> 
       const response = await admin('POST', '/api/keys', { name: 'test', ...body });
       if (response.status !== 201) throw new Error(`creating a key failed: ${response.status} ${await response.text()}`);
       return (await response.json()) as { id: string; key: string };
+    },
+    async lastLog() {
+      const response = await admin('GET', '/api/logs?limit=1');
+      return ((await response.json()) as { data: Array<Record<string, any>> }).data[0];
     },
     client: (key, clientOptions) => new OpenAI({ apiKey: key, baseURL: `${url}/v1`, maxRetries: 0, timeout: 20_000, ...clientOptions }),
     // Loaded when used: the CLI runner needs vitest, and benches start apps outside it (bench/scale.ts).
